@@ -1,0 +1,251 @@
+//! The command line: argument definitions and the dispatch to the library.
+//! `main.rs` only parses and maps the outcome to an exit status.
+
+use crate::error::{Error, Result};
+use crate::file_tree::FileTree;
+use crate::output;
+use crate::params::{ParamInputs, Setting, CONFIG_FILE};
+use crate::render::{self, Sources};
+use clap::{Args, Parser, Subcommand};
+use serde_json::Value;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "milvus-l7",
+    version,
+    about = "Render Milvus behind a Google Cloud Layer-7 load balancer on GKE, declaratively, and diff it against the live cluster."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Print only errors on stderr.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print what is being done on stderr.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render the manifests and Helm values (to stdout, a directory, or check a directory).
+    #[command(after_help = RENDER_EXAMPLES)]
+    Render(RenderCommand),
+}
+
+const RENDER_EXAMPLES: &str = "Examples:
+  milvus-l7 render --overlay google-managed | kubectl apply -f -
+  milvus-l7 render --overlay self-managed --tls-cert tls.crt --tls-key tls.key -o out/
+  milvus-l7 render --release milvus-prod --namespace milvus --domain milvus.example.com -o out/
+  milvus-l7 render --check out/          # exit 1 when out/ is stale (for CI)";
+
+#[derive(Debug, Args)]
+pub struct RenderCommand {
+    #[command(flatten)]
+    pub params: ParamArgs,
+    /// Write one file per object into DIR (replaced atomically), plus helm/values.yaml and kustomization.yaml.
+    #[arg(
+        short = 'o',
+        long = "output-dir",
+        value_name = "DIR",
+        conflicts_with = "check"
+    )]
+    pub output_dir: Option<PathBuf>,
+    /// Exit 1 and show a diff when DIR differs from what would be rendered now.
+    #[arg(long, value_name = "DIR")]
+    pub check: Option<PathBuf>,
+}
+
+/// The parameters every command that renders takes.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ParamArgs {
+    /// Config file (default: ./milvus-l7.yaml when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Helm release name of Milvus [default: my-release].
+    #[arg(long)]
+    pub release: Option<String>,
+    /// Namespace of every object [default: default, or $ARGOCD_APP_NAMESPACE].
+    #[arg(long, short = 'n')]
+    pub namespace: Option<String>,
+    /// DNS name clients connect to [default: <release>.milvus.io].
+    #[arg(long)]
+    pub domain: Option<String>,
+    /// Overlay to apply; repeat to compose, in order [default: google-managed].
+    #[arg(long = "overlay", value_name = "NAME")]
+    pub overlays: Vec<String>,
+    /// Set any parameter, e.g. --set healthCheckPort=9091 (see the README for the list).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Self-managed: PEM certificate file for the TLS Secret.
+    #[arg(long, value_name = "FILE")]
+    pub tls_cert: Option<PathBuf>,
+    /// Self-managed: PEM private key file for the TLS Secret.
+    #[arg(long, value_name = "FILE")]
+    pub tls_key: Option<PathBuf>,
+    /// Use templates from DIR instead of the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Use overlays from DIR instead of the built-in ones.
+    #[arg(long = "overlays", value_name = "DIR")]
+    pub overlays_dir: Option<PathBuf>,
+}
+
+impl ParamArgs {
+    /// Gathers the config file, the environment and the flags.
+    pub fn inputs(&self, env: Vec<(String, String)>) -> Result<ParamInputs> {
+        let config_path = match &self.config {
+            Some(path) => Some(path.clone()),
+            None => Some(PathBuf::from(CONFIG_FILE)).filter(|p| p.is_file()),
+        };
+        let config = match config_path {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| Error::io("reading config file", &path, e))?;
+                Some((path, text))
+            }
+            None => None,
+        };
+        Ok(ParamInputs {
+            config,
+            env,
+            flags: self.flags()?,
+        })
+    }
+
+    fn flags(&self) -> Result<Vec<Setting>> {
+        let flag = |key: &str, origin: &str, value: Value| Setting {
+            key: key.into(),
+            value,
+            origin: origin.into(),
+        };
+        let mut flags = Vec::new();
+        for entry in &self.set {
+            let (key, value) = entry.split_once('=').ok_or_else(|| Error::Param {
+                key: entry.clone(),
+                origin: "--set".into(),
+                message: "expected KEY=VALUE".into(),
+                hint: "write e.g. --set healthCheckPort=9091".into(),
+            })?;
+            flags.push(flag(
+                key.trim(),
+                &format!("--set {}", key.trim()),
+                Value::String(value.to_string()),
+            ));
+        }
+        let text = |s: &str| Value::String(s.to_string());
+        let path = |p: &PathBuf| Value::String(p.display().to_string());
+        self.release
+            .as_deref()
+            .map(|v| flags.push(flag("release", "--release", text(v))));
+        self.namespace
+            .as_deref()
+            .map(|v| flags.push(flag("namespace", "--namespace", text(v))));
+        self.domain
+            .as_deref()
+            .map(|v| flags.push(flag("domain", "--domain", text(v))));
+        self.tls_cert
+            .as_ref()
+            .map(|v| flags.push(flag("tlsCert", "--tls-cert", path(v))));
+        self.tls_key
+            .as_ref()
+            .map(|v| flags.push(flag("tlsKey", "--tls-key", path(v))));
+        if !self.overlays.is_empty() {
+            flags.push(flag(
+                "overlays",
+                "--overlay",
+                Value::Array(self.overlays.iter().map(|o| text(o)).collect()),
+            ));
+        }
+        Ok(flags)
+    }
+
+    pub fn sources(&self) -> Result<Sources> {
+        let builtin = Sources::builtin();
+        Ok(Sources {
+            templates: self
+                .templates
+                .as_deref()
+                .map(FileTree::from_dir)
+                .transpose()?
+                .unwrap_or(builtin.templates),
+            overlays: self
+                .overlays_dir
+                .as_deref()
+                .map(FileTree::from_dir)
+                .transpose()?
+                .unwrap_or(builtin.overlays),
+        })
+    }
+
+    pub fn render(&self, env: Vec<(String, String)>) -> Result<render::Rendered> {
+        render::render(&self.inputs(env)?, &self.sources()?)
+    }
+}
+
+/// What a command asks `main` to exit with when it did not fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0: done, no differences.
+    Clean,
+    /// Exit 1: differences found, or not ready yet.
+    Differs,
+}
+
+/// Runs a parsed command. `env` is the process environment; output goes to
+/// `stdout`, messages to stderr.
+pub fn run(cli: &Cli, env: Vec<(String, String)>, stdout: &mut dyn Write) -> Result<Outcome> {
+    match &cli.command {
+        Command::Render(cmd) => run_render(cmd, cli, env, stdout),
+    }
+}
+
+fn run_render(
+    cmd: &RenderCommand,
+    cli: &Cli,
+    env: Vec<(String, String)>,
+    stdout: &mut dyn Write,
+) -> Result<Outcome> {
+    let rendered = cmd.params.render(env)?;
+    if let Some(dir) = &cmd.check {
+        return match output::check_dir(dir, &output::files(&rendered))? {
+            None => Ok(Outcome::Clean),
+            Some(report) => {
+                write_stdout(stdout, &report)?;
+                if !cli.quiet {
+                    eprintln!(
+                        "{} is stale: run `milvus-l7 render -o {}` with the same parameters",
+                        dir.display(),
+                        dir.display()
+                    );
+                }
+                Ok(Outcome::Differs)
+            }
+        };
+    }
+    if let Some(dir) = &cmd.output_dir {
+        let files = output::files(&rendered);
+        output::write_dir(dir, &files)?;
+        if cli.verbose {
+            eprintln!("wrote {} files to {}", files.len(), dir.display());
+        }
+        return Ok(Outcome::Clean);
+    }
+    write_stdout(stdout, &output::stream(&rendered))?;
+    Ok(Outcome::Clean)
+}
+
+/// Writes all of `text`. A closed pipe (`| head`) is not an error.
+pub fn write_stdout(stdout: &mut dyn Write, text: &str) -> Result<()> {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::io("writing", "<stdout>", e))
+        }
+        _ => Ok(()),
+    }
+}

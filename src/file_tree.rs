@@ -1,0 +1,137 @@
+//! An in-memory copy of a directory of text files.
+//!
+//! Templates and overlays are tiny, so they are read whole up front — from the
+//! copy embedded in the binary, from a user's `--templates`/`--overlays`
+//! directory, or from a map built in a test. Everything after loading works on
+//! this tree, so tests never touch the disk (kustomize's `filesys.MakeFsInMemory`
+//! plays the same role).
+
+use crate::error::{Error, Result};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+static EMBEDDED_TEMPLATES: include_dir::Dir<'_> =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/templates");
+static EMBEDDED_OVERLAYS: include_dir::Dir<'_> =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/overlays");
+
+/// Files keyed by their `/`-separated path relative to the tree's root.
+#[derive(Debug, Clone, Default)]
+pub struct FileTree {
+    /// Where the files came from, for messages: `built-in templates`, a path.
+    pub origin: String,
+    files: BTreeMap<String, String>,
+}
+
+impl FileTree {
+    pub fn builtin_templates() -> Self {
+        Self::from_embedded("built-in templates", &EMBEDDED_TEMPLATES)
+    }
+
+    pub fn builtin_overlays() -> Self {
+        Self::from_embedded("built-in overlays", &EMBEDDED_OVERLAYS)
+    }
+
+    fn from_embedded(origin: &str, dir: &include_dir::Dir<'_>) -> Self {
+        let mut files = BTreeMap::new();
+        collect_embedded(dir, &mut files);
+        FileTree {
+            origin: origin.to_string(),
+            files,
+        }
+    }
+
+    pub fn from_map<K: Into<String>, V: Into<String>>(
+        origin: &str,
+        entries: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        let files = entries
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        FileTree {
+            origin: origin.to_string(),
+            files,
+        }
+    }
+
+    /// Reads every regular file below `root`. Hidden files and directories
+    /// (editor swap files, `.git`) are skipped.
+    pub fn from_dir(root: &Path) -> Result<Self> {
+        if !root.is_dir() {
+            return Err(Error::io(
+                "reading directory",
+                root,
+                std::io::Error::new(std::io::ErrorKind::NotFound, "not a directory"),
+            ));
+        }
+        let mut files = BTreeMap::new();
+        let walker = walkdir::WalkDir::new(root).follow_links(true).into_iter();
+        for entry in walker
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        {
+            let entry = entry.map_err(|e| Error::io("reading directory", root, e.into()))?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let relative = entry
+                .path()
+                .strip_prefix(root)
+                .expect("walkdir yields paths below root");
+            let key = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let text = std::fs::read_to_string(entry.path())
+                .map_err(|e| Error::io("reading", entry.path(), e))?;
+            files.insert(key, text);
+        }
+        Ok(FileTree {
+            origin: root.display().to_string(),
+            files,
+        })
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.files.iter().map(|(p, t)| (p.as_str(), t.as_str()))
+    }
+
+    pub fn get(&self, path: &str) -> Option<&str> {
+        self.files.get(path).map(String::as_str)
+    }
+
+    /// Files directly inside `dir` (not in its subdirectories), sorted by name.
+    pub fn files_in<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        let prefix = format!("{dir}/");
+        self.files.iter().filter_map(move |(path, text)| {
+            let rest = path.strip_prefix(&prefix)?;
+            (!rest.contains('/')).then_some((path.as_str(), text.as_str()))
+        })
+    }
+
+    /// Names of the directories directly below the root, sorted.
+    pub fn top_dirs(&self) -> Vec<&str> {
+        let mut dirs: Vec<&str> = self
+            .files
+            .keys()
+            .filter_map(|p| p.split_once('/').map(|(d, _)| d))
+            .collect();
+        dirs.dedup();
+        dirs
+    }
+}
+
+fn collect_embedded(dir: &include_dir::Dir<'_>, files: &mut BTreeMap<String, String>) {
+    for file in dir.files() {
+        if let Some(text) = file.contents_utf8() {
+            files.insert(
+                file.path().to_string_lossy().replace('\\', "/"),
+                text.to_string(),
+            );
+        }
+    }
+    for sub in dir.dirs() {
+        collect_embedded(sub, files);
+    }
+}

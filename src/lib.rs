@@ -1,0 +1,22 @@
+//! milvus-l7: renders Milvus behind a Google Cloud Layer-7 load balancer on
+//! GKE as declarative manifests, and compares them with the live cluster.
+//!
+//! One module per stage of the data flow (see README and DESIGN.md):
+//! [`params`] → [`template`] → [`overlay`] → [`validate`] → [`output`];
+//! [`render`] strings them together.
+
+pub mod cli;
+pub mod error;
+pub mod file_tree;
+pub mod names;
+pub mod output;
+pub mod overlay;
+pub mod params;
+pub mod render;
+pub mod resource;
+pub mod suggest;
+pub mod template;
+pub mod validate;
+pub mod yaml;
+
+pub use error::{Error, Result};
