@@ -135,28 +135,36 @@ impl ParamArgs {
                 Value::String(value.to_string()),
             ));
         }
-        let text = |s: &str| Value::String(s.to_string());
-        let path = |p: &PathBuf| Value::String(p.display().to_string());
-        self.release
-            .as_deref()
-            .map(|v| flags.push(flag("release", "--release", text(v))));
-        self.namespace
-            .as_deref()
-            .map(|v| flags.push(flag("namespace", "--namespace", text(v))));
-        self.domain
-            .as_deref()
-            .map(|v| flags.push(flag("domain", "--domain", text(v))));
-        self.tls_cert
-            .as_ref()
-            .map(|v| flags.push(flag("tlsCert", "--tls-cert", path(v))));
-        self.tls_key
-            .as_ref()
-            .map(|v| flags.push(flag("tlsKey", "--tls-key", path(v))));
+        let named = [
+            ("release", "--release", self.release.clone()),
+            ("namespace", "--namespace", self.namespace.clone()),
+            ("domain", "--domain", self.domain.clone()),
+            (
+                "tlsCert",
+                "--tls-cert",
+                self.tls_cert.as_ref().map(|p| p.display().to_string()),
+            ),
+            (
+                "tlsKey",
+                "--tls-key",
+                self.tls_key.as_ref().map(|p| p.display().to_string()),
+            ),
+        ];
+        for (key, origin, value) in named {
+            if let Some(value) = value {
+                flags.push(flag(key, origin, Value::String(value)));
+            }
+        }
         if !self.overlays.is_empty() {
             flags.push(flag(
                 "overlays",
                 "--overlay",
-                Value::Array(self.overlays.iter().map(|o| text(o)).collect()),
+                Value::Array(
+                    self.overlays
+                        .iter()
+                        .map(|o| Value::String(o.clone()))
+                        .collect(),
+                ),
             ));
         }
         Ok(flags)

@@ -58,7 +58,7 @@ pub fn files(rendered: &Rendered) -> BTreeMap<String, OutputFile> {
         );
     }
     let helm = format!(
-        "# Values for the milvus/milvus chart:\n#   helm upgrade --install {} milvus/milvus -n {} -f {HELM_VALUES}\n{}",
+        "# Values for the milvus/milvus chart:\n#   helm upgrade --install {} milvus/milvus -n {} -f <output dir>/{HELM_VALUES}\n{}",
         rendered.params.release,
         rendered.params.namespace,
         yaml::to_string(&rendered.helm_values)

@@ -90,10 +90,16 @@ fn parse_error(e: &serde_saphyr::Error, origin: &str) -> Error {
     }
 }
 
-/// serde-saphyr prefixes messages with their own position; keep the first
-/// line only, which carries the reason.
+/// The reason alone: serde-saphyr appends its own position (we print
+/// ours in front) and advice addressed to programmers, not users.
 fn first_line(message: &str) -> String {
-    message.lines().next().unwrap_or(message).trim().to_string()
+    let line = message.lines().next().unwrap_or(message);
+    let line = line.split(" at line ").next().unwrap_or(line);
+    let line = line
+        .split(", set DuplicateKeyPolicy")
+        .next()
+        .unwrap_or(line);
+    line.trim().to_string()
 }
 
 /// Writes one document. Long strings stay on one line (no `>-` folding) so

@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 /// parameters (MILVUS_L7_*, ARGOCD_*, PARAM_*), run in `dir`.
 pub fn milvus_l7(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("milvus-l7").expect("binary is built");
-    cmd.current_dir(dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).env("NO_COLOR", "1");
+    cmd.current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("NO_COLOR", "1");
     cmd
 }
 

@@ -1,0 +1,562 @@
+//! `milvus-l7 render`: golden outputs, equality with the guide, kubectl
+//! kustomize as an independent reader, and bad input.
+
+mod common;
+
+use common::{milvus_l7, parse_yaml_stream, tempdir, testdata};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Golden cases: directory under testdata/golden and the render arguments,
+/// run from testdata/. The golden files were reviewed by eye; these tests
+/// keep them current and read them back independently below.
+const GOLDEN: &[(&str, &[&str])] = &[
+    ("google-managed", &["--overlay", "google-managed"]),
+    ("self-managed", &["--overlay", "self-managed"]),
+    (
+        "self-managed-files",
+        &[
+            "--overlay",
+            "self-managed",
+            "--tls-cert",
+            "certs/tls.crt",
+            "--tls-key",
+            "certs/tls.key",
+        ],
+    ),
+    (
+        "milvus-prod",
+        &[
+            "--release",
+            "milvus-prod",
+            "--namespace",
+            "vectors",
+            "--domain",
+            "milvus.example.com",
+            "--overlay",
+            "google-managed",
+        ],
+    ),
+    ("search", &["--config", "configs/search.yaml"]),
+];
+
+fn golden_args(case: &str) -> Vec<&'static str> {
+    GOLDEN.iter().find(|(c, _)| *c == case).unwrap().1.to_vec()
+}
+
+fn render_stream(args: &[&str]) -> Vec<Value> {
+    let out = milvus_l7(&testdata())
+        .arg("render")
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    parse_yaml_stream(&String::from_utf8(out).unwrap())
+}
+
+/// Reads a YAML file, skipping `#` comment lines (the source headers).
+fn read_yaml(path: &Path) -> Value {
+    let docs = parse_yaml_stream(&std::fs::read_to_string(path).unwrap());
+    assert_eq!(docs.len(), 1, "{}", path.display());
+    docs.into_iter().next().unwrap()
+}
+
+fn by_kind(docs: &[Value], kind: &str) -> Value {
+    docs.iter()
+        .find(|d| d["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} in output"))
+        .clone()
+}
+
+#[test]
+fn golden_directories_are_current() {
+    for (case, args) in GOLDEN {
+        let dir = format!("golden/{case}");
+        milvus_l7(&testdata())
+            .arg("render")
+            .args(*args)
+            .args(["--check", &dir])
+            .assert()
+            .code(0);
+    }
+}
+
+#[test]
+fn check_reports_a_stale_directory_with_a_diff_and_exit_1() {
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    milvus_l7(&testdata())
+        .args(["render", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let ingress = out.join("networking.k8s.io_v1_ingress_my-release-milvus.yaml");
+    std::fs::write(
+        &ingress,
+        std::fs::read_to_string(&ingress)
+            .unwrap()
+            .replace("19530", "19531"),
+    )
+    .unwrap();
+    let assert = milvus_l7(&testdata())
+        .args(["render", "--check"])
+        .arg(&out)
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(
+        stdout.contains("-              number: 19531")
+            && stdout.contains("+              number: 19530"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn google_managed_equals_the_guide() {
+    let docs = render_stream(&golden_args("google-managed"));
+    assert_eq!(docs.len(), 3, "BackendConfig, ManagedCertificate, Ingress");
+    let guide = testdata().join("guide");
+    assert_eq!(
+        by_kind(&docs, "BackendConfig"),
+        read_yaml(&guide.join("backendconfig.yaml"))
+    );
+    let mut certificate = read_yaml(&guide.join("managed-crt.yaml"));
+    certificate["metadata"]["namespace"] = json!("default"); // made explicit on purpose
+    assert_eq!(by_kind(&docs, "ManagedCertificate"), certificate);
+    assert_eq!(
+        by_kind(&docs, "Ingress"),
+        read_yaml(&guide.join("ingress-google-managed.yaml"))
+    );
+}
+
+#[test]
+fn self_managed_equals_the_guide() {
+    let docs = render_stream(&golden_args("self-managed"));
+    assert_eq!(
+        docs.len(),
+        2,
+        "without certificate files no Secret is rendered"
+    );
+    let guide = testdata().join("guide");
+    assert_eq!(
+        by_kind(&docs, "BackendConfig"),
+        read_yaml(&guide.join("backendconfig.yaml"))
+    );
+    assert_eq!(
+        by_kind(&docs, "Ingress"),
+        read_yaml(&guide.join("ingress-self-managed.yaml"))
+    );
+}
+
+#[test]
+fn self_managed_with_files_renders_a_tls_secret_from_them() {
+    let docs = render_stream(&golden_args("self-managed-files"));
+    let secret = by_kind(&docs, "Secret");
+    assert_eq!(secret["type"], "kubernetes.io/tls");
+    assert_eq!(secret["metadata"]["name"], "my-release-milvus-tls");
+    use base64::Engine as _;
+    let decode = |key: &str| {
+        String::from_utf8(
+            base64::engine::general_purpose::STANDARD
+                .decode(secret["data"][key].as_str().unwrap())
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    assert!(
+        decode("tls.crt") == std::fs::read_to_string(testdata().join("certs/tls.crt")).unwrap()
+    );
+    assert!(
+        decode("tls.key") == std::fs::read_to_string(testdata().join("certs/tls.key")).unwrap()
+    );
+    let kinds: Vec<_> = docs.iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        ["Secret", "BackendConfig", "Ingress"],
+        "kustomize legacy order"
+    );
+}
+
+/// Annotation values are JSON; the guide writes them with spaces, we write
+/// them compact, so compare them parsed.
+fn parsed_annotations(values: &Value) -> BTreeMap<String, Value> {
+    values["service"]["annotations"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                serde_json::from_str(v.as_str().unwrap()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn helm_values_equal_the_guides_imperative_steps() {
+    let ours = read_yaml(&testdata().join("golden/google-managed/helm/values.yaml"));
+    let guide = read_yaml(&testdata().join("guide/helm-values.yaml"));
+    assert_eq!(parsed_annotations(&ours), parsed_annotations(&guide));
+    assert_eq!(ours["service"]["type"], guide["service"]["type"]);
+    assert_eq!(ours["extraConfigFiles"], guide["extraConfigFiles"]);
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(
+        keys(&ours),
+        keys(&guide),
+        "nothing beyond what the guide sets"
+    );
+}
+
+#[test]
+fn app_protocols_is_keyed_by_the_port_name_and_explicit_names_get_fullname_override() {
+    let values = read_yaml(&testdata().join("golden/search/helm/values.yaml"));
+    assert_eq!(
+        parsed_annotations(&values)["cloud.google.com/app-protocols"],
+        json!({"grpc": "HTTP2"})
+    );
+    assert_eq!(values["service"]["portName"], "grpc");
+    assert_eq!(values["service"]["port"], 19531);
+    assert_eq!(values["fullnameOverride"], "search-proxy");
+}
+
+#[test]
+fn release_containing_milvus_names_the_service_after_the_release() {
+    let docs = render_stream(&golden_args("milvus-prod"));
+    let ingress = by_kind(&docs, "Ingress");
+    assert_eq!(ingress["metadata"]["name"], "milvus-prod");
+    assert_eq!(ingress["metadata"]["namespace"], "vectors");
+    assert_eq!(ingress["spec"]["rules"][0]["backend"], Value::Null);
+    assert_eq!(
+        ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["name"],
+        "milvus-prod"
+    );
+    assert_eq!(
+        by_kind(&docs, "ManagedCertificate")["spec"]["domains"],
+        json!(["milvus.example.com"])
+    );
+}
+
+#[test]
+fn output_is_byte_for_byte_deterministic() {
+    let run = || {
+        milvus_l7(&testdata())
+            .args([
+                "render",
+                "--overlay",
+                "self-managed",
+                "--tls-cert",
+                "certs/tls.crt",
+                "--tls-key",
+                "certs/tls.key",
+            ])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    assert_eq!(run(), run());
+}
+
+#[test]
+fn stream_equals_the_directory() {
+    for (case, args) in GOLDEN {
+        let docs = render_stream(args);
+        let dir = testdata().join("golden").join(case);
+        let kustomization = read_yaml(&dir.join("kustomization.yaml"));
+        let files: Vec<Value> = kustomization["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| read_yaml(&dir.join(f.as_str().unwrap())))
+            .collect();
+        assert_eq!(docs, files, "{case}");
+    }
+}
+
+#[test]
+fn kubectl_kustomize_reads_the_output_directory() {
+    if std::process::Command::new("kubectl")
+        .arg("version")
+        .arg("--client")
+        .output()
+        .is_err()
+    {
+        eprintln!("kubectl not installed; skipping");
+        return;
+    }
+    for (case, args) in GOLDEN {
+        let built = std::process::Command::new("kubectl")
+            .arg("kustomize")
+            .arg(testdata().join("golden").join(case))
+            .output()
+            .unwrap();
+        assert!(
+            built.status.success(),
+            "{case}: {}",
+            String::from_utf8_lossy(&built.stderr)
+        );
+        let mut theirs = parse_yaml_stream(&String::from_utf8(built.stdout).unwrap());
+        let mut ours = render_stream(args);
+        // kustomize sorts keys; compare as sets of objects in a fixed order.
+        let key = |v: &Value| format!("{}/{}", v["kind"], v["metadata"]["name"]);
+        theirs.sort_by_key(key);
+        ours.sort_by_key(key);
+        assert_eq!(theirs, ours, "{case}");
+    }
+}
+
+#[test]
+fn secret_files_are_private() {
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    milvus_l7(&testdata())
+        .arg("render")
+        .args(golden_args("self-managed-files"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &str| std::fs::metadata(out.join(p)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode("v1_secret_my-release-milvus-tls.yaml"), 0o600);
+        assert_eq!(mode("kustomization.yaml"), 0o644);
+    }
+}
+
+#[test]
+fn a_new_render_removes_files_of_the_old_one() {
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    milvus_l7(&testdata())
+        .args(["render", "--overlay", "google-managed", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(out
+        .join("networking.gke.io_v1_managedcertificate_my-release-milvus-tls.yaml")
+        .exists());
+    milvus_l7(&testdata())
+        .args(["render", "--overlay", "self-managed", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(!out
+        .join("networking.gke.io_v1_managedcertificate_my-release-milvus-tls.yaml")
+        .exists());
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers, ["out"], "no temporary directories left behind");
+}
+
+#[test]
+fn a_directory_the_tool_did_not_create_is_never_replaced() {
+    let tmp = tempdir();
+    std::fs::write(tmp.path().join("notes.txt"), "mine").unwrap();
+    let assert = milvus_l7(&testdata())
+        .args(["render", "-o"])
+        .arg(tmp.path())
+        .assert()
+        .code(2)
+        .stdout("");
+    assert!(
+        String::from_utf8_lossy(&assert.get_output().stderr).contains("not written by milvus-l7")
+    );
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("notes.txt")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn config_file_in_the_working_directory_is_used() {
+    let tmp = tempdir();
+    std::fs::write(
+        tmp.path().join("milvus-l7.yaml"),
+        "release: vector\ndomain: vector.example.com\n",
+    )
+    .unwrap();
+    let out = milvus_l7(tmp.path())
+        .arg("render")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let docs = parse_yaml_stream(&String::from_utf8(out).unwrap());
+    assert_eq!(
+        by_kind(&docs, "Ingress")["metadata"]["name"],
+        "vector-milvus"
+    );
+    assert_eq!(
+        by_kind(&docs, "ManagedCertificate")["spec"]["domains"],
+        json!(["vector.example.com"])
+    );
+}
+
+#[test]
+fn environment_and_set_reach_the_parameters() {
+    let out = milvus_l7(&testdata())
+        .env("MILVUS_L7_RELEASE", "envrel")
+        .args([
+            "render",
+            "--set",
+            "healthCheckPort=9092",
+            "--set",
+            "domain=set.example.com",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let docs = parse_yaml_stream(&String::from_utf8(out).unwrap());
+    assert_eq!(
+        by_kind(&docs, "BackendConfig")["metadata"]["name"],
+        "envrel-backendconfig"
+    );
+    assert_eq!(
+        by_kind(&docs, "BackendConfig")["spec"]["healthCheck"]["port"],
+        9092
+    );
+    assert_eq!(
+        by_kind(&docs, "Ingress")["spec"]["rules"][0]["host"],
+        "set.example.com"
+    );
+}
+
+/// Every file below `dir` with its content, to prove a failed run changed nothing.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn bad_input_exits_2_names_the_field_and_leaves_out_untouched() {
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    milvus_l7(&testdata())
+        .args(["render", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let before = snapshot(&out);
+    std::fs::write(
+        tmp.path().join("malformed.yaml"),
+        "release: a\n  domain: [b\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("unknown.yaml"),
+        "release: a\nhealthcheckport: 9091\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("duplicate.yaml"),
+        "release: a\nrelease: b\n",
+    )
+    .unwrap();
+    let malformed = tmp.path().join("malformed.yaml").display().to_string();
+    let unknown = tmp.path().join("unknown.yaml").display().to_string();
+    let duplicate = tmp.path().join("duplicate.yaml").display().to_string();
+    let cases: Vec<(Vec<&str>, Vec<&str>)> = vec![
+        (
+            vec!["--domain", "not a domain"],
+            vec!["`domain`", "--domain"],
+        ),
+        (
+            vec!["--domain", "Milvus.Example.com"],
+            vec!["`domain`", "uppercase"],
+        ),
+        (
+            vec!["--overlay", "google-managed", "--domain", "*.example.com"],
+            vec!["`domain`", "wildcard"],
+        ),
+        (
+            vec!["--release", "1st-release"],
+            vec!["`release`", "lowercase letter"],
+        ),
+        (vec!["--release", "my_release"], vec!["`release`"]),
+        (
+            vec![
+                "--overlay",
+                "self-managed",
+                "--tls-cert",
+                "missing.crt",
+                "--tls-key",
+                "certs/tls.key",
+            ],
+            vec!["`tlsCert`", "missing.crt"],
+        ),
+        (
+            vec!["--overlay", "google-manged"],
+            vec!["google-manged", "did you mean `google-managed`"],
+        ),
+        (vec!["--config", &malformed], vec!["malformed.yaml:2"]),
+        (
+            vec!["--config", &unknown],
+            vec!["`healthcheckport`", "did you mean `healthCheckPort`"],
+        ),
+        (
+            vec!["--config", &duplicate],
+            vec!["duplicate.yaml:2", "duplicate"],
+        ),
+        (
+            vec!["--set", "servicePort=http"],
+            vec!["`servicePort`", "whole number"],
+        ),
+        (
+            vec!["--overlay", "self-managed", "--overlay", "google-managed"],
+            vec!["cannot be combined"],
+        ),
+        (
+            vec!["--tls-cert", "certs/tls.crt", "--tls-key", "certs/tls.key"],
+            vec!["self-managed"],
+        ),
+    ];
+    for (args, expected) in cases {
+        let assert = milvus_l7(&testdata())
+            .arg("render")
+            .args(&args)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stdout("");
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        for e in expected {
+            assert!(stderr.contains(e), "{args:?}: expected {e:?} in:\n{stderr}");
+        }
+        assert!(
+            stderr.contains("hint:"),
+            "{args:?}: every error says how to fix it:\n{stderr}"
+        );
+        assert_eq!(snapshot(&out), before, "{args:?} changed out/");
+    }
+}
+
+#[test]
+fn errors_on_stdout_stream_leave_it_empty() {
+    // Argo CD prunes everything when a plugin prints an empty stream and
+    // exits 0; an error must exit non-zero with nothing on stdout.
+    milvus_l7(&testdata())
+        .args(["render", "--release", "BAD"])
+        .assert()
+        .code(2)
+        .stdout("");
+}
