@@ -5,10 +5,11 @@
 //!
 //! ```yaml
 //! description: what the overlay is for
-//! parameters: {redirect: false}     # extra parameters, with defaults
-//! conflicts: [self-managed]         # overlays it cannot be combined with
+//! parameters: {redirect: false}     # extra parameters with defaults; null = required
+//! conflicts:                        # overlays it cannot be combined with, and why
+//!   self-managed: one certificate variant at a time
 //! resources: [secret.yaml.j2]       # templates in this directory
-//! remove: [{kind: Ingress}]         # base objects it replaces
+//! remove: [{kind: Ingress}]         # objects it replaces
 //! patches:
 //!   - target: {kind: Ingress}       # group, version, kind, name, namespace
 //!     type: merge                   # RFC 7386, or json6902 (RFC 6902)
@@ -16,6 +17,9 @@
 //!   - target: helmValues            # the Helm values document
 //!     type: json6902
 //!     path: values-patch.yaml.j2    # or a template file
+//!   - target: {kind: Gateway}
+//!     optional: true                # no error when nothing matches
+//!     ...
 //! ```
 
 use crate::error::{Error, Result};
@@ -35,7 +39,7 @@ pub struct Overlay {
     #[serde(default)]
     pub parameters: Map<String, Value>,
     #[serde(default)]
-    pub conflicts: Vec<String>,
+    pub conflicts: Map<String, Value>,
     #[serde(default)]
     pub resources: Vec<String>,
     #[serde(default)]
@@ -54,6 +58,10 @@ pub struct Patch {
     pub patch: Option<Value>,
     #[serde(default)]
     pub path: Option<String>,
+    /// A patch for objects that only some combinations have (the Ingress
+    /// or the Gateway); without it, matching nothing is an error.
+    #[serde(default)]
+    pub optional: bool,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -111,10 +119,11 @@ pub fn load(tree: &FileTree, names: &[String]) -> Result<Vec<Overlay>> {
             ));
         }
         for other in &overlays {
-            if overlay.conflicts.contains(&other.name) {
+            if let Some(reason) = overlay.conflicts.get(&other.name) {
+                let reason = reason.as_str().unwrap_or("they configure the same thing differently");
                 return Err(overlay_error(
                     &overlay.name,
-                    &format!("cannot be combined with `{}`", other.name),
+                    &format!("cannot be combined with `{}`: {reason}", other.name),
                     &format!("choose one of `{}` and `{}`", overlay.name, other.name),
                 ));
             }
@@ -247,7 +256,7 @@ pub fn apply(
                     })?;
                     matched += 1;
                 }
-                if matched == 0 {
+                if matched == 0 && !patch.optional {
                     return Err(overlay_error(
                         &overlay.name,
                         &format!("{} matches no object", describe()),
@@ -364,7 +373,7 @@ mod tests {
         FileTree::from_map(
             "test",
             [
-                ("a/overlay.yaml", "description: a\nconflicts: [b]\n"),
+                ("a/overlay.yaml", "description: a\nconflicts: {b: one at a time}\n"),
                 ("b/overlay.yaml", "description: b\n"),
                 ("bad/overlay.yaml", "description: x\nbogus: 1\n"),
             ],
@@ -382,7 +391,7 @@ mod tests {
         for names in [["a", "b"], ["b", "a"]] {
             let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
             let err = load(&tree(), &names).unwrap_err().to_string();
-            assert!(err.contains("cannot be combined"), "{err}");
+            assert!(err.contains("cannot be combined") && err.contains("one at a time"), "{err}");
         }
     }
 

@@ -236,6 +236,7 @@ pub fn resolve(inputs: &ParamInputs, overlay_tree: &FileTree) -> Result<(Params,
         origins.insert(setting.key.clone(), setting.origin.clone());
     }
     derive_defaults(&mut values);
+    check_required(&values, &known)?;
     build(values, origins, overlay_names).map(|p| (p, overlays))
 }
 
@@ -428,6 +429,21 @@ fn check_known(
         message: "unknown parameter".into(),
         hint,
     })
+}
+
+/// Overlay parameters declared with a `null` default must be set.
+fn check_required(values: &Map<String, Value>, known: &BTreeMap<String, (Value, Option<String>)>) -> Result<()> {
+    for (key, (_, owner)) in known {
+        if let (Some(overlay), Value::Null) = (owner, &values[key]) {
+            return Err(Error::Param {
+                key: key.clone(),
+                origin: format!("overlay `{overlay}`"),
+                message: "is required by this overlay and not set".into(),
+                hint: format!("add `--set {key}=...` or `{key}:` in milvus-l7.yaml"),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Converts a setting to the type of its default. Strings from the
@@ -706,15 +722,15 @@ mod tests {
             [
                 (
                     "google-managed/overlay.yaml",
-                    "description: g\nconflicts: [self-managed]\n",
+                    "description: g\nconflicts: {self-managed: x}\n",
                 ),
                 (
                     "self-managed/overlay.yaml",
-                    "description: s\nconflicts: [google-managed]\n",
+                    "description: s\nconflicts: {google-managed: x}\n",
                 ),
                 (
                     "static-ip/overlay.yaml",
-                    "description: ip\nparameters: {staticIpName: ''}\n",
+                    "description: ip\nparameters: {staticIpName: null}\n",
                 ),
             ],
         )
@@ -776,6 +792,7 @@ mod tests {
             env: vec![
                 ("PARAM_OVERLAYS_1".into(), "static-ip".into()),
                 ("PARAM_OVERLAYS_0".into(), "self-managed".into()),
+                ("PARAM_STATIC_IP_NAME".into(), "milvus-ip".into()),
             ],
             ..Default::default()
         };
@@ -807,6 +824,15 @@ mod tests {
         };
         let err = resolve(&inputs, &overlays()).unwrap_err().to_string();
         assert!(err.contains("--overlay static-ip"), "{err}");
+    }
+
+    #[test]
+    fn required_overlay_parameters_must_be_set() {
+        let missing = ParamInputs { flags: vec![flag("overlays", json!(["static-ip"]))], ..Default::default() };
+        let err = resolve(&missing, &overlays()).unwrap_err().to_string();
+        assert!(err.contains("`staticIpName`") && err.contains("--set staticIpName="), "{err}");
+        let given = ParamInputs { flags: vec![flag("overlays", json!(["static-ip"])), flag("staticIpName", json!("milvus-ip"))], ..Default::default() };
+        assert_eq!(resolve(&given, &overlays()).unwrap().0.get("staticIpName"), Some(&json!("milvus-ip")));
     }
 
     #[test]
