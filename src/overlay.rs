@@ -120,7 +120,9 @@ pub fn load(tree: &FileTree, names: &[String]) -> Result<Vec<Overlay>> {
         }
         for other in &overlays {
             if let Some(reason) = overlay.conflicts.get(&other.name) {
-                let reason = reason.as_str().unwrap_or("they configure the same thing differently");
+                let reason = reason
+                    .as_str()
+                    .unwrap_or("they configure the same thing differently");
                 return Err(overlay_error(
                     &overlay.name,
                     &format!("cannot be combined with `{}`: {reason}", other.name),
@@ -201,14 +203,36 @@ fn overlay_error(overlay: &str, message: &str, hint: &str) -> Error {
     }
 }
 
-/// Applies one overlay to the accumulated resources and Helm values: adds its
-/// resources, removes what it replaces, then applies its patches in order.
-pub fn apply(
-    overlay: &Overlay,
+/// Applies the overlays in the way kustomize builds: first every overlay's
+/// resources are accumulated and the objects they replace removed, then the
+/// patches run, overlay by overlay. So `--overlay static-ip --overlay gateway`
+/// patches the Gateway even though static-ip comes first.
+pub fn apply_all(
+    overlays: &[Overlay],
     engine: &TemplateEngine,
     context: &Value,
     resources: &mut Vec<Resource>,
     helm_values: &mut Value,
+) -> Result<()> {
+    for overlay in overlays {
+        add_resources(overlay, engine, context, resources)?;
+    }
+    for overlay in overlays {
+        for selector in &overlay.remove {
+            resources.retain(|r| !selector.matches(r));
+        }
+    }
+    for overlay in overlays {
+        apply_patches(overlay, engine, context, resources, helm_values)?;
+    }
+    Ok(())
+}
+
+fn add_resources(
+    overlay: &Overlay,
+    engine: &TemplateEngine,
+    context: &Value,
+    resources: &mut Vec<Resource>,
 ) -> Result<()> {
     for file in &overlay.resources {
         let template = format!("overlays/{}/{file}", overlay.name);
@@ -223,9 +247,16 @@ pub fn apply(
             resources.push(resource);
         }
     }
-    for selector in &overlay.remove {
-        resources.retain(|r| !selector.matches(r));
-    }
+    Ok(())
+}
+
+fn apply_patches(
+    overlay: &Overlay,
+    engine: &TemplateEngine,
+    context: &Value,
+    resources: &mut [Resource],
+    helm_values: &mut Value,
+) -> Result<()> {
     for (index, patch) in overlay.patches.iter().enumerate() {
         let body = patch_body(overlay, patch, engine, context)?;
         let describe = || {
@@ -254,20 +285,22 @@ pub fn apply(
                             "fix the patch path or value",
                         )
                     })?;
+                    // A patch may rename an object; keep its identity in step.
+                    r.id = crate::resource::ResId::of(&r.value).ok_or_else(|| {
+                        overlay_error(
+                            &overlay.name,
+                            &format!("{} removes the identity of {}", describe(), r.id),
+                            "a patch must keep apiVersion, kind and metadata.name",
+                        )
+                    })?;
                     matched += 1;
                 }
                 if matched == 0 && !patch.optional {
                     return Err(overlay_error(
                         &overlay.name,
                         &format!("{} matches no object", describe()),
-                        "check the target selector, or the order of overlays",
+                        "check the target selector, or mark the patch `optional: true`",
                     ));
-                }
-                // A patch may rename an object; keep identities in step.
-                for r in resources.iter_mut() {
-                    if let Some(id) = crate::resource::ResId::of(&r.value) {
-                        r.id = id;
-                    }
                 }
             }
         }
@@ -373,7 +406,10 @@ mod tests {
         FileTree::from_map(
             "test",
             [
-                ("a/overlay.yaml", "description: a\nconflicts: {b: one at a time}\n"),
+                (
+                    "a/overlay.yaml",
+                    "description: a\nconflicts: {b: one at a time}\n",
+                ),
                 ("b/overlay.yaml", "description: b\n"),
                 ("bad/overlay.yaml", "description: x\nbogus: 1\n"),
             ],
@@ -391,7 +427,10 @@ mod tests {
         for names in [["a", "b"], ["b", "a"]] {
             let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
             let err = load(&tree(), &names).unwrap_err().to_string();
-            assert!(err.contains("cannot be combined") && err.contains("one at a time"), "{err}");
+            assert!(
+                err.contains("cannot be combined") && err.contains("one at a time"),
+                "{err}"
+            );
         }
     }
 

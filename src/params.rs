@@ -37,6 +37,11 @@ pub fn core_parameters() -> Vec<(&'static str, Value, &'static str)> {
         ),
         ("namespace", json!("default"), "namespace of every object"),
         (
+            "mode",
+            json!("cluster"),
+            "how the chart runs Milvus: cluster (a proxy Deployment) or standalone",
+        ),
+        (
             "domain",
             Value::Null,
             "DNS name clients connect to; default <release>.milvus.io",
@@ -432,14 +437,16 @@ fn check_known(
 }
 
 /// Overlay parameters declared with a `null` default must be set.
-fn check_required(values: &Map<String, Value>, known: &BTreeMap<String, (Value, Option<String>)>) -> Result<()> {
+fn check_required(
+    values: &Map<String, Value>,
+    known: &BTreeMap<String, (Value, Option<String>)>,
+) -> Result<()> {
     for (key, (_, owner)) in known {
         if let (Some(overlay), Value::Null) = (owner, &values[key]) {
-            return Err(Error::Param {
-                key: key.clone(),
-                origin: format!("overlay `{overlay}`"),
-                message: "is required by this overlay and not set".into(),
-                hint: format!("add `--set {key}=...` or `{key}:` in milvus-l7.yaml"),
+            return Err(Error::Overlay {
+                overlay: overlay.clone(),
+                message: format!("needs the parameter `{key}`, which is not set"),
+                hint: format!("add `--set {key}=...`, or `{key}:` in milvus-l7.yaml"),
             });
         }
     }
@@ -617,6 +624,9 @@ fn build(
                 "GKE accepts only HTTP, HTTPS and HTTP2 here",
             ));
         }
+    }
+    if !["cluster", "standalone"].contains(&text("mode").as_str()) {
+        return Err(fail("mode", format!("`{}` is not cluster or standalone", text("mode")), "the milvus/milvus chart runs either a cluster (cluster.enabled: true, its default) or standalone"));
     }
     let ingress_class = text("ingressClass");
     if !ingress_class.is_empty() {
@@ -828,11 +838,26 @@ mod tests {
 
     #[test]
     fn required_overlay_parameters_must_be_set() {
-        let missing = ParamInputs { flags: vec![flag("overlays", json!(["static-ip"]))], ..Default::default() };
+        let missing = ParamInputs {
+            flags: vec![flag("overlays", json!(["static-ip"]))],
+            ..Default::default()
+        };
         let err = resolve(&missing, &overlays()).unwrap_err().to_string();
-        assert!(err.contains("`staticIpName`") && err.contains("--set staticIpName="), "{err}");
-        let given = ParamInputs { flags: vec![flag("overlays", json!(["static-ip"])), flag("staticIpName", json!("milvus-ip"))], ..Default::default() };
-        assert_eq!(resolve(&given, &overlays()).unwrap().0.get("staticIpName"), Some(&json!("milvus-ip")));
+        assert!(
+            err.contains("`staticIpName`") && err.contains("--set staticIpName="),
+            "{err}"
+        );
+        let given = ParamInputs {
+            flags: vec![
+                flag("overlays", json!(["static-ip"])),
+                flag("staticIpName", json!("milvus-ip")),
+            ],
+            ..Default::default()
+        };
+        assert_eq!(
+            resolve(&given, &overlays()).unwrap().0.get("staticIpName"),
+            Some(&json!("milvus-ip"))
+        );
     }
 
     #[test]

@@ -54,9 +54,13 @@ pub fn render(inputs: &ParamInputs, sources: &Sources) -> Result<Rendered> {
         }
     }
     let mut helm_values = render_helm_values(&engine, &context, &sources.templates)?;
-    for overlay in &overlays {
-        overlay::apply(overlay, &engine, &context, &mut resources, &mut helm_values)?;
-    }
+    overlay::apply_all(
+        &overlays,
+        &engine,
+        &context,
+        &mut resources,
+        &mut helm_values,
+    )?;
     validate::rendered(&params, &resources, &helm_values)?;
     resource::sort_legacy(&mut resources);
     Ok(Rendered {

@@ -39,6 +39,66 @@ const GOLDEN: &[(&str, &[&str])] = &[
         ],
     ),
     ("search", &["--config", "configs/search.yaml"]),
+    (
+        "production-ingress",
+        &[
+            "--overlay",
+            "google-managed",
+            "--overlay",
+            "https-only",
+            "--overlay",
+            "static-ip",
+            "--overlay",
+            "grpc-timeouts",
+            "--set",
+            "staticIpName=milvus-ip",
+        ],
+    ),
+    (
+        "https-redirect",
+        &[
+            "--overlay",
+            "self-managed",
+            "--overlay",
+            "https-only",
+            "--set",
+            "redirect=true",
+            "--set",
+            "sslPolicy=milvus-tls12",
+        ],
+    ),
+    (
+        "backend-tls-standalone",
+        &[
+            "--overlay",
+            "self-managed",
+            "--overlay",
+            "backend-tls",
+            "--set",
+            "mode=standalone",
+        ],
+    ),
+    (
+        "gateway-self-managed",
+        &[
+            "--overlay",
+            "gateway",
+            "--overlay",
+            "self-managed",
+            "--overlay",
+            "grpc-timeouts",
+            "--overlay",
+            "static-ip",
+            "--overlay",
+            "backend-tls",
+            "--set",
+            "staticIpName=milvus-ip",
+        ],
+    ),
+    (
+        "gateway-certmap",
+        &["--overlay", "gateway", "--set", "certMap=milvus-certmap"],
+    ),
 ];
 
 fn golden_args(case: &str) -> Vec<&'static str> {
