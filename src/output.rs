@@ -283,3 +283,106 @@ fn output_error(dir: &Path, message: &str, hint: &str) -> Error {
         hint: hint.into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> OutputFile {
+        OutputFile {
+            text: text.into(),
+            secret: false,
+        }
+    }
+
+    fn ours(extra: &[(&str, &str)]) -> BTreeMap<String, OutputFile> {
+        let mut files: BTreeMap<String, OutputFile> = extra
+            .iter()
+            .map(|(p, t)| (p.to_string(), file(t)))
+            .collect();
+        files.insert(
+            KUSTOMIZATION.into(),
+            file(&format!("{MARKER}\nresources: []\n")),
+        );
+        files
+    }
+
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_writer_failing_midway_leaves_the_previous_directory_intact() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        write_dir(&out, &ours(&[("a.yaml", "old\n")])).unwrap();
+        // "b.yaml" is written, then "b.yaml/c.yaml" cannot be: the writer fails midway.
+        let broken = ours(&[
+            ("a.yaml", "new\n"),
+            ("b.yaml", "x\n"),
+            ("b.yaml/c.yaml", "y\n"),
+        ]);
+        assert!(write_dir(&out, &broken).is_err());
+        assert_eq!(
+            std::fs::read_to_string(out.join("a.yaml")).unwrap(),
+            "old\n"
+        );
+        assert_eq!(listing(&out), ["a.yaml", "kustomization.yaml"]);
+        assert_eq!(
+            listing(tmp.path()),
+            ["out"],
+            "the staging directory is cleaned up"
+        );
+    }
+
+    #[test]
+    fn a_directory_without_the_marker_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("kustomization.yaml"), "resources: []\n").unwrap();
+        let err = write_dir(tmp.path(), &ours(&[])).unwrap_err().to_string();
+        assert!(err.contains("not written by milvus-l7"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(tmp.path().join("kustomization.yaml")).unwrap(),
+            "resources: []\n"
+        );
+    }
+
+    #[test]
+    fn check_masks_secrets_and_lists_missing_and_extra_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let mut files = ours(&[("old.yaml", "a: 1\n")]);
+        files.insert(
+            "v1_secret_x.yaml".into(),
+            OutputFile {
+                text: "kind: Secret\ndata:\n  tls.key: c2VjcmV0\n".into(),
+                secret: true,
+            },
+        );
+        write_dir(&out, &files).unwrap();
+        let mut now = ours(&[("new.yaml", "a: 2\n")]);
+        now.insert(
+            "v1_secret_x.yaml".into(),
+            OutputFile {
+                text: "kind: Secret\ndata:\n  tls.key: b3RoZXI=\n".into(),
+                secret: true,
+            },
+        );
+        let report = check_dir(&out, &now).unwrap().unwrap();
+        assert!(
+            report.contains("+++ rendered/new.yaml") && report.contains("-a: 1"),
+            "{report}"
+        );
+        assert!(report.contains("Secret differs (content not shown)"));
+        assert!(
+            !report.contains("c2VjcmV0") && !report.contains("b3RoZXI="),
+            "{report}"
+        );
+        assert_eq!(check_dir(&out, &files).unwrap(), None);
+    }
+}

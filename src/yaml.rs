@@ -44,8 +44,15 @@ pub fn parse_stream(text: &str, origin: &str, limits: Limits) -> Result<Vec<Valu
     budget.max_nodes = usize::MAX;
     budget.max_events = usize::MAX;
     budget.max_total_scalar_bytes = limits.max_bytes;
+    // Kubernetes never writes anchors or aliases; a few are tolerated in
+    // hand-written files, an alias bomb is not.
+    budget.max_aliases = 1_000;
+    budget.max_recorded_anchor_events = 100_000;
+    let mut alias_limits = serde_saphyr::options::AliasLimits::default();
+    alias_limits.max_total_replayed_events = 100_000;
     let options = serde_saphyr::options! {
         budget: Some(budget),
+        alias_limits: alias_limits,
         legacy_octal_numbers: true,
         with_snippet: false,
     };
@@ -76,7 +83,10 @@ fn parse_error(e: &serde_saphyr::Error, origin: &str) -> Error {
         _ => origin.to_string(),
     };
     let message = first_line(&e.to_string());
-    let hint = if message.contains("budget") {
+    let hint = if message.contains("budget")
+        || message.contains("recursion limit")
+        || message.contains("alias")
+    {
         "the input nests too deeply, has too many documents or aliases; it is refused to bound time and memory".into()
     } else if message.contains("duplicate") {
         "remove one of the two entries with the same key".into()
@@ -117,4 +127,114 @@ pub fn to_stream(values: &[&Value]) -> String {
         .map(|v| to_string(v))
         .collect::<Vec<_>>()
         .join("---\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn parse(text: &str) -> Result<Vec<Value>> {
+        parse_stream(text, "input.yaml", Limits::default())
+    }
+
+    #[test]
+    fn yaml_1_1_look_alikes_are_quoted_and_read_back_as_strings() {
+        let tricky = [
+            "yes",
+            "on",
+            "y",
+            "n",
+            "NO",
+            "off",
+            "1_000",
+            "0123",
+            "1e3",
+            "1.0",
+            "19530",
+            "null",
+            "~",
+            "<<",
+            "2024-01-01",
+            "12:30",
+        ];
+        let value = json!({"values": tricky});
+        let text = to_string(&value);
+        assert_eq!(parse(&text).unwrap(), vec![value], "{text}");
+    }
+
+    #[test]
+    fn octal_numbers_read_like_kubectl() {
+        assert_eq!(parse("mode: 0644\n").unwrap(), vec![json!({"mode": 420})]);
+    }
+
+    #[test]
+    fn long_strings_stay_on_one_line() {
+        let long = "x".repeat(300);
+        assert_eq!(to_string(&json!({"a": long})).lines().count(), 1);
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused_with_their_position() {
+        let err = parse("a: 1\na: 2\n").unwrap_err().to_string();
+        assert!(err.starts_with("input.yaml:2:"), "{err}");
+        assert!(err.contains("duplicate"), "{err}");
+    }
+
+    #[test]
+    fn an_alias_bomb_is_refused() {
+        let mut lines = vec![r#"a0: &a0 ["x","x","x","x","x","x","x","x","x","x"]"#.to_string()];
+        for i in 1..10 {
+            lines.push(format!(
+                "a{i}: &a{i} [{}]",
+                vec![format!("*a{}", i - 1); 10].join(",")
+            ));
+        }
+        let err = parse(&lines.join("\n")).unwrap_err().to_string();
+        assert!(err.contains("budget") || err.contains("alias"), "{err}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let deep = format!("a: {}{}\n", "[".repeat(5000), "]".repeat(5000));
+        assert!(parse(&deep)
+            .unwrap_err()
+            .to_string()
+            .contains("hint: the input nests too deeply"));
+        let block: String = (0..200)
+            .map(|i| format!("{}k{i}:\n", "  ".repeat(i)))
+            .collect::<String>()
+            + &"  ".repeat(200)
+            + "v: 1\n";
+        assert!(parse(&block).is_err());
+    }
+
+    #[test]
+    fn oversize_input_is_refused_before_parsing() {
+        let limits = Limits {
+            max_bytes: 10,
+            ..Limits::default()
+        };
+        let err = parse_stream("a: 123456789012\n", "big.yaml", limits)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("big.yaml") && err.contains("limit"), "{err}");
+    }
+
+    #[test]
+    fn too_many_documents_are_refused() {
+        let limits = Limits {
+            max_documents: 3,
+            ..Limits::default()
+        };
+        assert!(parse_stream("a: 1\n---\na: 2\n---\na: 3\n---\na: 4\n", "s.yaml", limits).is_err());
+    }
+
+    #[test]
+    fn empty_and_comment_only_documents_are_skipped() {
+        assert_eq!(
+            parse("# only a comment\n---\na: 1\n---\n").unwrap(),
+            vec![json!({"a": 1})]
+        );
+    }
 }

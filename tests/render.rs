@@ -620,3 +620,77 @@ fn errors_on_stdout_stream_leave_it_empty() {
         .code(2)
         .stdout("");
 }
+
+#[test]
+fn kubectl_reads_yaml_1_1_look_alikes_back_as_strings() {
+    if std::process::Command::new("kubectl")
+        .arg("version")
+        .arg("--client")
+        .output()
+        .is_err()
+    {
+        eprintln!("kubectl not installed; skipping");
+        return;
+    }
+    // `y` and `1_000` are a boolean and a number to kubectl's YAML 1.1
+    // reader unless quoted; the annotation and sslPolicy must stay strings.
+    let args = [
+        "--overlay",
+        "static-ip",
+        "--set",
+        "staticIpName=y",
+        "--overlay",
+        "https-only",
+        "--set",
+        "redirect=true",
+        "--set",
+        "sslPolicy=1_000",
+    ];
+    let out = milvus_l7(&testdata())
+        .arg("render")
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let tmp = tempdir();
+    let file = tmp.path().join("stream.yaml");
+    std::fs::write(&file, out).unwrap();
+    let read = std::process::Command::new("kubectl")
+        .args([
+            "patch", "--local", "-p", "{}", "--type", "merge", "-o", "json", "-f",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        read.status.success(),
+        "{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    let text = String::from_utf8(read.stdout).unwrap();
+    let objects: Vec<Value> = serde_json::Deserializer::from_str(&text)
+        .into_iter()
+        .map(|v| v.unwrap())
+        .collect();
+    let items: Vec<Value> = objects
+        .iter()
+        .flat_map(|o| {
+            o.get("items")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_else(|| vec![o.clone()])
+        })
+        .collect();
+    let ingress = items.iter().find(|o| o["kind"] == "Ingress").unwrap();
+    assert_eq!(
+        ingress["metadata"]["annotations"]["kubernetes.io/ingress.global-static-ip-name"],
+        json!("y")
+    );
+    let frontend = items
+        .iter()
+        .find(|o| o["kind"] == "FrontendConfig")
+        .unwrap();
+    assert_eq!(frontend["spec"]["sslPolicy"], json!("1_000"));
+}
