@@ -17,8 +17,8 @@ pub struct TemplateEngine {
 }
 
 impl TemplateEngine {
-    /// Registers every `.j2` file of both trees: templates under their own
-    /// path (`base/ingress.yaml.j2`), overlay files under `overlays/<path>`.
+    /// Serves the files of both trees: templates under their own path
+    /// (`base/ingress.yaml.j2`), overlay files under `overlays/<path>`.
     pub fn new(templates: &FileTree, overlays: &FileTree) -> Result<Self> {
         let mut env = Environment::new();
         env.set_auto_escape_callback(|_| AutoEscape::None);
@@ -32,14 +32,16 @@ impl TemplateEngine {
         env.set_syntax(syntax);
         env.add_filter("tojson", tojson);
         env.add_filter("b64encode", b64encode);
-        let sources = templates
-            .iter()
-            .map(|(p, t)| (p.to_string(), t))
-            .chain(overlays.iter().map(|(p, t)| (format!("overlays/{p}"), t)));
-        for (name, text) in sources.filter(|(name, _)| name.ends_with(".j2")) {
-            env.add_template_owned(name.clone(), text.to_string())
-                .map_err(|e| template_error(&name, &e))?;
-        }
+        // Templates compile on first use, so a render pays only for the
+        // base and the overlays it selects.
+        let (templates, overlays) = (templates.clone(), overlays.clone());
+        env.set_loader(move |name| {
+            let text = match name.strip_prefix("overlays/") {
+                Some(rest) => overlays.get(rest),
+                None => templates.get(name),
+            };
+            Ok(text.map(str::to_string))
+        });
         Ok(TemplateEngine { env })
     }
 
