@@ -5,6 +5,7 @@
 //! [`params`] → [`template`] → [`overlay`] → [`validate`] → [`output`];
 //! [`render`] strings them together.
 
+pub mod argocd_params;
 pub mod cli;
 pub mod error;
 pub mod file_tree;
