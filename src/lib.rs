@@ -7,8 +7,10 @@
 
 pub mod argocd_params;
 pub mod cli;
+pub mod completions;
 pub mod error;
 pub mod file_tree;
+pub mod graph;
 pub mod names;
 pub mod output;
 pub mod overlay;
