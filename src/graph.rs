@@ -22,7 +22,7 @@ pub const EXAMPLES: &str = "Examples:
   milvus-l7 graph                                   # Mermaid, Google-managed certificate
   milvus-l7 graph --overlay self-managed --domain milvus.example.com
   milvus-l7 graph --format dot | dot -Tsvg > graph.svg
-  milvus-l7 graph --config milvus-l7.yaml >> pr-description.md";
+  { echo '```mermaid'; milvus-l7 graph; echo '```'; } >> pr-description.md";
 
 /// Arguments of `milvus-l7 graph`: the render flags and an output format.
 #[derive(Debug, clap::Args)]
@@ -37,7 +37,7 @@ pub struct GraphCommand {
 /// Diagram languages `graph` can write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// A Mermaid `flowchart LR`, drawn by GitHub inside a ```mermaid block.
+    /// A Mermaid `flowchart LR`; GitHub draws it in a `mermaid` code block.
     Mermaid,
     /// A Graphviz `digraph`, for `dot -Tsvg`.
     Dot,

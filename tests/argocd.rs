@@ -114,6 +114,7 @@ struct Sandbox {
     app: PathBuf,
     bin: PathBuf,
     tmp: PathBuf,
+    as_999: bool,
 }
 
 impl Sandbox {
@@ -135,11 +136,13 @@ impl Sandbox {
         set_mode(root.path(), 0o755);
         set_mode(&tmp, 0o777);
         make_read_only(&app);
+        let as_999 = should_switch_to_999(&bin.join("milvus-l7"));
         Sandbox {
             _root: root,
             app,
             bin,
             tmp,
+            as_999,
         }
     }
 
@@ -150,7 +153,7 @@ impl Sandbox {
         let generate = &plugin()["spec"]["generate"];
         let mut argv = strings(&generate["command"]);
         argv.extend(strings(&generate["args"]));
-        let mut command = as_argocd_user(&argv);
+        let mut command = as_argocd_user(&argv, self.as_999);
         command
             .current_dir(&self.app)
             .env_clear()
@@ -170,38 +173,41 @@ impl Sandbox {
     }
 }
 
-/// `argv` as a Command, run as uid/gid 999 through setpriv when we are root
-/// (root ignores file modes, so a read-only tree proves nothing to root).
-fn as_argocd_user(argv: &[String]) -> Command {
-    if is_root() && setpriv_works() {
+/// `argv` as a Command, run as uid/gid 999 through setpriv when `as_999`.
+fn as_argocd_user(argv: &[String], as_999: bool) -> Command {
+    if as_999 {
         let mut c = Command::new("setpriv");
         c.args(["--reuid=999", "--regid=999", "--clear-groups", "--"]);
         c.args(argv);
         c
     } else {
-        if is_root() {
-            eprintln!("setpriv cannot switch users here; running as root");
-        }
         let mut c = Command::new(&argv[0]);
         c.args(&argv[1..]);
         c
     }
 }
 
-fn is_root() -> bool {
-    Command::new("id")
+/// Root ignores file modes, so a read-only tree proves nothing to root: when
+/// we are root, run as user 999 (the sidecar's) if setpriv can switch users
+/// here and that user can reach `binary`.
+fn should_switch_to_999(binary: &Path) -> bool {
+    let is_root = Command::new("id")
         .arg("-u")
         .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
-}
-
-fn setpriv_works() -> bool {
-    Command::new("setpriv")
-        .args(["--reuid=999", "--regid=999", "--clear-groups", "true"])
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false)
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    if !is_root {
+        return false;
+    }
+    let works = Command::new("setpriv")
+        .args(["--reuid=999", "--regid=999", "--clear-groups", "--"])
+        .arg(binary)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !works {
+        eprintln!("setpriv cannot run the binary as user 999 here; running as root");
+    }
+    works
 }
 
 fn copy_dir(from: &Path, to: &Path) {

@@ -1,5 +1,5 @@
 //! The diagram as a Mermaid `flowchart LR`, which GitHub draws inside a
-//! ```mermaid block (README, PR descriptions).
+//! `mermaid` code block (README, PR descriptions).
 
 use super::{Graph, Node, NodeKind};
 
