@@ -456,8 +456,26 @@ fn plugin_parameters_are_the_tools_own_with_the_same_defaults() {
         .into_iter()
         .map(|(name, default, _)| (name, default))
         .collect();
+    // The fields of Argo CD's ParameterAnnouncement (cmpserver/plugin/config.go).
+    let fields = [
+        "name",
+        "title",
+        "tooltip",
+        "required",
+        "itemType",
+        "collectionType",
+        "string",
+        "array",
+        "map",
+    ];
     for p in announced {
         let name = p["name"].as_str().unwrap();
+        for key in p.as_object().unwrap().keys() {
+            assert!(
+                fields.contains(&key.as_str()),
+                "{name}: unknown field {key}"
+            );
+        }
         let default = core
             .get(name)
             .unwrap_or_else(|| panic!("`{name}` is not a milvus-l7 parameter"));
