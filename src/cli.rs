@@ -15,7 +15,8 @@ use std::path::PathBuf;
 #[command(
     name = "milvus-l7",
     version,
-    about = "Render Milvus behind a Google Cloud Layer-7 load balancer on GKE, declaratively, and diff it against the live cluster."
+    about = "Render Milvus behind a Google Cloud Layer-7 load balancer on GKE, declaratively, and diff it against the live cluster.",
+    after_help = TOP_LEVEL_EXAMPLES
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -33,7 +34,20 @@ pub enum Command {
     /// Render the manifests and Helm values (to stdout, a directory, or check a directory).
     #[command(after_help = RENDER_EXAMPLES)]
     Render(RenderCommand),
+    /// Draw the rendered objects and their references as a Mermaid or Graphviz diagram.
+    #[command(after_help = crate::graph::EXAMPLES)]
+    Graph(crate::graph::GraphCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = crate::completions::EXAMPLES)]
+    Completions(crate::completions::CompletionsCommand),
 }
+
+const TOP_LEVEL_EXAMPLES: &str = "Examples:
+  milvus-l7 render --overlay google-managed --domain milvus.example.com -o out/
+  milvus-l7 render --check out/          # in CI: exit 1 when out/ is stale
+  milvus-l7 graph > graph.mmd            # Mermaid diagram for a PR description
+  milvus-l7 completions bash > ~/.local/share/bash-completion/completions/milvus-l7
+Run `milvus-l7 <command> --help` for each command's flags and examples.";
 
 const RENDER_EXAMPLES: &str = "Examples:
   milvus-l7 render --overlay google-managed | kubectl apply -f -
@@ -207,6 +221,8 @@ pub enum Outcome {
 pub fn run(cli: &Cli, env: Vec<(String, String)>, stdout: &mut dyn Write) -> Result<Outcome> {
     match &cli.command {
         Command::Render(cmd) => run_render(cmd, cli, env, stdout),
+        Command::Graph(cmd) => crate::graph::run(cmd, env, stdout),
+        Command::Completions(cmd) => crate::completions::run(cmd, stdout),
     }
 }
 
@@ -242,6 +258,9 @@ fn run_render(
         return Ok(Outcome::Clean);
     }
     write_stdout(stdout, &output::stream(&rendered))?;
+    if cli.verbose {
+        eprintln!("{}", output::summary(&rendered));
+    }
     Ok(Outcome::Clean)
 }
 

@@ -5,9 +5,12 @@
 //! [`params`] → [`template`] → [`overlay`] → [`validate`] → [`output`];
 //! [`render`] strings them together.
 
+pub mod argocd_params;
 pub mod cli;
+pub mod completions;
 pub mod error;
 pub mod file_tree;
+pub mod graph;
 pub mod names;
 pub mod output;
 pub mod overlay;

@@ -26,6 +26,24 @@ pub fn stream(rendered: &Rendered) -> String {
     )
 }
 
+/// One line for `-v`: what was rendered, with which parameters. Goes to
+/// stderr, so it can also tell an Argo CD user what the plugin did.
+pub fn summary(rendered: &Rendered) -> String {
+    let p = &rendered.params;
+    let overlays = if p.overlays.is_empty() {
+        "none".to_string()
+    } else {
+        p.overlays.join(", ")
+    };
+    format!(
+        "rendered {} objects: release {}, namespace {}, domain {}, overlays {overlays}",
+        rendered.resources.len(),
+        p.release,
+        p.namespace,
+        p.domain
+    )
+}
+
 /// A file of the output directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {

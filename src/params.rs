@@ -4,14 +4,18 @@
 //! 1. built-in defaults, which reproduce the Milvus guide exactly;
 //!    `ARGOCD_APP_NAMESPACE` replaces the default namespace;
 //! 2. the config file (`milvus-l7.yaml` in the working directory, or `--config`);
-//! 3. environment: `ARGOCD_ENV_<KEY>`, then `PARAM_<KEY>` (Argo CD plugin
-//!    parameters), then `MILVUS_L7_<KEY>`;
+//! 3. environment: `ARGOCD_ENV_<KEY>` (the Application's `plugin.env`), then
+//!    the Argo CD plugin parameters (`ARGOCD_APP_PARAMETERS`, then the
+//!    `PARAM_<KEY>` variables Argo CD derives from it), then `MILVUS_L7_<KEY>`.
+//!    Variable names match a parameter ignoring case and `_`, so both
+//!    `HEALTH_CHECK_PORT` and Argo CD's `HEALTHCHECKPORT` mean `healthCheckPort`;
 //! 4. command-line flags (`--release`, `--set key=value`, …).
 //!
 //! Overlays may declare parameters of their own (`parameters:` in
 //! overlay.yaml); those keys are known only when the overlay is selected, so
 //! a typo or a parameter of an unselected overlay is reported, not ignored.
 
+use crate::argocd_params;
 use crate::error::{Error, Result};
 use crate::file_tree::FileTree;
 use crate::names;
@@ -215,6 +219,10 @@ pub fn resolve(inputs: &ParamInputs, overlay_tree: &FileTree) -> Result<(Params,
     let overlays = overlay::load(overlay_tree, &overlay_names)?;
 
     let known = known_parameters(&overlays);
+    let settings: Vec<Setting> = settings
+        .into_iter()
+        .map(|s| with_known_env_key(s, &known))
+        .collect();
     for setting in &settings {
         check_known(
             setting,
@@ -263,7 +271,11 @@ fn gather(inputs: &ParamInputs) -> Result<Vec<Setting>> {
     if let Some((path, text)) = &inputs.config {
         settings.extend(config_settings(path, text)?);
     }
-    for prefix in ["ARGOCD_ENV_", "PARAM_", "MILVUS_L7_"] {
+    settings.extend(env_settings(&env, "ARGOCD_ENV_")?);
+    if let Some(json) = env.get(argocd_params::VARIABLE) {
+        settings.extend(argocd_params::settings(json)?);
+    }
+    for prefix in ["PARAM_", "MILVUS_L7_"] {
         settings.extend(env_settings(&env, prefix)?);
     }
     settings.extend(inputs.flags.iter().cloned());
@@ -343,6 +355,22 @@ fn env_settings(env: &BTreeMap<&str, &str>, prefix: &str) -> Result<Vec<Setting>
         });
     }
     Ok(settings)
+}
+
+/// Environment variable names lose the parameter's case: `PARAM_HEALTHCHECKPORT`
+/// (Argo CD's escaping) and `MILVUS_L7_HEALTH_CHECK_PORT` both arrive here as
+/// a lower- or camel-cased guess. Map such a guess to the known key it spells.
+fn with_known_env_key(
+    mut setting: Setting,
+    known: &BTreeMap<String, (Value, Option<String>)>,
+) -> Setting {
+    if setting.origin.starts_with("env ") && !known.contains_key(&setting.key) {
+        let spelled = setting.key.to_lowercase();
+        if let Some(key) = known.keys().find(|k| k.to_lowercase() == spelled) {
+            setting.key = key.clone();
+        }
+    }
+    setting
 }
 
 fn is_reserved_argocd(origin: &str) -> bool {
@@ -810,6 +838,110 @@ mod tests {
             resolve(&inputs, &overlays()).unwrap().0.overlays,
             ["self-managed", "static-ip"]
         );
+    }
+
+    fn env(pairs: &[(&str, &str)]) -> ParamInputs {
+        ParamInputs {
+            env: pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn argocd_escaped_parameter_names_reach_camel_case_keys() {
+        // Argo CD turns parameter `healthCheckPort` into PARAM_HEALTHCHECKPORT.
+        let (p, _) = resolve(
+            &env(&[
+                ("PARAM_HEALTHCHECKPORT", "9092"),
+                ("ARGOCD_ENV_SERVICENAME", "vectors"),
+            ]),
+            &overlays(),
+        )
+        .unwrap();
+        assert_eq!(p.health_check_port, 9092);
+        assert_eq!(p.service_name, "vectors");
+    }
+
+    #[test]
+    fn argocd_app_parameters_sit_between_argocd_env_and_param() {
+        let json = r#"[{"name":"release","string":"from-json"},{"name":"domain","string":"json.example.com"},{"name":"namespace","string":"json-ns"}]"#;
+        let (p, _) = resolve(
+            &env(&[
+                ("ARGOCD_APP_NAMESPACE", "argo"),
+                ("ARGOCD_ENV_RELEASE", "from-env"),
+                ("ARGOCD_ENV_DOMAIN", "env.example.com"),
+                ("ARGOCD_APP_PARAMETERS", json),
+                ("PARAM_RELEASE", "from-param"),
+            ]),
+            &overlays(),
+        )
+        .unwrap();
+        assert_eq!(p.release, "from-param", "PARAM_ beats the JSON");
+        assert_eq!(p.domain, "json.example.com", "the JSON beats ARGOCD_ENV_");
+        assert_eq!(
+            p.namespace, "json-ns",
+            "an explicit namespace beats ARGOCD_APP_NAMESPACE"
+        );
+    }
+
+    #[test]
+    fn argocd_app_parameters_alone_are_enough() {
+        let json = r#"[{"name":"overlays","array":["self-managed","static-ip"]},{"name":"staticIpName","string":"ip"}]"#;
+        let (p, _) = resolve(&env(&[("ARGOCD_APP_PARAMETERS", json)]), &overlays()).unwrap();
+        assert_eq!(p.overlays, ["self-managed", "static-ip"]);
+        assert_eq!(p.get("staticIpName"), Some(&json!("ip")));
+    }
+
+    #[test]
+    fn an_empty_overlays_array_from_argocd_selects_no_overlay() {
+        let json = r#"[{"name":"overlays","array":[]}]"#;
+        let (p, _) = resolve(&env(&[("ARGOCD_APP_PARAMETERS", json)]), &overlays()).unwrap();
+        assert!(p.overlays.is_empty());
+    }
+
+    #[test]
+    fn a_typo_in_the_applications_parameters_is_an_error() {
+        let json = r#"[{"name":"domian","string":"x.example.com"}]"#;
+        let err = resolve(
+            &env(&[
+                ("ARGOCD_APP_PARAMETERS", json),
+                ("PARAM_DOMIAN", "x.example.com"),
+            ]),
+            &overlays(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("`domian`") && err.contains("did you mean `domain`"),
+            "{err}"
+        );
+        assert!(err.contains("ARGOCD_APP_PARAMETERS"), "{err}");
+    }
+
+    #[test]
+    fn a_map_parameter_is_refused_with_its_origin() {
+        let json = r#"[{"name":"domain","map":{"a":"b"}}]"#;
+        let err = resolve(&env(&[("ARGOCD_APP_PARAMETERS", json)]), &overlays())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`domain`") && err.contains("expected a string"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn unknown_variables_under_argocds_prefixes_are_left_alone() {
+        // The sidecar's environment is shared with other tools.
+        let (p, _) = resolve(
+            &env(&[("PARAM_SOMETHING_ELSE", "x"), ("ARGOCD_ENV_OTHER", "y")]),
+            &overlays(),
+        )
+        .unwrap();
+        assert_eq!(p.release, "my-release");
     }
 
     #[test]

@@ -62,6 +62,7 @@ pub fn render(inputs: &ParamInputs, sources: &Sources) -> Result<Rendered> {
         &mut helm_values,
     )?;
     validate::rendered(&params, &resources, &helm_values)?;
+    refuse_empty(&resources, &params)?;
     resource::sort_legacy(&mut resources);
     Ok(Rendered {
         params,
@@ -99,4 +100,24 @@ fn incomplete_object(template: &str) -> Error {
         message: "rendered an object without apiVersion, kind or metadata.name".into(),
         hint: "every document a template renders must be a complete Kubernetes object".into(),
     }
+}
+
+/// An empty stream is never what anyone wants, and under Argo CD it is
+/// dangerous: with auto-sync and prune, an empty manifest list deletes every
+/// object of the Application. So zero objects is an error, never exit 0.
+fn refuse_empty(resources: &[Resource], params: &Params) -> Result<()> {
+    if !resources.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Invalid {
+        subject: "render".into(),
+        message: format!(
+            "no Kubernetes objects were rendered (overlays: [{}])",
+            params.overlays.join(", ")
+        ),
+        hint: "the base templates (templates/base/*.yaml.j2) and the overlays must produce at \
+               least one object; check --templates/--overlays directories and overlays that \
+               remove objects"
+            .into(),
+    })
 }

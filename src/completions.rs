@@ -1,0 +1,29 @@
+//! `milvus-l7 completions SHELL`: a completion script generated from the
+//! argument definitions, so it always lists every command and flag.
+
+use crate::cli::{self, Cli, Outcome};
+use crate::error::Result;
+use clap::CommandFactory;
+use std::io::Write;
+
+/// Examples shown by `milvus-l7 completions --help`.
+pub const EXAMPLES: &str = "Examples:
+  milvus-l7 completions bash > ~/.local/share/bash-completion/completions/milvus-l7
+  milvus-l7 completions zsh > \"${fpath[1]}/_milvus-l7\"
+  milvus-l7 completions fish > ~/.config/fish/completions/milvus-l7.fish";
+
+/// Arguments of `milvus-l7 completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsCommand {
+    /// Shell to write the completion script for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Writes the script to `stdout`.
+pub fn run(cmd: &CompletionsCommand, stdout: &mut dyn Write) -> Result<Outcome> {
+    let mut script = Vec::new();
+    clap_complete::generate(cmd.shell, &mut Cli::command(), "milvus-l7", &mut script);
+    cli::write_stdout(stdout, &String::from_utf8_lossy(&script))?;
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,226 @@
+//! Reading the references out of a render: which DNS name reaches which
+//! Ingress, which Service and port each Ingress sends traffic to, which
+//! certificate it presents, and what the Helm values make of the Service.
+
+use super::{node_id, Graph, Node, NodeKind};
+use crate::names;
+use crate::render::Rendered;
+use crate::resource::Resource;
+use serde_json::Value;
+
+/// The milvus/milvus chart's `service.port` and `service.portName` when the
+/// values leave them out (chart `values.yaml`).
+const CHART_DEFAULT_PORT: u64 = 19530;
+const CHART_DEFAULT_PORT_NAME: &str = "milvus";
+
+const BACKEND_CONFIG_ANNOTATION: &str = "cloud.google.com/backend-config";
+const APP_PROTOCOLS_ANNOTATION: &str = "cloud.google.com/app-protocols";
+const NEG_ANNOTATION: &str = "cloud.google.com/neg";
+const MANAGED_CERTIFICATES_ANNOTATION: &str = "networking.gke.io/managed-certificates";
+const PRE_SHARED_CERT_ANNOTATION: &str = "ingress.gcp.kubernetes.io/pre-shared-cert";
+
+/// The diagram of a render.
+pub fn build(rendered: &Rendered) -> Graph {
+    let mut graph = Graph::default();
+    for resource in &rendered.resources {
+        graph.add_node(object_node(resource));
+    }
+    add_helm_release(&mut graph, &rendered.params.release, &rendered.helm_values);
+    for ingress in rendered.resources.iter().filter(|r| r.id.kind == "Ingress") {
+        add_ingress(&mut graph, ingress);
+    }
+    graph
+}
+
+/// A rendered object's box: kind, name, and the one detail a reviewer
+/// looks for. Secret data is never shown.
+fn object_node(resource: &Resource) -> Node {
+    let value = &resource.value;
+    let mut lines = vec![resource.id.kind.clone(), resource.id.name.clone()];
+    match resource.id.kind.as_str() {
+        "BackendConfig" => {
+            let check = &value["spec"]["healthCheck"];
+            lines.push(format!(
+                "health check {} :{} {}",
+                text(&check["type"]),
+                text(&check["port"]),
+                text(&check["requestPath"])
+            ));
+        }
+        "ManagedCertificate" => {
+            lines.push(format!(
+                "domains: {}",
+                strings(&value["spec"]["domains"]).join(", ")
+            ));
+        }
+        "Secret" => lines.push(text(&value["type"])),
+        _ => {}
+    }
+    Node {
+        id: node_id(&resource.id.kind, &resource.id.name),
+        kind: NodeKind::Rendered,
+        lines,
+    }
+}
+
+/// The Helm release, the Service the chart makes from our values, and the
+/// BackendConfig that Service's annotation points at.
+fn add_helm_release(graph: &mut Graph, release: &str, values: &Value) {
+    let release_id = graph.add_node(Node {
+        id: node_id("helm", release),
+        kind: NodeKind::HelmRelease,
+        lines: vec![
+            "Helm release".into(),
+            release.into(),
+            "chart milvus/milvus".into(),
+        ],
+    });
+    let service = &values["service"];
+    let name = values["fullnameOverride"]
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| names::chart_fullname(release));
+    let port = service["port"].as_u64().unwrap_or(CHART_DEFAULT_PORT);
+    let port_name = service["portName"]
+        .as_str()
+        .unwrap_or(CHART_DEFAULT_PORT_NAME);
+    let annotations = &service["annotations"];
+    let mut lines = vec![
+        "Service".into(),
+        name.clone(),
+        format!("port {port} ({port_name})"),
+    ];
+    if let Some(protocol) = json_annotation(annotations, APP_PROTOCOLS_ANNOTATION)
+        .and_then(|p| p.get(port_name).and_then(Value::as_str).map(str::to_string))
+    {
+        lines.push(format!("app-protocol {protocol}"));
+    }
+    if json_annotation(annotations, NEG_ANNOTATION).is_some_and(|neg| neg["ingress"] == true) {
+        lines.push("container-native LB (NEG)".into());
+    }
+    let service_id = graph.add_node(Node {
+        id: node_id("Service", &name),
+        kind: NodeKind::MadeByHelm,
+        lines,
+    });
+    graph.add_edge(&release_id, &service_id, "makes (service values)");
+    if let Some(backend_config) = json_annotation(annotations, BACKEND_CONFIG_ANNOTATION) {
+        add_backend_configs(graph, &service_id, &backend_config);
+    }
+}
+
+/// `{"default": NAME}` and `{"ports": {PORT: NAME}}`, the two forms GKE reads.
+fn add_backend_configs(graph: &mut Graph, service_id: &str, annotation: &Value) {
+    if let Some(name) = annotation["default"].as_str() {
+        let to = referenced(graph, "BackendConfig", name);
+        graph.add_edge(service_id, &to, "backend-config");
+    }
+    if let Some(ports) = annotation["ports"].as_object() {
+        for (port, name) in ports {
+            if let Some(name) = name.as_str() {
+                let to = referenced(graph, "BackendConfig", name);
+                graph.add_edge(service_id, &to, &format!("backend-config (port {port})"));
+            }
+        }
+    }
+}
+
+/// DNS names → Ingress → backend Services, and Ingress → certificates.
+fn add_ingress(graph: &mut Graph, ingress: &Resource) {
+    let ingress_id = node_id("Ingress", &ingress.id.name);
+    let spec = &ingress.value["spec"];
+    for rule in spec["rules"].as_array().into_iter().flatten() {
+        if let Some(host) = rule["host"].as_str() {
+            let dns = graph.add_node(Node {
+                id: node_id("dns", host),
+                kind: NodeKind::DnsName,
+                lines: vec![host.to_string()],
+            });
+            graph.add_edge(&dns, &ingress_id, "host rule");
+        }
+        for path in rule["http"]["paths"].as_array().into_iter().flatten() {
+            let route = text(&path["path"]);
+            add_backend(graph, &ingress_id, &path["backend"], &route);
+        }
+    }
+    add_backend(
+        graph,
+        &ingress_id,
+        &spec["defaultBackend"],
+        "default backend",
+    );
+    for tls in spec["tls"].as_array().into_iter().flatten() {
+        if let Some(secret) = tls["secretName"].as_str() {
+            let to = referenced(graph, "Secret", secret);
+            graph.add_edge(&ingress_id, &to, "TLS (spec.tls)");
+        }
+    }
+    let annotations = &ingress.value["metadata"]["annotations"];
+    for name in comma_list(annotations, MANAGED_CERTIFICATES_ANNOTATION) {
+        let to = referenced(graph, "ManagedCertificate", &name);
+        graph.add_edge(&ingress_id, &to, "managed-certificates");
+    }
+    for name in comma_list(annotations, PRE_SHARED_CERT_ANNOTATION) {
+        let to = referenced(graph, "SslCertificate", &name);
+        graph.add_edge(&ingress_id, &to, "pre-shared-cert");
+    }
+}
+
+/// An Ingress backend: `service: {name, port: {number | name}}`.
+fn add_backend(graph: &mut Graph, ingress_id: &str, backend: &Value, route: &str) {
+    let service = &backend["service"];
+    let Some(name) = service["name"].as_str() else {
+        return;
+    };
+    let port = match (&service["port"]["number"], &service["port"]["name"]) {
+        (Value::Number(n), _) => format!("port {n}"),
+        (_, Value::String(s)) => format!("port {s}"),
+        _ => "no port".to_string(),
+    };
+    let to = referenced(graph, "Service", name);
+    graph.add_edge(ingress_id, &to, &format!("{route} → {port}"));
+}
+
+/// The id of an object something refers to; a dashed "not rendered" box
+/// when neither the render nor the chart makes it.
+fn referenced(graph: &mut Graph, kind: &str, name: &str) -> String {
+    graph.add_node(Node {
+        id: node_id(kind, name),
+        kind: NodeKind::NotRendered,
+        lines: vec![
+            kind.to_string(),
+            name.to_string(),
+            "not rendered: must exist".into(),
+        ],
+    })
+}
+
+/// An annotation whose value is JSON (`{"default":"x"}`), parsed.
+fn json_annotation(annotations: &Value, key: &str) -> Option<Value> {
+    serde_json::from_str(annotations[key].as_str()?).ok()
+}
+
+/// An annotation holding comma-separated names.
+fn comma_list(annotations: &Value, key: &str) -> Vec<String> {
+    annotations[key]
+        .as_str()
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+fn strings(value: &Value) -> Vec<String> {
+    value.as_array().into_iter().flatten().map(text).collect()
+}
+
+/// A scalar as plain text (`"HTTP"` → `HTTP`, `9091` → `9091`).
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => "?".into(),
+        other => other.to_string(),
+    }
+}
