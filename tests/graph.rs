@@ -222,3 +222,65 @@ fn readme_shows_the_current_default_graph() {
         "README's ```mermaid block differs from `milvus-l7 graph`; paste:\n{graph}"
     );
 }
+
+#[test]
+fn gateway_draws_listener_route_policies_and_certificate() {
+    let g = graph_of(&[
+        ("overlays", json!(["gateway", "self-managed"])),
+        ("domain", json!("vec.example.com")),
+    ]);
+    assert_eq!(
+        edge(&g, "dns_vec_example_com", "gateway_my_release_milvus"),
+        "listener https :443"
+    );
+    assert_eq!(
+        edge(
+            &g,
+            "gateway_my_release_milvus",
+            "secret_my_release_milvus_tls"
+        ),
+        "TLS (certificateRefs)"
+    );
+    assert_eq!(
+        edge(
+            &g,
+            "httproute_my_release_milvus",
+            "gateway_my_release_milvus"
+        ),
+        "parentRef"
+    );
+    assert_eq!(
+        edge(
+            &g,
+            "httproute_my_release_milvus",
+            "service_my_release_milvus_gateway"
+        ),
+        "backendRef → port 19530"
+    );
+    assert_eq!(
+        edge(
+            &g,
+            "healthcheckpolicy_my_release_milvus_gateway",
+            "service_my_release_milvus_gateway"
+        ),
+        "targetRef"
+    );
+    assert!(lines(&g, "healthcheckpolicy_my_release_milvus_gateway").contains(":9091 /healthz"));
+    assert!(
+        g.node("ingress_my_release_milvus").is_none(),
+        "the gateway replaces the Ingress"
+    );
+
+    let certmap = graph_of(&[
+        ("overlays", json!(["gateway"])),
+        ("certMap", json!("milvus-map")),
+    ]);
+    assert_eq!(
+        edge(
+            &certmap,
+            "gateway_my_release_milvus",
+            "certificatemap_milvus_map"
+        ),
+        "certmap"
+    );
+}

@@ -18,6 +18,7 @@ const APP_PROTOCOLS_ANNOTATION: &str = "cloud.google.com/app-protocols";
 const NEG_ANNOTATION: &str = "cloud.google.com/neg";
 const MANAGED_CERTIFICATES_ANNOTATION: &str = "networking.gke.io/managed-certificates";
 const PRE_SHARED_CERT_ANNOTATION: &str = "ingress.gcp.kubernetes.io/pre-shared-cert";
+const CERTMAP_ANNOTATION: &str = "networking.gke.io/certmap";
 
 /// The diagram of a render.
 pub fn build(rendered: &Rendered) -> Graph {
@@ -26,10 +27,99 @@ pub fn build(rendered: &Rendered) -> Graph {
         graph.add_node(object_node(resource));
     }
     add_helm_release(&mut graph, &rendered.params.release, &rendered.helm_values);
-    for ingress in rendered.resources.iter().filter(|r| r.id.kind == "Ingress") {
-        add_ingress(&mut graph, ingress);
+    for resource in &rendered.resources {
+        match resource.id.kind.as_str() {
+            "Ingress" => add_ingress(&mut graph, resource),
+            "Gateway" => add_gateway(&mut graph, resource),
+            "HTTPRoute" => add_http_route(&mut graph, resource),
+            "HealthCheckPolicy" | "GCPBackendPolicy" => add_policy(&mut graph, resource),
+            _ => {}
+        }
     }
     graph
+}
+
+/// DNS names → Gateway listeners, and each listener's certificate: TLS
+/// Secrets in `certificateRefs`, or a Certificate Manager map annotation.
+fn add_gateway(graph: &mut Graph, gateway: &Resource) {
+    let gateway_id = node_id("Gateway", &gateway.id.name);
+    for listener in gateway.value["spec"]["listeners"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        if let Some(host) = listener["hostname"].as_str() {
+            let dns = graph.add_node(Node {
+                id: node_id("dns", host),
+                kind: NodeKind::DnsName,
+                lines: vec![host.to_string()],
+            });
+            graph.add_edge(
+                &dns,
+                &gateway_id,
+                &format!(
+                    "listener {} :{}",
+                    text(&listener["name"]),
+                    text(&listener["port"])
+                ),
+            );
+        }
+        for cert in listener["tls"]["certificateRefs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            if let Some(name) = cert["name"].as_str() {
+                let to = referenced(graph, cert["kind"].as_str().unwrap_or("Secret"), name);
+                graph.add_edge(&gateway_id, &to, "TLS (certificateRefs)");
+            }
+        }
+    }
+    if let Some(map) = gateway.value["metadata"]["annotations"][CERTMAP_ANNOTATION].as_str() {
+        let to = referenced(graph, "CertificateMap", map);
+        graph.add_edge(&gateway_id, &to, "certmap");
+    }
+}
+
+/// HTTPRoute → the Gateway it attaches to, and → its backend Services.
+fn add_http_route(graph: &mut Graph, route: &Resource) {
+    let route_id = node_id("HTTPRoute", &route.id.name);
+    for parent in route.value["spec"]["parentRefs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        if let Some(name) = parent["name"].as_str() {
+            let to = referenced(graph, "Gateway", name);
+            graph.add_edge(&route_id, &to, "parentRef");
+        }
+    }
+    for rule in route.value["spec"]["rules"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        for backend in rule["backendRefs"].as_array().into_iter().flatten() {
+            if let Some(name) = backend["name"].as_str() {
+                let to = referenced(graph, "Service", name);
+                graph.add_edge(
+                    &route_id,
+                    &to,
+                    &format!("backendRef → port {}", text(&backend["port"])),
+                );
+            }
+        }
+    }
+}
+
+/// A GKE policy → the Service it configures (`spec.targetRef`).
+fn add_policy(graph: &mut Graph, policy: &Resource) {
+    let target = &policy.value["spec"]["targetRef"];
+    if let Some(name) = target["name"].as_str() {
+        let from = node_id(&policy.id.kind, &policy.id.name);
+        let to = referenced(graph, target["kind"].as_str().unwrap_or("Service"), name);
+        graph.add_edge(&from, &to, "targetRef");
+    }
 }
 
 /// A rendered object's box: kind, name, and the one detail a reviewer
@@ -54,6 +144,20 @@ fn object_node(resource: &Resource) -> Node {
             ));
         }
         "Secret" => lines.push(text(&value["type"])),
+        "HealthCheckPolicy" => {
+            let config = &value["spec"]["default"]["config"];
+            let kind = text(&config["type"]);
+            let check = &config[format!("{}HealthCheck", kind.to_lowercase())];
+            lines.push(format!(
+                "health check {kind} :{} {}",
+                text(&check["port"]),
+                text(&check["requestPath"])
+            ));
+        }
+        "GCPBackendPolicy" => lines.push(format!(
+            "timeout {}s",
+            text(&value["spec"]["default"]["timeoutSec"])
+        )),
         _ => {}
     }
     Node {
