@@ -1,0 +1,328 @@
+//! `milvus-l7 diff`: compares what render would produce (plus the Service
+//! our Helm values imply) with a live export, object by object.
+//!
+//! Objects are matched by (group, kind, namespace, name) — [`ResId::matches`]
+//! — and each one ends up changed, missing (rendered, not live), extra (live,
+//! ours by kind and name, no longer rendered) or unchanged. Live objects
+//! that are not ours (other apps in a whole-namespace or whole-cluster
+//! export) are skipped before any work is done on them, so a 10k-object
+//! export costs little more than parsing it.
+
+use crate::cli::{self, Cli, Outcome, ParamArgs};
+use crate::diff_report::{self, ReportFormat};
+use crate::error::Result;
+use crate::helm_service;
+use crate::live;
+use crate::normalize::{self, Origin};
+use crate::params::Params;
+use crate::projection::{self, Scope};
+use crate::render::Rendered;
+use crate::resource::{self, ResId, Resource};
+use crate::secret_mask;
+use clap::Args;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+
+#[derive(Debug, Args)]
+pub struct DiffCommand {
+    #[command(flatten)]
+    pub params: ParamArgs,
+    /// Live export to compare with: a file, a directory of .yaml/.yml/.json files, or - for stdin (output of `kubectl get ... -o yaml` or `-o json`).
+    #[arg(long, value_name = "FILE|DIR|-")]
+    pub live: String,
+    /// Compare every field left after normalization, not only the fields milvus-l7 sets.
+    #[arg(long)]
+    pub strict: bool,
+    /// Report format: a unified diff per object, or JSON for bots.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub output: ReportFormat,
+    /// Lines of context around each change in the text diff.
+    #[arg(short = 'C', long = "context", value_name = "N", default_value_t = 3)]
+    pub context: usize,
+}
+
+pub const DIFF_EXAMPLES: &str = "Examples:
+  kubectl get ingress,svc,backendconfig,managedcertificate,secret -n NS -o yaml | milvus-l7 diff -n NS --live -
+  kubectl get ingress,svc,backendconfig,managedcertificate -A -o json > live.json && milvus-l7 diff --live live.json
+  milvus-l7 diff --overlay self-managed --live exports/ --strict
+  milvus-l7 diff --live live.yaml --output json | jq '.objects[] | select(.status != \"unchanged\")'
+
+Exit status: 0 no differences, 1 differences, 2 error (like diff and kubectl diff).";
+
+/// What became of one desired or live object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Changed,
+    Missing,
+    Extra,
+    Unchanged,
+}
+
+/// One object's comparison. `live` and `rendered` are the compared forms
+/// (normalized, shaped to the scope, keys sorted) with Secret values
+/// already masked: nothing downstream can print a Secret's data.
+#[derive(Debug, Clone)]
+pub struct ObjectDiff {
+    pub status: Status,
+    /// The rendered object's id, or the live one's for extras.
+    pub id: ResId,
+    /// The live object's id (its version may differ from the rendered one).
+    pub live_id: Option<ResId>,
+    pub live: Option<Value>,
+    pub rendered: Option<Value>,
+}
+
+/// All objects, in output order, and what to do about the differences.
+#[derive(Debug, Clone, Default)]
+pub struct Comparison {
+    pub objects: Vec<ObjectDiff>,
+    pub hints: Vec<String>,
+}
+
+impl Comparison {
+    pub fn count(&self, status: Status) -> usize {
+        self.objects.iter().filter(|o| o.status == status).count()
+    }
+
+    pub fn differs(&self) -> bool {
+        self.objects.iter().any(|o| o.status != Status::Unchanged)
+    }
+}
+
+/// Runs `milvus-l7 diff`: the report on stdout, hints on stderr.
+pub fn run(
+    cmd: &DiffCommand,
+    cli: &Cli,
+    env: Vec<(String, String)>,
+    stdout: &mut dyn Write,
+) -> Result<Outcome> {
+    let color = cmd.output == ReportFormat::Text && wants_color(&env);
+    let rendered = cmd.params.render(env)?;
+    let live = live::load(&cmd.live, &mut std::io::stdin())?;
+    let scope = if cmd.strict {
+        Scope::Strict
+    } else {
+        Scope::Managed
+    };
+    let comparison = compare(&rendered, live, scope);
+    let report = match cmd.output {
+        ReportFormat::Text => diff_report::text(&comparison, cmd.context, color),
+        ReportFormat::Json => diff_report::json(&comparison),
+    };
+    cli::write_stdout(stdout, &report)?;
+    if !cli.quiet {
+        for hint in &comparison.hints {
+            eprintln!("hint: {hint}");
+        }
+    }
+    Ok(if comparison.differs() {
+        Outcome::Differs
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// Colour only for a person at a terminal, and never with `NO_COLOR` set
+/// (no-color.org: any non-empty value).
+fn wants_color(env: &[(String, String)]) -> bool {
+    let no_color = env.iter().any(|(k, v)| k == "NO_COLOR" && !v.is_empty());
+    !no_color && std::io::stdout().is_terminal()
+}
+
+/// Compares the desired state (rendered objects and the Helm-made Service)
+/// with the live objects.
+pub fn compare(rendered: &Rendered, live: Vec<Resource>, scope: Scope) -> Comparison {
+    let service = helm_service::expected(rendered);
+    let service_id = service.id.clone();
+    let mut desired: Vec<Resource> = rendered.resources.clone();
+    desired.push(service);
+    resource::sort_legacy(&mut desired);
+
+    let index = DesiredIndex::new(&desired);
+    let ours = Ownership::new(&rendered.params, &desired);
+    let mut paired: Vec<Option<Resource>> = vec![None; desired.len()];
+    let mut extras = Vec::new();
+    for object in live {
+        match index.find(&object.id) {
+            Some(i) if paired[i].is_none() => paired[i] = Some(object),
+            Some(_) => {} // the same object twice in the export: the first wins
+            None if ours.claims(&object) => extras.push(object),
+            None => {}
+        }
+    }
+
+    let mut comparison = Comparison::default();
+    for (want, have) in desired.iter().zip(paired) {
+        let origin = if want.id == service_id {
+            Origin::HelmChart
+        } else {
+            Origin::Rendered
+        };
+        comparison
+            .objects
+            .push(compare_one(want, have.as_ref(), origin, scope));
+    }
+    extras.sort_by(|a, b| a.id.cmp(&b.id));
+    for extra in &extras {
+        comparison.objects.push(extra_object(extra));
+    }
+    comparison.hints = crate::diff_hints::hints(rendered, &service_id, &comparison);
+    comparison
+}
+
+fn compare_one(
+    want: &Resource,
+    have: Option<&Resource>,
+    origin: Origin,
+    scope: Scope,
+) -> ObjectDiff {
+    let mut rendered = want.value.clone();
+    normalize::desired(&mut rendered);
+    let Some(have) = have else {
+        if want.is_secret() {
+            secret_mask::mask_pair(None, Some(&mut rendered));
+        }
+        return ObjectDiff {
+            status: Status::Missing,
+            id: want.id.clone(),
+            live_id: None,
+            live: None,
+            rendered: Some(rendered),
+        };
+    };
+    let mut normalized = have.value.clone();
+    normalize::live(&mut normalized, origin);
+    let mut live = projection::shape(&normalized, &rendered, scope);
+    let status = if live == rendered {
+        Status::Unchanged
+    } else {
+        Status::Changed
+    };
+    if want.is_secret() {
+        secret_mask::mask_pair(Some(&mut live), Some(&mut rendered));
+    }
+    ObjectDiff {
+        status,
+        id: want.id.clone(),
+        live_id: Some(have.id.clone()),
+        live: Some(live),
+        rendered: Some(rendered),
+    }
+}
+
+fn extra_object(have: &Resource) -> ObjectDiff {
+    let mut live = have.value.clone();
+    normalize::live(&mut live, Origin::Rendered);
+    if have.is_secret() {
+        secret_mask::mask_pair(Some(&mut live), None);
+    }
+    ObjectDiff {
+        status: Status::Extra,
+        id: have.id.clone(),
+        live_id: Some(have.id.clone()),
+        live: Some(live),
+        rendered: None,
+    }
+}
+
+/// Desired objects by (kind, namespace, name), so each live object is
+/// matched in constant time; [`ResId::matches`] then checks the group.
+struct DesiredIndex<'a> {
+    by_name: HashMap<(&'a str, &'a str, &'a str), Vec<(usize, &'a ResId)>>,
+}
+
+impl<'a> DesiredIndex<'a> {
+    fn new(desired: &'a [Resource]) -> Self {
+        let mut by_name: HashMap<_, Vec<_>> = HashMap::new();
+        for (i, r) in desired.iter().enumerate() {
+            let key = (
+                r.id.kind.as_str(),
+                r.id.namespace.as_str(),
+                r.id.name.as_str(),
+            );
+            by_name.entry(key).or_default().push((i, &r.id));
+        }
+        DesiredIndex { by_name }
+    }
+
+    fn find(&self, id: &ResId) -> Option<usize> {
+        let key = (id.kind.as_str(), id.namespace.as_str(), id.name.as_str());
+        self.by_name
+            .get(&key)?
+            .iter()
+            .find(|(_, want)| want.matches(id))
+            .map(|(i, _)| *i)
+    }
+}
+
+/// Which unmatched live objects are plausibly ours, so that an object a
+/// previous render produced (the ManagedCertificate left behind after a
+/// switch to self-managed) is reported, and other apps' objects are not.
+struct Ownership<'a> {
+    namespace: &'a str,
+    names: [&'a str; 4],
+    release_prefix: String,
+    /// TLS Secrets our Ingress uses without rendering them (created out of
+    /// band with `kubectl create secret tls`): not extra.
+    referenced_secrets: Vec<String>,
+}
+
+/// (group, kind) of every kind milvus-l7 renders in some variant.
+const OUR_KINDS: &[(&str, &str)] = &[
+    ("networking.k8s.io", "Ingress"),
+    ("extensions", "Ingress"),
+    ("cloud.google.com", "BackendConfig"),
+    ("networking.gke.io", "ManagedCertificate"),
+    ("networking.gke.io", "FrontendConfig"),
+    ("", "Secret"),
+];
+
+const TLS_SECRET_TYPE: &str = "kubernetes.io/tls";
+
+impl<'a> Ownership<'a> {
+    fn new(params: &'a Params, desired: &[Resource]) -> Self {
+        Ownership {
+            namespace: &params.namespace,
+            names: [
+                &params.release,
+                &params.service_name,
+                &params.backend_config_name,
+                &params.certificate_name,
+            ],
+            release_prefix: format!("{}-", params.release),
+            referenced_secrets: desired.iter().flat_map(tls_secret_names).collect(),
+        }
+    }
+
+    fn claims(&self, object: &Resource) -> bool {
+        let id = &object.id;
+        id.namespace == self.namespace
+            && OUR_KINDS.contains(&(id.group.as_str(), id.kind.as_str()))
+            && self.is_our_name(&id.name)
+            && (!object.is_secret() || self.is_unreferenced_tls_secret(object))
+    }
+
+    fn is_our_name(&self, name: &str) -> bool {
+        self.names.contains(&name) || name.starts_with(&self.release_prefix)
+    }
+
+    fn is_unreferenced_tls_secret(&self, object: &Resource) -> bool {
+        object.value.get("type").and_then(Value::as_str) == Some(TLS_SECRET_TYPE)
+            && !self.referenced_secrets.contains(&object.id.name)
+    }
+}
+
+/// `spec.tls[].secretName` of an Ingress.
+fn tls_secret_names(resource: &Resource) -> Vec<String> {
+    resource
+        .value
+        .pointer("/spec/tls")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|tls| tls.get("secretName").and_then(Value::as_str))
+        .map(str::to_string)
+        .collect()
+}
