@@ -14,14 +14,13 @@ use crate::error::Result;
 use crate::helm_service;
 use crate::live;
 use crate::normalize::{self, Origin};
-use crate::params::Params;
 use crate::projection::{self, Scope};
 use crate::render::Rendered;
 use crate::resource::{self, ResId, Resource};
 use crate::secret_mask;
 use clap::Args;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Write};
 
 #[derive(Debug, Args)]
@@ -141,7 +140,7 @@ pub fn compare(rendered: &Rendered, live: Vec<Resource>, scope: Scope) -> Compar
     resource::sort_legacy(&mut desired);
 
     let index = DesiredIndex::new(&desired);
-    let ours = Ownership::new(&rendered.params, &desired);
+    let ours = Ownership::new(rendered, &desired);
     let mut paired: Vec<Option<Resource>> = vec![None; desired.len()];
     let mut extras = Vec::new();
     for object in live {
@@ -259,14 +258,16 @@ impl<'a> DesiredIndex<'a> {
 
 /// Which unmatched live objects are plausibly ours, so that an object a
 /// previous render produced (the ManagedCertificate left behind after a
-/// switch to self-managed) is reported, and other apps' objects are not.
+/// switch to self-managed) is reported, and other apps' objects are not:
+/// one of the kinds we render, in our namespace, named like our objects or
+/// the release, and not made by Helm (the chart's own objects are Helm's).
 struct Ownership<'a> {
     namespace: &'a str,
     names: [&'a str; 4],
     release_prefix: String,
-    /// TLS Secrets our Ingress uses without rendering them (created out of
-    /// band with `kubectl create secret tls`): not extra.
-    referenced_secrets: Vec<String>,
+    /// TLS Secrets we use without rendering them (created out of band with
+    /// `kubectl create secret tls`, or named in the Helm values): not extra.
+    referenced_secrets: HashSet<String>,
 }
 
 /// (group, kind) of every kind milvus-l7 renders in some variant.
@@ -276,13 +277,28 @@ const OUR_KINDS: &[(&str, &str)] = &[
     ("cloud.google.com", "BackendConfig"),
     ("networking.gke.io", "ManagedCertificate"),
     ("networking.gke.io", "FrontendConfig"),
+    ("networking.gke.io", "HealthCheckPolicy"),
+    ("networking.gke.io", "GCPBackendPolicy"),
+    ("gateway.networking.k8s.io", "Gateway"),
+    ("gateway.networking.k8s.io", "HTTPRoute"),
+    ("", "Service"),
     ("", "Secret"),
 ];
 
 const TLS_SECRET_TYPE: &str = "kubernetes.io/tls";
+const MANAGED_BY: &str = "app.kubernetes.io/managed-by";
 
 impl<'a> Ownership<'a> {
-    fn new(params: &'a Params, desired: &[Resource]) -> Self {
+    fn new(rendered: &'a Rendered, desired: &[Resource]) -> Self {
+        let params = &rendered.params;
+        let mut referenced_secrets = HashSet::new();
+        for value in desired
+            .iter()
+            .map(|r| &r.value)
+            .chain([&rendered.helm_values])
+        {
+            collect_secret_names(value, &mut referenced_secrets);
+        }
         Ownership {
             namespace: &params.namespace,
             names: [
@@ -292,7 +308,7 @@ impl<'a> Ownership<'a> {
                 &params.certificate_name,
             ],
             release_prefix: format!("{}-", params.release),
-            referenced_secrets: desired.iter().flat_map(tls_secret_names).collect(),
+            referenced_secrets,
         }
     }
 
@@ -301,6 +317,7 @@ impl<'a> Ownership<'a> {
         id.namespace == self.namespace
             && OUR_KINDS.contains(&(id.group.as_str(), id.kind.as_str()))
             && self.is_our_name(&id.name)
+            && !is_made_by_helm(object)
             && (!object.is_secret() || self.is_unreferenced_tls_secret(object))
     }
 
@@ -314,15 +331,37 @@ impl<'a> Ownership<'a> {
     }
 }
 
-/// `spec.tls[].secretName` of an Ingress.
-fn tls_secret_names(resource: &Resource) -> Vec<String> {
-    resource
+fn is_made_by_helm(object: &Resource) -> bool {
+    object
         .value
-        .pointer("/spec/tls")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|tls| tls.get("secretName").and_then(Value::as_str))
-        .map(str::to_string)
-        .collect()
+        .pointer("/metadata/labels")
+        .and_then(|labels| labels.get(MANAGED_BY))
+        .and_then(Value::as_str)
+        == Some("Helm")
+}
+
+/// Names of Secrets `value` refers to: every `secretName` (Ingress
+/// `spec.tls`, volumes in the Helm values) and every `{kind: Secret, name}`
+/// reference (Gateway `certificateRefs`).
+fn collect_secret_names(value: &Value, names: &mut HashSet<String>) {
+    match value {
+        Value::Object(map) => {
+            let secret_ref = map.get("kind").and_then(Value::as_str) == Some("Secret");
+            for (key, child) in map {
+                match (key.as_str(), child) {
+                    ("secretName", Value::String(name)) => {
+                        names.insert(name.clone());
+                    }
+                    ("name", Value::String(name)) if secret_ref => {
+                        names.insert(name.clone());
+                    }
+                    _ => collect_secret_names(child, names),
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter()
+            .for_each(|item| collect_secret_names(item, names)),
+        _ => {}
+    }
 }

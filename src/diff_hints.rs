@@ -111,7 +111,7 @@ fn type_hint(live: &Value, want: &Value, name: &str, fix: &str) -> Option<String
 
 fn extra_hint(id: &ResId) -> String {
     format!(
-        "{} {}/{} is live but no longer rendered (left from another certificate variant or release?); delete it once nothing uses it: kubectl delete {} {} -n {}",
+        "{} {}/{} is live but no longer rendered (left by an earlier render with other overlays?); delete it once nothing uses it: kubectl delete {} {} -n {}",
         id.kind,
         id.namespace,
         id.name,

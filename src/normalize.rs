@@ -80,6 +80,7 @@ pub enum Origin {
 pub fn live(value: &mut Value, origin: Origin) {
     strip_server_fields(value);
     if kind_is(value, "", "Service") {
+        strip_service_allocations(value);
         strip_service_defaults(value);
         if origin == Origin::HelmChart {
             strip_chart_owned(value);
@@ -89,8 +90,13 @@ pub fn live(value: &mut Value, origin: Origin) {
     canonicalize(value);
 }
 
-/// Puts a rendered object in the same canonical form as a live one.
+/// Puts a rendered object in the same canonical form as a live one. A
+/// default written out in a template (`protocol: TCP`) is dropped like the
+/// API server's, so writing it or not makes no difference.
 pub fn desired(value: &mut Value) {
+    if kind_is(value, "", "Service") {
+        strip_service_defaults(value);
+    }
     canonicalize(value);
 }
 
@@ -137,8 +143,10 @@ fn names_only_managed_certs(list: &str) -> bool {
         .all(|name| name.starts_with("mcrt-"))
 }
 
-/// API-server defaults and allocations on a Service (research-gke.md §2.2).
-fn strip_service_defaults(value: &mut Value) {
+/// What the API server allocates for a Service (research-gke.md §2.2):
+/// addresses and IP families. A headless Service's `clusterIP: None` is a
+/// choice, not an allocation.
+fn strip_service_allocations(value: &mut Value) {
     let Some(spec) = value.get_mut("spec").and_then(Value::as_object_mut) else {
         return;
     };
@@ -149,6 +157,14 @@ fn strip_service_defaults(value: &mut Value) {
     }
     spec.remove("ipFamilies");
     spec.remove("ipFamilyPolicy");
+}
+
+/// API-server defaults on a Service, removed only where they hold the
+/// default value (research-gke.md §2.2).
+fn strip_service_defaults(value: &mut Value) {
+    let Some(spec) = value.get_mut("spec").and_then(Value::as_object_mut) else {
+        return;
+    };
     remove_if_equals(spec, "internalTrafficPolicy", "Cluster");
     remove_if_equals(spec, "sessionAffinity", "None");
     for port in ports_mut(spec) {
@@ -349,6 +365,17 @@ mod tests {
                 "spec": {"ports": [{"name": "a", "port": 80},
                                    {"name": "b", "port": 81, "protocol": "UDP", "targetPort": 8081}],
                          "sessionAffinity": "ClientIP", "type": "ClusterIP"}})
+        );
+    }
+
+    #[test]
+    fn defaults_written_in_a_rendered_service_are_dropped_too() {
+        let mut v = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"},
+            "spec": {"ports": [{"name": "a", "port": 80, "protocol": "TCP", "targetPort": "a"}]}});
+        desired(&mut v);
+        assert_eq!(
+            v["spec"]["ports"],
+            json!([{"name": "a", "port": 80, "targetPort": "a"}])
         );
     }
 

@@ -64,6 +64,8 @@ pub fn shape(live: &Value, desired: &Value, scope: Scope) -> Value {
         Scope::Managed => {
             let mut shaped = project(live, desired);
             add_owned_paths(&mut shaped, live, desired);
+            drop_gke_default_neg(&mut shaped, desired);
+            sort_keys(&mut shaped);
             shaped
         }
         Scope::Strict => {
@@ -71,6 +73,17 @@ pub fn shape(live: &Value, desired: &Value, scope: Scope) -> Value {
             drop_gke_default_neg(&mut shaped, desired);
             shaped
         }
+    }
+}
+
+fn sort_keys(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.sort_keys();
+            map.values_mut().for_each(sort_keys);
+        }
+        Value::Array(items) => items.iter_mut().for_each(sort_keys),
+        _ => {}
     }
 }
 
@@ -170,7 +183,7 @@ fn add_owned_paths(shaped: &mut Value, live: &Value, desired: &Value) {
 }
 
 /// Sets `pointer` (a JSON pointer into nested mappings) to `value`, creating
-/// the mappings on the way, with keys kept sorted.
+/// the mappings on the way.
 fn insert_at(target: &mut Value, pointer: &str, value: Value) {
     let tokens: Vec<String> = pointer
         .split('/')
@@ -191,12 +204,11 @@ fn insert_at(target: &mut Value, pointer: &str, value: Value) {
     }
     if let Some(map) = here.as_object_mut() {
         map.insert(last.clone(), value);
-        map.sort_keys();
     }
 }
 
-/// In strict mode, the `cloud.google.com/neg: {"ingress":true}` that GKE
-/// adds by itself is not a difference when we do not set it.
+/// The `cloud.google.com/neg: {"ingress":true}` that GKE adds by itself is
+/// not a difference when we do not set it (the gateway overlay does not).
 fn drop_gke_default_neg(shaped: &mut Value, desired: &Value) {
     let desired_sets_neg = desired
         .pointer("/metadata/annotations")
@@ -269,6 +281,8 @@ mod tests {
             shaped,
             json!({"kind": "Ingress", "metadata": {"annotations": {"networking.gke.io/managed-certificates": "c"}, "name": "i"}, "spec": {"rules": []}})
         );
+        let keys: Vec<&String> = shaped["metadata"].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["annotations", "name"], "keys stay sorted");
     }
 
     #[test]
