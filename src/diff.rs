@@ -226,10 +226,13 @@ fn extra_object(have: &Resource) -> ObjectDiff {
     }
 }
 
+/// (kind, namespace, name): what an object is looked up by.
+type NameKey<'a> = (&'a str, &'a str, &'a str);
+
 /// Desired objects by (kind, namespace, name), so each live object is
 /// matched in constant time; [`ResId::matches`] then checks the group.
 struct DesiredIndex<'a> {
-    by_name: HashMap<(&'a str, &'a str, &'a str), Vec<(usize, &'a ResId)>>,
+    by_name: HashMap<NameKey<'a>, Vec<(usize, &'a ResId)>>,
 }
 
 impl<'a> DesiredIndex<'a> {
