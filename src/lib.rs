@@ -16,6 +16,7 @@ pub mod file_tree;
 pub mod graph;
 pub mod helm_service;
 pub mod live;
+pub mod live_split;
 pub mod names;
 pub mod normalize;
 pub mod output;

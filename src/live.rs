@@ -8,8 +8,9 @@
 //! and never quote the input, which may hold Secret data.
 
 use crate::error::{Error, Result};
+use crate::live_split;
 use crate::resource::Resource;
-use crate::yaml::{self, Limits};
+use crate::yaml::Limits;
 use serde_json::Value;
 use std::io::Read;
 use std::path::Path;
@@ -100,7 +101,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Vec<Resource>> {
     let documents = if looks_like_json(text) {
         parse_json(text, origin)?
     } else {
-        yaml::parse_stream(text, origin, LIVE_LIMITS)?
+        live_split::parse_stream(text, origin, LIVE_LIMITS)?
     };
     let mut objects = Vec::new();
     for (index, document) in documents.into_iter().enumerate() {
