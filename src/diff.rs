@@ -42,10 +42,11 @@ pub struct DiffCommand {
 }
 
 pub const DIFF_EXAMPLES: &str = "Examples:
-  kubectl get ingress,svc,backendconfig,managedcertificate,secret -n NS -o yaml | milvus-l7 diff -n NS --live -
-  kubectl get ingress,svc,backendconfig,managedcertificate -A -o json > live.json && milvus-l7 diff --live live.json
-  milvus-l7 diff --overlay self-managed --live exports/ --strict
-  milvus-l7 diff --live live.yaml --output json | jq '.objects[] | select(.status != \"unchanged\")'
+  kubectl get ingress,svc,backendconfig,managedcertificate,secret -n NS -o yaml \\
+    | milvus-l7 diff -n NS --live -
+  kubectl get ingress,svc,backendconfig,managedcertificate -A -o json > live.json
+  milvus-l7 diff --live live.json --output json
+  milvus-l7 diff --overlay self-managed --live exports/ --strict -C 5
 
 Exit status: 0 no differences, 1 differences, 2 error (like diff and kubectl diff).";
 
@@ -163,7 +164,7 @@ pub fn compare(rendered: &Rendered, live: Vec<Resource>, scope: Scope) -> Compar
             .objects
             .push(compare_one(want, have.as_ref(), origin, scope));
     }
-    extras.sort_by(|a, b| a.id.cmp(&b.id));
+    resource::sort_legacy(&mut extras);
     for extra in &extras {
         comparison.objects.push(extra_object(extra));
     }
@@ -366,5 +367,122 @@ fn collect_secret_names(value: &Value, names: &mut HashSet<String>) {
             .iter()
             .for_each(|item| collect_secret_names(item, names)),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::ParamInputs;
+    use crate::render::{render, Sources};
+    use serde_json::json;
+
+    fn rendered(overlay: &str) -> Rendered {
+        let inputs = ParamInputs {
+            flags: vec![crate::params::Setting {
+                key: "overlays".into(),
+                value: json!([overlay]),
+                origin: "test".into(),
+            }],
+            ..ParamInputs::default()
+        };
+        render(&inputs, &Sources::builtin()).unwrap()
+    }
+
+    fn object(api_version: &str, kind: &str, name: &str, extra: Value) -> Resource {
+        let mut value = json!({"apiVersion": api_version, "kind": kind,
+            "metadata": {"name": name, "namespace": "default"}});
+        if let (Value::Object(map), Value::Object(more)) = (&mut value, extra) {
+            map.extend(more);
+        }
+        Resource::new(value).unwrap()
+    }
+
+    fn statuses(comparison: &Comparison) -> Vec<(String, Status)> {
+        comparison
+            .objects
+            .iter()
+            .map(|o| (format!("{}/{}", o.id.kind, o.id.name), o.status))
+            .collect()
+    }
+
+    #[test]
+    fn with_nothing_live_everything_is_missing_including_the_helm_service() {
+        let c = compare(&rendered("google-managed"), vec![], Scope::Managed);
+        assert_eq!(c.count(Status::Missing), 4);
+        assert!(c.objects.iter().any(|o| o.id.kind == "Service"));
+        assert!(c.differs());
+    }
+
+    #[test]
+    fn only_our_kinds_and_names_not_made_by_helm_are_extra() {
+        let tls = json!({"type": "kubernetes.io/tls", "data": {"tls.key": "S0VZ"}});
+        let helm = json!({"metadata": {"name": "my-release-milvus-grpc", "namespace": "default",
+            "labels": {"app.kubernetes.io/managed-by": "Helm"}}});
+        let live = vec![
+            object(
+                "networking.gke.io/v1",
+                "FrontendConfig",
+                "my-release-frontendconfig",
+                json!({}),
+            ),
+            object("v1", "Secret", "my-release-old-tls", tls.clone()),
+            object("v1", "Secret", "my-release-etcd", json!({"type": "Opaque"})),
+            object("v1", "Secret", "someone-elses-tls", tls.clone()),
+            object("networking.k8s.io/v1", "Ingress", "other-app", json!({})),
+            object("networking.k8s.io/v1", "Ingress", "x", helm),
+            object("v1", "ConfigMap", "my-release-config", json!({})),
+        ];
+        let c = compare(&rendered("google-managed"), live, Scope::Managed);
+        let extras: Vec<_> = statuses(&c)
+            .into_iter()
+            .filter(|(_, s)| *s == Status::Extra)
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(
+            extras,
+            [
+                "Secret/my-release-old-tls",
+                "FrontendConfig/my-release-frontendconfig"
+            ]
+        );
+        let shown = c
+            .objects
+            .iter()
+            .map(|o| format!("{:?}", o.live))
+            .collect::<String>();
+        assert!(!shown.contains("S0VZ"), "Secret data is masked");
+    }
+
+    #[test]
+    fn a_tls_secret_the_ingress_uses_is_not_extra() {
+        let tls = json!({"type": "kubernetes.io/tls", "data": {"tls.key": "S0VZ"}});
+        let live = vec![object("v1", "Secret", "my-release-milvus-tls", tls)];
+        let c = compare(&rendered("self-managed"), live, Scope::Managed);
+        assert_eq!(c.count(Status::Extra), 0);
+    }
+
+    #[test]
+    fn the_same_object_twice_in_an_export_is_compared_once() {
+        let bc = |port: u16| {
+            object(
+                "cloud.google.com/v1",
+                "BackendConfig",
+                "my-release-backendconfig",
+                json!({"spec": {"healthCheck": {"port": port, "requestPath": "/healthz", "type": "HTTP"}}}),
+            )
+        };
+        let c = compare(
+            &rendered("google-managed"),
+            vec![bc(9091), bc(1)],
+            Scope::Managed,
+        );
+        let backend = c
+            .objects
+            .iter()
+            .find(|o| o.id.kind == "BackendConfig")
+            .unwrap();
+        assert_eq!(backend.status, Status::Unchanged);
+        assert_eq!(c.objects.len(), 4);
     }
 }

@@ -36,7 +36,7 @@ pub const LIVE_LIMITS: Limits = Limits {
 /// `stdin`.
 pub fn load(spec: &str, stdin: &mut dyn Read) -> Result<Vec<Resource>> {
     if spec == STDIN {
-        let text = read_bounded(stdin, STDIN_ORIGIN)?;
+        let text = read_bounded(stdin, STDIN_ORIGIN, LIVE_LIMITS.max_bytes)?;
         return parse(&text, STDIN_ORIGIN);
     }
     let path = Path::new(spec);
@@ -69,22 +69,26 @@ fn is_export_file(path: &Path) -> bool {
 fn load_file(path: &Path) -> Result<Vec<Resource>> {
     let file = std::fs::File::open(path).map_err(|e| Error::io("reading live export", path, e))?;
     let origin = path.display().to_string();
-    let text = read_bounded(&mut std::io::BufReader::new(file), &origin)?;
+    let text = read_bounded(
+        &mut std::io::BufReader::new(file),
+        &origin,
+        LIVE_LIMITS.max_bytes,
+    )?;
     parse(&text, &origin)
 }
 
 /// Reads at most one byte more than the limit, so an endless or huge input
 /// is refused without being held in memory.
-fn read_bounded(input: &mut dyn Read, origin: &str) -> Result<String> {
+fn read_bounded(input: &mut dyn Read, origin: &str, max_bytes: usize) -> Result<String> {
     let mut bytes = Vec::new();
     input
-        .take(LIVE_LIMITS.max_bytes as u64 + 1)
+        .take(max_bytes as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io("reading live export", origin, e))?;
-    if bytes.len() > LIVE_LIMITS.max_bytes {
+    if bytes.len() > max_bytes {
         return Err(Error::Parse {
             location: origin.to_string(),
-            message: format!("input is larger than {} bytes", LIVE_LIMITS.max_bytes),
+            message: format!("input is larger than {max_bytes} bytes"),
             hint: "export only the namespace and kinds to compare, e.g. `kubectl get ingress,svc,backendconfig,managedcertificate,secret -n NS -o yaml`".into(),
         });
     }
@@ -266,6 +270,26 @@ mod tests {
         let doc = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: other\n";
         let text = vec![doc; 10_000].join("---\n");
         assert_eq!(parse(&text, "big.yaml").unwrap().len(), 10_000);
+    }
+
+    #[test]
+    fn input_over_the_byte_limit_is_refused_without_reading_it_all() {
+        let mut endless = std::io::repeat(b'a');
+        let err = read_bounded(&mut endless, "<stdin>", 1000)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("<stdin>: input is larger than 1000 bytes"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn binary_input_is_refused_as_not_text() {
+        let err = read_bounded(&mut &b"kind: \xff\xfe"[..], "x.yaml", 1000)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not UTF-8"), "{err}");
     }
 
     #[test]
