@@ -101,6 +101,9 @@ pub fn run(
     let color = cmd.output == ReportFormat::Text && wants_color(&env);
     let rendered = cmd.params.render(env)?;
     let live = live::load(&cmd.live, &mut std::io::stdin())?;
+    if cli.verbose {
+        eprintln!("read {} live objects from {}", live.len(), cmd.live);
+    }
     let scope = if cmd.strict {
         Scope::Strict
     } else {
