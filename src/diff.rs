@@ -41,7 +41,8 @@ pub struct DiffCommand {
     pub context: usize,
 }
 
-pub const DIFF_EXAMPLES: &str = "Examples:
+pub const EXAMPLES: &str = "Examples:
+  milvus-l7 diff -n NS --live live.yaml      # live.yaml: kubectl get ... -o yaml
   kubectl get ingress,svc,backendconfig,managedcertificate,secret -n NS -o yaml \\
     | milvus-l7 diff -n NS --live -
   kubectl get ingress,svc,backendconfig,managedcertificate -A -o json > live.json
