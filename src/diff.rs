@@ -128,11 +128,15 @@ pub fn run(
     })
 }
 
-/// Colour only for a person at a terminal, and never with `NO_COLOR` set
+/// Colour for a person at a terminal, or when `CLICOLOR_FORCE` asks for it
+/// (as clap does for its messages); never with `NO_COLOR` set
 /// (no-color.org: any non-empty value).
 fn wants_color(env: &[(String, String)]) -> bool {
-    let no_color = env.iter().any(|(k, v)| k == "NO_COLOR" && !v.is_empty());
-    !no_color && std::io::stdout().is_terminal()
+    let set = |name: &str| {
+        env.iter()
+            .any(|(k, v)| k == name && !v.is_empty() && v != "0")
+    };
+    !set("NO_COLOR") && (set("CLICOLOR_FORCE") || std::io::stdout().is_terminal())
 }
 
 /// Compares the desired state (rendered objects and the Helm-made Service)

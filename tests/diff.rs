@@ -396,6 +396,36 @@ fn context_lines_follow_dash_c() {
 }
 
 #[test]
+fn colour_only_when_forced_or_on_a_terminal_and_never_with_no_color() {
+    let run = |no_color: bool| {
+        let dir = tempdir();
+        let mut cmd = milvus_l7(dir.path());
+        cmd.env_remove("NO_COLOR").env("CLICOLOR_FORCE", "1");
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        let out = cmd
+            .args(["diff", "--domain", "milvus.example.com", "--live"])
+            .arg(live_path(GOOGLE_MANAGED))
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), 1);
+        stdout(&out)
+    };
+    assert!(run(false).contains("\u{1b}[31m-  - host: my-release.milvus.io\u{1b}[0m"));
+    assert!(!run(true).contains('\u{1b}'));
+    let dir = tempdir();
+    let piped = milvus_l7(dir.path())
+        .env_remove("NO_COLOR")
+        .args(["diff", "--domain", "milvus.example.com", "--live"])
+        .arg(live_path(GOOGLE_MANAGED))
+        .output()
+        .unwrap();
+    assert_eq!(code(&piped), 1);
+    assert!(!stdout(&piped).contains('\u{1b}'), "a pipe gets no colour");
+}
+
+#[test]
 fn an_old_extensions_ingress_is_matched_with_the_rendered_one() {
     // Real export (kubevious): extensions/v1beta1 Ingress with a managed cert.
     let out = diff_path(
