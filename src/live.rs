@@ -102,6 +102,8 @@ fn read_bounded(input: &mut dyn Read, origin: &str, max_bytes: usize) -> Result<
 /// Parses one export's text. JSON (first character `{` or `[`) is read with
 /// serde_json, which is much faster than a YAML parser on big exports.
 pub fn parse(text: &str, origin: &str) -> Result<Vec<Resource>> {
+    // Editors on Windows may start a file with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let documents = if looks_like_json(text) {
         parse_json(text, origin)?
     } else {
@@ -263,6 +265,13 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("x.yaml (document 2)"), "{err}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_hide_json() {
+        let text =
+            "\u{feff}{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"a\"}}";
+        assert_eq!(names(&parse(text, "bom.json").unwrap()), ["a"]);
     }
 
     #[test]
