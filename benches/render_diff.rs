@@ -1,5 +1,6 @@
-//! Criterion benchmarks: render for each overlay combination users compose.
-//! (Diff on large generated live exports joins when diff mode lands.)
+//! Criterion benchmarks: render for each overlay combination users compose,
+//! and diff against a generated 10k-object live export in each format
+//! kubectl writes (load, match, normalize, compare; the report is small).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use milvus_l7::output;
@@ -8,7 +9,6 @@ use milvus_l7::render::{render, Sources};
 use serde_json::json;
 
 #[path = "live_export.rs"]
-#[allow(dead_code)]
 mod live_export;
 
 const COMBINATIONS: &[&[&str]] = &[
@@ -61,5 +61,32 @@ fn bench_render(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_render);
+fn bench_diff(c: &mut Criterion) {
+    let rendered = render(&inputs(&["google-managed"]), &Sources::builtin()).unwrap();
+    let objects = live_export::generate(10_000, 42);
+    let mut group = c.benchmark_group("diff-10k");
+    group.sample_size(10);
+    for (name, format) in [
+        ("list", live_export::Format::List),
+        ("stream", live_export::Format::Stream),
+        ("json", live_export::Format::Json),
+    ] {
+        let text = live_export::write(&objects, format);
+        group.bench_with_input(BenchmarkId::from_parameter(name), &text, |b, text| {
+            b.iter(|| {
+                let live = milvus_l7::live::parse(text, "bench").unwrap();
+                let comparison = milvus_l7::diff::compare(
+                    &rendered,
+                    live,
+                    milvus_l7::projection::Scope::Managed,
+                );
+                assert!(!comparison.differs());
+                milvus_l7::diff_report::text(&comparison, 3, false)
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_render, bench_diff);
 criterion_main!(benches);

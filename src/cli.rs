@@ -34,6 +34,9 @@ pub enum Command {
     /// Render the manifests and Helm values (to stdout, a directory, or check a directory).
     #[command(after_help = RENDER_EXAMPLES)]
     Render(RenderCommand),
+    /// Compare the rendered state (and the Service the Helm values imply) with a live export.
+    #[command(after_help = crate::diff::EXAMPLES)]
+    Diff(crate::diff::DiffCommand),
     /// Draw the rendered objects and their references as a Mermaid or Graphviz diagram.
     #[command(after_help = crate::graph::EXAMPLES)]
     Graph(crate::graph::GraphCommand),
@@ -46,6 +49,7 @@ const TOP_LEVEL_EXAMPLES: &str = "Examples:
   milvus-l7 render --overlay google-managed --domain milvus.example.com -o out/
   milvus-l7 render --check out/          # in CI: exit 1 when out/ is stale
   milvus-l7 graph > graph.mmd            # Mermaid diagram for a PR description
+  milvus-l7 diff --live live.yaml        # drift from a `kubectl get ... -o yaml` export
   milvus-l7 completions bash > ~/.local/share/bash-completion/completions/milvus-l7
 Run `milvus-l7 <command> --help` for each command's flags and examples.";
 
@@ -221,6 +225,7 @@ pub enum Outcome {
 pub fn run(cli: &Cli, env: Vec<(String, String)>, stdout: &mut dyn Write) -> Result<Outcome> {
     match &cli.command {
         Command::Render(cmd) => run_render(cmd, cli, env, stdout),
+        Command::Diff(cmd) => crate::diff::run(cmd, cli, env, stdout),
         Command::Graph(cmd) => crate::graph::run(cmd, env, stdout),
         Command::Completions(cmd) => crate::completions::run(cmd, stdout),
     }
