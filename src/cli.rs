@@ -33,6 +33,9 @@ pub enum Command {
     /// Render the manifests and Helm values (to stdout, a directory, or check a directory).
     #[command(after_help = RENDER_EXAMPLES)]
     Render(RenderCommand),
+    /// Make a self-signed key and certificate (tls.key, tls.crt) for the self-managed overlay.
+    #[command(after_help = crate::cert::CERT_EXAMPLES)]
+    Cert(crate::cert::CertCommand),
 }
 
 const RENDER_EXAMPLES: &str = "Examples:
@@ -207,6 +210,7 @@ pub enum Outcome {
 pub fn run(cli: &Cli, env: Vec<(String, String)>, stdout: &mut dyn Write) -> Result<Outcome> {
     match &cli.command {
         Command::Render(cmd) => run_render(cmd, cli, env, stdout),
+        Command::Cert(cmd) => crate::cert::run(cmd, cli.quiet),
     }
 }
 

@@ -5,6 +5,8 @@
 //! [`params`] → [`template`] → [`overlay`] → [`validate`] → [`output`];
 //! [`render`] strings them together.
 
+pub mod cert;
+pub mod cert_check;
 pub mod cli;
 pub mod error;
 pub mod file_tree;
@@ -12,6 +14,7 @@ pub mod names;
 pub mod output;
 pub mod overlay;
 pub mod params;
+pub mod problem;
 pub mod render;
 pub mod resource;
 pub mod suggest;
