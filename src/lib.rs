@@ -17,6 +17,7 @@ pub mod params;
 pub mod problem;
 pub mod render;
 pub mod resource;
+pub mod schema;
 pub mod suggest;
 pub mod template;
 pub mod validate;
