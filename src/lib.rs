@@ -10,6 +10,7 @@ pub mod cert_check;
 pub mod cli;
 pub mod error;
 pub mod file_tree;
+pub mod lint;
 pub mod names;
 pub mod output;
 pub mod overlay;
