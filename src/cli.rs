@@ -36,6 +36,12 @@ pub enum Command {
     /// Make a self-signed key and certificate (tls.key, tls.crt) for the self-managed overlay.
     #[command(after_help = crate::cert::CERT_EXAMPLES)]
     Cert(crate::cert::CertCommand),
+    /// Check the render, or your own manifests, against schemas, GKE cross-references and certificate rules.
+    #[command(after_help = crate::validate::VALIDATE_EXAMPLES)]
+    Validate(crate::validate::ValidateCommand),
+    /// Tell whether the live load balancer and certificate are ready, and how to connect.
+    #[command(after_help = crate::status::STATUS_EXAMPLES)]
+    Status(crate::status::StatusCommand),
 }
 
 const RENDER_EXAMPLES: &str = "Examples:
@@ -211,6 +217,8 @@ pub fn run(cli: &Cli, env: Vec<(String, String)>, stdout: &mut dyn Write) -> Res
     match &cli.command {
         Command::Render(cmd) => run_render(cmd, cli, env, stdout),
         Command::Cert(cmd) => crate::cert::run(cmd, cli.quiet),
+        Command::Validate(cmd) => crate::validate::run(cmd, cli.quiet, cli.verbose, env),
+        Command::Status(cmd) => crate::status::run(cmd, cli.quiet, env, stdout),
     }
 }
 

@@ -199,3 +199,91 @@ fn tls_secret_findings(secret: &Resource, hosts: &[&str]) -> cert_check::Finding
 fn now_unix() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
+
+pub const VALIDATE_EXAMPLES: &str = "Examples:
+  milvus-l7 validate --overlay self-managed --tls-cert tls.crt --tls-key tls.key   # the render
+  milvus-l7 validate out/                    # a directory written by render -o (with helm/values.yaml)
+  milvus-l7 validate k8s/ingress.yaml k8s/backendconfig.yaml --release milvus-prod
+  kubectl get ingress,managedcertificate,backendconfig -o yaml | milvus-l7 validate -";
+
+/// `milvus-l7 validate` arguments.
+#[derive(Debug, clap::Args)]
+pub struct ValidateCommand {
+    /// Files or directories of YAML/JSON manifests (`-` for stdin). Without any, the render is validated.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<std::path::PathBuf>,
+    /// Render parameters; with PATHs they say which Milvus Service, ports and health port to expect.
+    #[command(flatten)]
+    pub params: crate::cli::ParamArgs,
+}
+
+/// Runs `milvus-l7 validate`: exit 0 valid, 2 with every problem listed.
+pub fn run(
+    cmd: &ValidateCommand,
+    quiet: bool,
+    verbose: bool,
+    env: Vec<(String, String)>,
+) -> Result<crate::cli::Outcome> {
+    if cmd.paths.is_empty() {
+        let rendered = cmd.params.render(env)?;
+        if !quiet {
+            eprintln!(
+                "valid: {} rendered objects",
+                rendered.resources.len()
+            );
+        }
+        return Ok(crate::cli::Outcome::Clean);
+    }
+    let sources = cmd.params.sources()?;
+    let (params, _) = crate::params::resolve(&cmd.params.inputs(env)?, &sources.overlays)?;
+    let loaded = crate::manifests::load(&cmd.paths)?;
+    if loaded.objects.is_empty() && loaded.problems.is_empty() {
+        return Err(crate::error::Error::Invalid {
+            subject: cmd
+                .paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            message: "no Kubernetes object found".into(),
+            hint: "give YAML or JSON manifests, or directories holding them (.yaml, .yml, .json)"
+                .into(),
+        });
+    }
+    let resources: Vec<Resource> = loaded.objects.iter().map(|(_, r)| r.clone()).collect();
+    let report = objects(&resources, loaded.helm_values.as_ref(), &params);
+    if verbose {
+        for skipped in &loaded.skipped {
+            eprintln!("note: skipped {skipped} (not an object file)");
+        }
+        for id in &report.unchecked {
+            eprintln!("note: no schema for {id}; only its metadata and references were checked");
+        }
+    }
+    if !quiet {
+        for warning in &report.warnings {
+            eprintln!("warning: {warning}");
+        }
+    }
+    let mut problems = loaded.problems;
+    problems.extend(report.problems.into_iter().map(|p| with_file(p, &loaded.objects)));
+    problem::into_result(problems, "the given manifests")?;
+    if !quiet {
+        eprintln!("valid: {} objects", resources.len());
+    }
+    Ok(crate::cli::Outcome::Clean)
+}
+
+/// Prefixes the file an object came from, so the user knows what to edit.
+fn with_file(problem: Problem, objects: &[(String, Resource)]) -> Problem {
+    match objects
+        .iter()
+        .find(|(_, r)| problem.subject == r.id.to_string())
+    {
+        Some((file, _)) => Problem {
+            subject: format!("{file}: {}", problem.subject),
+            ..problem
+        },
+        None => problem,
+    }
+}
