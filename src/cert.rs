@@ -90,8 +90,13 @@ pub fn run(cmd: &CertCommand, quiet: bool) -> Result<Outcome> {
         hint: "give the lowercase DNS name clients connect to, e.g. milvus.example.com".into(),
     })?;
     check_days(cmd.days)?;
-    let key_path = cmd.out_dir.join(KEY_FILE);
-    let cert_path = cmd.out_dir.join(CERT_FILE);
+    // `./tls.key` reads worse than `tls.key` in the messages below.
+    let in_out_dir = |file: &str| match cmd.out_dir.as_os_str().to_str() {
+        Some(".") => PathBuf::from(file),
+        _ => cmd.out_dir.join(file),
+    };
+    let key_path = in_out_dir(KEY_FILE);
+    let cert_path = in_out_dir(CERT_FILE);
     if !cmd.force {
         refuse_existing(&[&key_path, &cert_path])?;
     }
@@ -149,7 +154,10 @@ fn refuse_existing(paths: &[&Path]) -> Result<()> {
     }
     Err(Error::Output {
         path: paths[0].parent().unwrap_or(Path::new(".")).to_path_buf(),
-        message: format!("{} already exists; nothing was written", existing.join(" and ")),
+        message: format!(
+            "{} already exists; nothing was written",
+            existing.join(" and ")
+        ),
         hint: "add --force to replace them, or choose another --out-dir".into(),
     })
 }
@@ -190,11 +198,12 @@ pub fn generate(
 fn generate_key(key_type: KeyType) -> Result<KeyPair> {
     match key_type {
         KeyType::Rsa2048 => {
-            let private = rsa::RsaPrivateKey::new(&mut OsRng, 2048).map_err(|e| Error::Invalid {
-                subject: "RSA key generation".into(),
-                message: e.to_string(),
-                hint: "try again, or use --key-type ecdsa-p256".into(),
-            })?;
+            let private =
+                rsa::RsaPrivateKey::new(&mut OsRng, 2048).map_err(|e| Error::Invalid {
+                    subject: "RSA key generation".into(),
+                    message: e.to_string(),
+                    hint: "try again, or use --key-type ecdsa-p256".into(),
+                })?;
             let pkcs8 = private.to_pkcs8_der().map_err(|e| Error::Invalid {
                 subject: "RSA key encoding".into(),
                 message: e.to_string(),
@@ -231,8 +240,8 @@ fn rcgen_error(e: rcgen::Error) -> Error {
 fn write_file(path: &Path, text: &str, mode: u32) -> Result<()> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
     let dir = dir.unwrap_or(Path::new("."));
-    let mut file =
-        tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io("creating a file in", dir, e))?;
+    let mut file = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| Error::io("creating a file in", dir, e))?;
     set_mode(file.as_file(), mode).map_err(|e| Error::io("setting permissions of", path, e))?;
     file.write_all(text.as_bytes())
         .and_then(|_| file.as_file().sync_all())

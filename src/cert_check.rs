@@ -242,12 +242,7 @@ fn certificate_names(cert: &X509Certificate<'_>) -> (Vec<String>, bool) {
     (cn, true)
 }
 
-fn check_names(
-    cert: &X509Certificate<'_>,
-    hosts: &[&str],
-    origin: &str,
-    findings: &mut Findings,
-) {
+fn check_names(cert: &X509Certificate<'_>, hosts: &[&str], origin: &str, findings: &mut Findings) {
     let (names, from_cn) = certificate_names(cert);
     for host in hosts {
         if !names.iter().any(|n| name_covers(n, host)) {
@@ -270,14 +265,22 @@ fn check_names(
     }
 }
 
-fn check_validity(cert: &X509Certificate<'_>, now_unix: i64, origin: &str, findings: &mut Findings) {
+fn check_validity(
+    cert: &X509Certificate<'_>,
+    now_unix: i64,
+    origin: &str,
+    findings: &mut Findings,
+) {
     let validity = cert.validity();
     let not_before = validity.not_before.timestamp();
     let not_after = validity.not_after.timestamp();
     if now_unix < not_before {
         findings.problems.push(Problem::new(
             origin,
-            format!("the certificate is not valid before {}", validity.not_before),
+            format!(
+                "the certificate is not valid before {}",
+                validity.not_before
+            ),
             "check the clock of the machine that made it, or make a new one with `milvus-l7 cert`",
         ));
     } else if now_unix > not_after {
@@ -308,9 +311,7 @@ pub fn name_covers(name: &str, host: &str) -> bool {
         return true;
     }
     match (name.strip_prefix("*."), host.split_once('.')) {
-        (Some(parent), Some((label, rest))) => {
-            !label.is_empty() && label != "*" && rest == parent
-        }
+        (Some(parent), Some((label, rest))) => !label.is_empty() && label != "*" && rest == parent,
         _ => false,
     }
 }
@@ -386,7 +387,9 @@ mod tests {
             now().unix_timestamp(),
             ORIGINS,
         );
-        assert!(wrong.problems[0].message.contains("not for `other.example.com`"));
+        assert!(wrong.problems[0]
+            .message
+            .contains("not for `other.example.com`"));
 
         let old = ecdsa(
             "milvus.example.com",
@@ -400,7 +403,10 @@ mod tests {
             now().unix_timestamp(),
             ORIGINS,
         );
-        assert!(expired.problems[0].message.contains("expired"), "{expired:?}");
+        assert!(
+            expired.problems[0].message.contains("expired"),
+            "{expired:?}"
+        );
 
         let future = ecdsa(
             "milvus.example.com",
@@ -430,7 +436,10 @@ mod tests {
             ORIGINS,
         );
         assert!(findings.problems.is_empty());
-        assert!(findings.warnings[0].contains("expires in 9 days"), "{findings:?}");
+        assert!(
+            findings.warnings[0].contains("expires in 9 days"),
+            "{findings:?}"
+        );
     }
 
     #[test]

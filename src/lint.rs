@@ -324,7 +324,10 @@ fn backends(ingress: &Value) -> Vec<Backend> {
 }
 
 fn array(value: Option<&Value>) -> &[Value] {
-    value.and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+    value
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
 }
 
 /// Each backend names a known Service and one of its ports; that Service
@@ -377,7 +380,12 @@ fn ingress_backends(
             };
             problems.push(Problem::new(
                 &subject,
-                format!("{} uses {wanted} of Service `{}`, which has port {}", backend.place, service.name, ports.join(", ")),
+                format!(
+                    "{} uses {wanted} of Service `{}`, which has port {}",
+                    backend.place,
+                    service.name,
+                    ports.join(", ")
+                ),
                 "use the Milvus port (servicePort, 19530 by default)",
             ));
             continue;
@@ -599,10 +607,8 @@ fn managed_certificate(certificate: &Resource, objects: &Objects<'_>) -> Vec<Pro
     }
     let attached = objects.of_kind("Ingress").any(|ingress| {
         ingress.id.namespace == certificate.id.namespace
-            && annotation(&ingress.value, MANAGED_CERTIFICATES).is_some_and(|list| {
-                list.split(',')
-                    .any(|n| n.trim() == certificate.id.name)
-            })
+            && annotation(&ingress.value, MANAGED_CERTIFICATES)
+                .is_some_and(|list| list.split(',').any(|n| n.trim() == certificate.id.name))
     });
     if !attached {
         problems.push(Problem::new(
@@ -644,14 +650,22 @@ fn backend_config_health_check(config: &Resource, expect: &Expectations) -> Vec<
         .value
         .pointer("/spec/healthCheck/port")
         .and_then(Value::as_u64);
-    check_health_port(&config.id.to_string(), "spec.healthCheck.port", port, expect)
+    check_health_port(
+        &config.id.to_string(),
+        "spec.healthCheck.port",
+        port,
+        expect,
+    )
 }
 
 fn health_check_policy(policy: &Resource, expect: &Expectations) -> Vec<Problem> {
     let config = policy.value.pointer("/spec/default/config");
     let (field, check) = config
         .and_then(Value::as_object)
-        .and_then(|c| c.iter().find(|(k, v)| k.ends_with("HealthCheck") && v.is_object()))
+        .and_then(|c| {
+            c.iter()
+                .find(|(k, v)| k.ends_with("HealthCheck") && v.is_object())
+        })
         .map(|(k, v)| (format!("spec.default.config.{k}.port"), Some(v)))
         .unwrap_or_else(|| ("spec.default.config.<type>HealthCheck.port".into(), None));
     let port = check.and_then(|c| c.get("port")).and_then(Value::as_u64);
@@ -689,8 +703,15 @@ mod tests {
             "cloud.google.com/backend-config": "{\"default\":\"my-release-backendconfig\"}",
             "cloud.google.com/neg": "{\"ingress\":true}"}}});
         (
-            objects.into_iter().map(|v| Resource::new(v).unwrap()).collect(),
-            vec![ServiceView::of_helm_values(&values, "my-release", "default")],
+            objects
+                .into_iter()
+                .map(|v| Resource::new(v).unwrap())
+                .collect(),
+            vec![ServiceView::of_helm_values(
+                &values,
+                "my-release",
+                "default",
+            )],
         )
     }
 
@@ -757,7 +778,11 @@ mod tests {
     fn backend_config_annotation_must_name_a_rendered_backend_config() {
         assert_one(
             with_service(|s| {
-                set_annotation(s, "cloud.google.com/backend-config", "{\"default\":\"other\"}")
+                set_annotation(
+                    s,
+                    "cloud.google.com/backend-config",
+                    "{\"default\":\"other\"}",
+                )
             }),
             "names BackendConfig `other`, which is not among the objects",
         );
@@ -775,11 +800,15 @@ mod tests {
     #[test]
     fn app_protocols_must_be_keyed_by_the_port_name() {
         assert_one(
-            with_service(|s| set_annotation(s, "cloud.google.com/app-protocols", "{\"grpc\":\"HTTP2\"}")),
+            with_service(|s| {
+                set_annotation(s, "cloud.google.com/app-protocols", "{\"grpc\":\"HTTP2\"}")
+            }),
             "keyed by `grpc`, which is not a port name",
         );
         assert_one(
-            with_service(|s| set_annotation(s, "cloud.google.com/app-protocols", "{\"milvus\":\"GRPC\"}")),
+            with_service(|s| {
+                set_annotation(s, "cloud.google.com/app-protocols", "{\"milvus\":\"GRPC\"}")
+            }),
             "only HTTP, HTTPS and HTTP2",
         );
     }
@@ -798,22 +827,30 @@ mod tests {
         let problems = with("Ingress", |v| {
             v["spec"]["rules"][0]["host"] = json!("other.milvus.io")
         });
-        assert_one(problems, "host `other.milvus.io` is not among the certificate domains (my-release.milvus.io)");
+        assert_one(
+            problems,
+            "host `other.milvus.io` is not among the certificate domains (my-release.milvus.io)",
+        );
     }
 
     #[test]
     fn ingress_without_certificate_is_a_warning() {
         let (mut resources, _) = good();
         assert!(warnings(&resources).is_empty());
-        let ingress = resources.iter_mut().find(|r| r.id.kind == "Ingress").unwrap();
+        let ingress = resources
+            .iter_mut()
+            .find(|r| r.id.kind == "Ingress")
+            .unwrap();
         ingress.value["metadata"]["annotations"] = json!({});
         let found = warnings(&resources);
         assert_eq!(found.len(), 1);
         assert!(found[0].contains("port 443 is not served"), "{found:?}");
         // The ManagedCertificate is then attached to nothing: a problem.
-        assert!(with("Ingress", |v| v["metadata"]["annotations"] = json!({}))
-            .iter()
-            .any(|p| p.contains("it stays Provisioning")));
+        assert!(
+            with("Ingress", |v| v["metadata"]["annotations"] = json!({}))
+                .iter()
+                .any(|p| p.contains("it stays Provisioning"))
+        );
     }
 
     #[test]
@@ -839,11 +876,15 @@ mod tests {
     #[test]
     fn health_check_must_use_the_metrics_port() {
         assert_one(
-            with("BackendConfig", |v| v["spec"]["healthCheck"]["port"] = json!(19530)),
+            with("BackendConfig", |v| {
+                v["spec"]["healthCheck"]["port"] = json!(19530)
+            }),
             "the gRPC serving port",
         );
         assert_one(
-            with("BackendConfig", |v| v["spec"]["healthCheck"]["port"] = json!(8080)),
+            with("BackendConfig", |v| {
+                v["spec"]["healthCheck"]["port"] = json!(8080)
+            }),
             "not Milvus' health port 9091",
         );
         assert_one(
@@ -891,10 +932,12 @@ mod tests {
 
     #[test]
     fn health_check_policy_port_is_checked() {
-        let policy = Resource::new(json!({"apiVersion": "networking.gke.io/v1", "kind": "HealthCheckPolicy",
+        let policy = Resource::new(
+            json!({"apiVersion": "networking.gke.io/v1", "kind": "HealthCheckPolicy",
             "metadata": {"name": "p", "namespace": "default"},
             "spec": {"default": {"config": {"type": "HTTP", "httpHealthCheck": {"port": 19530}}},
-                "targetRef": {"group": "", "kind": "Service", "name": "x"}}}))
+                "targetRef": {"group": "", "kind": "Service", "name": "x"}}}),
+        )
         .unwrap();
         assert_one(
             lint(&[policy], &[]),
@@ -910,6 +953,9 @@ mod tests {
             .into_iter()
             .map(|b| format!("{} {}", b.place, b.service))
             .collect();
-        assert_eq!(found, ["spec.backend a", "spec.rules[0].http.paths[0].backend b"]);
+        assert_eq!(
+            found,
+            ["spec.backend a", "spec.rules[0].http.paths[0].backend b"]
+        );
     }
 }

@@ -48,11 +48,21 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded> {
         } else if path.is_dir() {
             for file in yaml_files(path, &mut loaded.skipped)? {
                 let docs = read_documents(&file)?;
-                add_documents(&mut loaded, &file.display().to_string(), docs, is_values_file(&file));
+                add_documents(
+                    &mut loaded,
+                    &file.display().to_string(),
+                    docs,
+                    is_values_file(&file),
+                );
             }
         } else {
             let docs = read_documents(path)?;
-            add_documents(&mut loaded, &path.display().to_string(), docs, is_values_file(path));
+            add_documents(
+                &mut loaded,
+                &path.display().to_string(),
+                docs,
+                is_values_file(path),
+            );
         }
     }
     Ok(loaded)
@@ -67,11 +77,14 @@ pub fn read_documents(path: &Path) -> Result<Vec<Value>> {
             .map_err(|e| Error::io("reading", "<stdin>", e))?;
         ("<stdin>".to_string(), text)
     } else {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| Error::io("reading", path, e))?;
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io("reading", path, e))?;
         (path.display().to_string(), text)
     };
-    Ok(unwrap_lists(yaml::parse_stream(&text, &origin, LIVE_LIMITS)?))
+    Ok(unwrap_lists(yaml::parse_stream(
+        &text,
+        &origin,
+        LIVE_LIMITS,
+    )?))
 }
 
 /// Replaces each `kind: List` (or `*List`) document by its items.
@@ -170,17 +183,32 @@ mod tests {
             std::fs::write(path, text).unwrap();
         };
         write("kustomization.yaml", "resources: [a.yaml]\n");
-        write("a.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n");
-        write("b.json", "{\"apiVersion\": \"v1\", \"kind\": \"Secret\", \"metadata\": {\"name\": \"b\"}}");
+        write(
+            "a.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n",
+        );
+        write(
+            "b.json",
+            "{\"apiVersion\": \"v1\", \"kind\": \"Secret\", \"metadata\": {\"name\": \"b\"}}",
+        );
         write("helm/values.yaml", "service: {type: ClusterIP}\n");
         write("notes.txt", "hello");
         write("broken.yaml", "just: a map\n");
         let loaded = load(&[dir.path().to_path_buf()]).unwrap();
-        let names: Vec<_> = loaded.objects.iter().map(|(_, r)| r.id.name.clone()).collect();
+        let names: Vec<_> = loaded
+            .objects
+            .iter()
+            .map(|(_, r)| r.id.name.clone())
+            .collect();
         assert_eq!(names, ["a", "b"]);
-        assert_eq!(loaded.helm_values, Some(json!({"service": {"type": "ClusterIP"}})));
+        assert_eq!(
+            loaded.helm_values,
+            Some(json!({"service": {"type": "ClusterIP"}}))
+        );
         assert_eq!(loaded.problems.len(), 1);
-        assert!(loaded.problems[0].subject.contains("broken.yaml (document 1)"));
+        assert!(loaded.problems[0]
+            .subject
+            .contains("broken.yaml (document 1)"));
         assert_eq!(loaded.skipped.len(), 2);
     }
 }

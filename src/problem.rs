@@ -57,12 +57,7 @@ pub fn into_result(problems: Vec<Problem>, what: &str) -> crate::Result<()> {
         n => {
             let listed: String = problems
                 .iter()
-                .map(|p| {
-                    format!(
-                        "\n  {}: {}\n    hint: {}",
-                        p.subject, p.message, p.hint
-                    )
-                })
+                .map(|p| format!("\n  {}: {}\n    hint: {}", p.subject, p.message, p.hint))
                 .collect();
             Err(Error::Invalid {
                 subject: what.to_string(),
@@ -91,7 +86,10 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(err.starts_with("the rendered objects: 2 problems:"), "{err}");
+        assert!(
+            err.starts_with("the rendered objects: 2 problems:"),
+            "{err}"
+        );
         assert!(err.contains("a: m1\n    hint: h1"), "{err}");
         assert!(err.contains("b: m2\n    hint: h2"), "{err}");
     }

@@ -306,7 +306,10 @@ mod tests {
         let text = messages(&checked).join("\n");
         assert!(text.contains("/metadata/namespce: unknown field"), "{text}");
         assert!(text.contains("did you mean `namespace`"), "{text}");
-        assert!(text.contains("/metadata/annotations/a: true is not of type \"string\""), "{text}");
+        assert!(
+            text.contains("/metadata/annotations/a: true is not of type \"string\""),
+            "{text}"
+        );
     }
 
     #[test]

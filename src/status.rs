@@ -119,30 +119,33 @@ pub fn run(
 /// against its live counterpart. A rendered object missing from the live
 /// input is an error: the export was taken from the wrong place.
 pub fn assess(rendered: &Rendered, live: &[Resource]) -> Result<Status> {
-    let mut checks = Vec::new();
-    let mut address = None;
+    let mut pairs = Vec::new();
     for wanted in &rendered.resources {
-        let kind = wanted.id.kind.as_str();
-        if !matches!(kind, "Ingress" | "ManagedCertificate" | "Gateway" | "HTTPRoute") {
-            continue;
+        if matches!(
+            wanted.id.kind.as_str(),
+            "Ingress" | "ManagedCertificate" | "Gateway" | "HTTPRoute"
+        ) {
+            pairs.push((wanted, find_live(wanted, live, &rendered.params.namespace)?));
         }
-        let found = find_live(wanted, live, &rendered.params.namespace)?;
+    }
+    let address = pairs
+        .iter()
+        .find_map(|(_, found)| match found.id.kind.as_str() {
+            "Ingress" => ingress_address(&found.value),
+            "Gateway" => gateway_address(&found.value),
+            _ => None,
+        });
+    let mut checks = Vec::new();
+    for (wanted, found) in pairs {
         let object = found.id.to_string();
-        let found_checks = match kind {
-            "Ingress" => {
-                let (checks, ip) = ingress(&object, &found.value, rendered);
-                address = address.or(ip);
-                checks
+        checks.extend(match found.id.kind.as_str() {
+            "Ingress" => ingress(&object, &found.value, rendered),
+            "ManagedCertificate" => {
+                managed_certificate(&object, &found.value, wanted, address.as_deref())
             }
-            "ManagedCertificate" => managed_certificate(&object, &found.value, wanted),
-            "Gateway" => {
-                let (checks, ip) = gateway(&object, &found.value);
-                address = address.or(ip);
-                checks
-            }
+            "Gateway" => gateway(&object, &found.value),
             _ => route(&object, &found.value),
-        };
-        checks.extend(found_checks);
+        });
     }
     let connect = connect_line(rendered, address.as_deref());
     Ok(Status {
@@ -193,9 +196,8 @@ fn annotation<'v>(value: &'v Value, key: &str) -> Option<&'v str> {
 
 /// The guide's `kubectl get ingress -w` until ADDRESS and `80, 443` appear,
 /// plus the backends' health that GKE writes into an annotation.
-fn ingress(object: &str, live: &Value, rendered: &Rendered) -> (Vec<Check>, Option<String>) {
-    let address = live
-        .pointer("/status/loadBalancer/ingress")
+fn ingress_address(live: &Value) -> Option<String> {
+    live.pointer("/status/loadBalancer/ingress")
         .and_then(Value::as_array)
         .and_then(|list| {
             list.iter().find_map(|i| {
@@ -204,8 +206,11 @@ fn ingress(object: &str, live: &Value, rendered: &Rendered) -> (Vec<Check>, Opti
                     .and_then(Value::as_str)
                     .map(String::from)
             })
-        });
-    let mut checks = vec![match &address {
+        })
+}
+
+fn address_check(object: &str, address: Option<String>) -> Check {
+    match address {
         Some(ip) => check(object, State::Ready, format!("address {ip}"), None),
         None => check(
             object,
@@ -213,10 +218,15 @@ fn ingress(object: &str, live: &Value, rendered: &Rendered) -> (Vec<Check>, Opti
             "no address yet",
             Some("GKE is creating the load balancer; this takes a few minutes".into()),
         ),
-    }];
-    checks.push(https_check(object, live));
-    checks.push(backends_check(object, live, rendered));
-    (checks, address)
+    }
+}
+
+fn ingress(object: &str, live: &Value, rendered: &Rendered) -> Vec<Check> {
+    vec![
+        address_check(object, ingress_address(live)),
+        https_check(object, live),
+        backends_check(object, live, rendered),
+    ]
 }
 
 fn https_check(object: &str, live: &Value) -> Check {
@@ -304,7 +314,12 @@ fn backends_check(object: &str, live: &Value, rendered: &Rendered) -> Check {
 }
 
 /// The guide's `kubectl get -f managed-crt.yaml -o yaml -w` until Active.
-fn managed_certificate(object: &str, live: &Value, wanted: &Resource) -> Vec<Check> {
+fn managed_certificate(
+    object: &str,
+    live: &Value,
+    wanted: &Resource,
+    address: Option<&str>,
+) -> Vec<Check> {
     let status = live.get("status").unwrap_or(&Value::Null);
     let certificate = status
         .get("certificateStatus")
@@ -339,7 +354,7 @@ fn managed_certificate(object: &str, live: &Value, wanted: &Resource) -> Vec<Che
             .iter()
             .find(|(d, _)| d == domain)
             .map(|(_, s)| s.as_str());
-        checks.push(domain_check(object, domain, state));
+        checks.push(domain_check(object, domain, state, address));
     }
     checks
 }
@@ -389,21 +404,22 @@ fn certificate_status_check(object: &str, status: &str, name: &str, all: &Value)
 }
 
 /// Each `domainStatus` value, with what to do (gke-managed-certs, research-gke.md §1.3, §5).
-fn domain_check(object: &str, domain: &str, state: Option<&str>) -> Check {
+fn domain_check(object: &str, domain: &str, state: Option<&str>, address: Option<&str>) -> Check {
     let detail = |s: &str| format!("domain {domain}: {s}");
+    let target = address.unwrap_or("the load balancer's address (the Ingress ADDRESS)");
     match state {
         Some("Active") => check(object, State::Ready, detail("Active"), None),
         Some("Provisioning") => check(
             object,
             State::Waiting,
             detail("Provisioning"),
-            Some(format!("make sure {domain} has an A record to the load balancer's address")),
+            Some(format!("make sure {domain} has an A record to {target}")),
         ),
         Some("FailedNotVisible") => check(
             object,
             State::ActionNeeded,
             detail("FailedNotVisible"),
-            Some(format!("{domain} does not resolve to the load balancer: create an A record (or a CNAME to one) pointing at the Ingress address, and remove any AAAA record pointing elsewhere; Google retries")),
+            Some(format!("{domain} does not resolve to the load balancer: create an A record (or a CNAME to one) pointing at {target}, and remove any AAAA record pointing elsewhere; Google retries")),
         ),
         Some("FailedCaaChecking") => check(
             object,
@@ -433,24 +449,22 @@ fn domain_check(object: &str, domain: &str, state: Option<&str>) -> Check {
     }
 }
 
-/// Gateway API: an address and `Programmed=True`.
-fn gateway(object: &str, live: &Value) -> (Vec<Check>, Option<String>) {
-    let address = live
-        .pointer("/status/addresses")
+fn gateway_address(live: &Value) -> Option<String> {
+    live.pointer("/status/addresses")
         .and_then(Value::as_array)
-        .and_then(|a| a.iter().find_map(|x| x.get("value").and_then(Value::as_str)))
-        .map(String::from);
-    let mut checks = vec![match &address {
-        Some(ip) => check(object, State::Ready, format!("address {ip}"), None),
-        None => check(
-            object,
-            State::Waiting,
-            "no address yet",
-            Some("GKE is creating the load balancer; this takes a few minutes".into()),
-        ),
-    }];
-    checks.push(condition_check(object, live.pointer("/status/conditions"), "Programmed"));
-    (checks, address)
+        .and_then(|a| {
+            a.iter()
+                .find_map(|x| x.get("value").and_then(Value::as_str))
+        })
+        .map(String::from)
+}
+
+/// Gateway API: an address and `Programmed=True`.
+fn gateway(object: &str, live: &Value) -> Vec<Check> {
+    vec![
+        address_check(object, gateway_address(live)),
+        condition_check(object, live.pointer("/status/conditions"), "Programmed"),
+    ]
 }
 
 /// HTTPRoute: each parent has `Accepted=True` and `ResolvedRefs=True`.
@@ -471,8 +485,7 @@ fn route(object: &str, live: &Value) -> Vec<Check> {
     parents
         .iter()
         .flat_map(|p| {
-            ["Accepted", "ResolvedRefs"]
-                .map(|c| condition_check(object, p.get("conditions"), c))
+            ["Accepted", "ResolvedRefs"].map(|c| condition_check(object, p.get("conditions"), c))
         })
         .collect()
 }
@@ -491,12 +504,23 @@ fn condition_check(object: &str, conditions: Option<&Value>, wanted: &str) -> Ch
             .to_string()
     };
     match text("status").as_str() {
-        "True" => check(object, State::Ready, format!("{wanted}"), None),
-        "" => check(object, State::Waiting, format!("{wanted}: not reported yet"), None),
+        "True" => check(object, State::Ready, wanted, None),
+        "" => check(
+            object,
+            State::Waiting,
+            format!("{wanted}: not reported yet"),
+            None,
+        ),
         status => check(
             object,
             State::Waiting,
-            format!("{wanted} is {status}: {} {}", text("reason"), text("message")).trim_end().to_string(),
+            format!(
+                "{wanted} is {status}: {} {}",
+                text("reason"),
+                text("message")
+            )
+            .trim_end()
+            .to_string(),
             Some("`kubectl describe` the object for the controller's events".into()),
         ),
     }
@@ -535,7 +559,11 @@ fn to_text(status: &Status) -> String {
             }
         }
     }
-    let pending = status.checks.iter().filter(|c| c.state != State::Ready).count();
+    let pending = status
+        .checks
+        .iter()
+        .filter(|c| c.state != State::Ready)
+        .count();
     if pending == 0 {
         out.push_str("\nready\n");
     } else {
@@ -564,5 +592,8 @@ fn to_json(status: &Status) -> String {
         "checks": checks,
         "connect": status.connect,
     });
-    format!("{}\n", serde_json::to_string_pretty(&report).unwrap_or_default())
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&report).unwrap_or_default()
+    )
 }

@@ -78,8 +78,10 @@ fn expectations(params: &Params) -> Expectations {
 /// The Service objects, plus the chart's Service unless an object of the
 /// same name replaces it.
 fn services_with(resources: &[Resource], chart: ServiceView) -> Vec<ServiceView> {
-    let mut services: Vec<ServiceView> =
-        resources.iter().filter_map(ServiceView::of_object).collect();
+    let mut services: Vec<ServiceView> = resources
+        .iter()
+        .filter_map(ServiceView::of_object)
+        .collect();
     if !services
         .iter()
         .any(|s| s.namespace == chart.namespace && s.name == chart.name)
@@ -227,10 +229,7 @@ pub fn run(
     if cmd.paths.is_empty() {
         let rendered = cmd.params.render(env)?;
         if !quiet {
-            eprintln!(
-                "valid: {} rendered objects",
-                rendered.resources.len()
-            );
+            eprintln!("valid: {} rendered objects", rendered.resources.len());
         }
         return Ok(crate::cli::Outcome::Clean);
     }
@@ -266,7 +265,12 @@ pub fn run(
         }
     }
     let mut problems = loaded.problems;
-    problems.extend(report.problems.into_iter().map(|p| with_file(p, &loaded.objects)));
+    problems.extend(
+        report
+            .problems
+            .into_iter()
+            .map(|p| with_file(p, &loaded.objects)),
+    );
     problem::into_result(problems, "the given manifests")?;
     if !quiet {
         eprintln!("valid: {} objects", resources.len());
