@@ -597,3 +597,106 @@ fn to_json(status: &Status) -> String {
         serde_json::to_string_pretty(&report).unwrap_or_default()
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::{ParamInputs, Setting};
+    use crate::render::{render, Sources};
+
+    fn rendered(overlays: &[&str], extra: &[(&str, &str)]) -> Rendered {
+        let mut flags = vec![Setting {
+            key: "overlays".into(),
+            value: json!(overlays),
+            origin: "--overlay".into(),
+        }];
+        flags.extend(extra.iter().map(|(k, v)| Setting {
+            key: k.to_string(),
+            value: json!(v),
+            origin: format!("--set {k}"),
+        }));
+        let inputs = ParamInputs {
+            flags,
+            ..Default::default()
+        };
+        render(&inputs, &Sources::builtin()).unwrap()
+    }
+
+    #[test]
+    fn every_domain_status_has_a_state_and_advice() {
+        let cases = [
+            ("Active", State::Ready),
+            ("Provisioning", State::Waiting),
+            ("FailedNotVisible", State::ActionNeeded),
+            ("FailedCaaChecking", State::Waiting),
+            ("FailedCaaForbidden", State::ActionNeeded),
+            ("FailedRateLimited", State::Waiting),
+        ];
+        for (status, state) in cases {
+            let c = domain_check("o", "a.example.com", Some(status), Some("1.2.3.4"));
+            assert_eq!(c.state, state, "{status}");
+            assert_eq!(c.hint.is_some(), state != State::Ready, "{status}");
+        }
+        let not_visible = domain_check(
+            "o",
+            "a.example.com",
+            Some("FailedNotVisible"),
+            Some("1.2.3.4"),
+        );
+        assert!(not_visible.hint.unwrap().contains("pointing at 1.2.3.4"));
+        let forbidden = domain_check("o", "a.example.com", Some("FailedCaaForbidden"), None);
+        assert!(forbidden.hint.unwrap().contains("pki.goog"));
+    }
+
+    #[test]
+    fn certificate_statuses() {
+        for (status, state) in [
+            ("Active", State::Ready),
+            ("Provisioning", State::Waiting),
+            ("ProvisioningFailed", State::ActionNeeded),
+            ("ProvisioningFailedPermanently", State::ActionNeeded),
+            ("RenewalFailed", State::ActionNeeded),
+            ("", State::Waiting),
+        ] {
+            assert_eq!(
+                certificate_status_check("o", status, "mcrt-1", &json!({})).state,
+                state,
+                "{status}"
+            );
+        }
+    }
+
+    #[test]
+    fn gateway_variant_reads_gateway_and_route_status() {
+        let rendered = rendered(&["gateway"], &[("certMap", "m")]);
+        let gateway = json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+            "metadata": {"name": "my-release-milvus", "namespace": "default"},
+            "status": {"addresses": [{"type": "IPAddress", "value": "34.1.2.3"}],
+                "conditions": [{"type": "Programmed", "status": "True"}]}});
+        let mut route = json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+            "metadata": {"name": "my-release-milvus", "namespace": "default"},
+            "status": {"parents": [{"conditions": [
+                {"type": "Accepted", "status": "True"},
+                {"type": "ResolvedRefs", "status": "False", "reason": "BackendNotFound", "message": "no Service"}]}]}});
+        let live = |route: &Value| {
+            vec![
+                Resource::new(gateway.clone()).unwrap(),
+                Resource::new(route.clone()).unwrap(),
+            ]
+        };
+        let status = assess(&rendered, &live(&route)).unwrap();
+        assert_eq!(status.address.as_deref(), Some("34.1.2.3"));
+        assert!(!status.ready());
+        assert!(status
+            .checks
+            .iter()
+            .any(|c| c.detail == "ResolvedRefs is False: BackendNotFound no Service"));
+        route["status"]["parents"][0]["conditions"][1]["status"] = json!("True");
+        let ready = assess(&rendered, &live(&route)).unwrap();
+        assert!(ready.ready(), "{ready:?}");
+        assert_eq!(
+            ready.connect,
+            "connections.connect(\"default\", host=\"34.1.2.3\", port=\"443\", secure=True, server_name=\"my-release.milvus.io\")"
+        );
+    }
+}
