@@ -43,6 +43,15 @@ pub enum Command {
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(after_help = crate::completions::EXAMPLES)]
     Completions(crate::completions::CompletionsCommand),
+    /// Make a self-signed key and certificate (tls.key, tls.crt) for the self-managed overlay.
+    #[command(after_help = crate::cert::CERT_EXAMPLES)]
+    Cert(crate::cert::CertCommand),
+    /// Check the render, or your own manifests, against schemas, GKE cross-references and certificate rules.
+    #[command(after_help = crate::validate::VALIDATE_EXAMPLES)]
+    Validate(crate::validate::ValidateCommand),
+    /// Tell whether the live load balancer and certificate are ready, and how to connect.
+    #[command(after_help = crate::status::STATUS_EXAMPLES)]
+    Status(crate::status::StatusCommand),
 }
 
 const TOP_LEVEL_EXAMPLES: &str = "Examples:
@@ -228,6 +237,9 @@ pub fn run(cli: &Cli, env: Vec<(String, String)>, stdout: &mut dyn Write) -> Res
         Command::Diff(cmd) => crate::diff::run(cmd, cli, env, stdout),
         Command::Graph(cmd) => crate::graph::run(cmd, env, stdout),
         Command::Completions(cmd) => crate::completions::run(cmd, stdout),
+        Command::Cert(cmd) => crate::cert::run(cmd, cli.quiet),
+        Command::Validate(cmd) => crate::validate::run(cmd, cli.quiet, cli.verbose, env),
+        Command::Status(cmd) => crate::status::run(cmd, cli.quiet, env, stdout),
     }
 }
 

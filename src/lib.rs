@@ -6,6 +6,8 @@
 //! [`render`] strings them together.
 
 pub mod argocd_params;
+pub mod cert;
+pub mod cert_check;
 pub mod cli;
 pub mod completions;
 pub mod diff;
@@ -15,17 +17,22 @@ pub mod error;
 pub mod file_tree;
 pub mod graph;
 pub mod helm_service;
+pub mod lint;
 pub mod live;
 pub mod live_split;
+pub mod manifests;
 pub mod names;
 pub mod normalize;
 pub mod output;
 pub mod overlay;
 pub mod params;
+pub mod problem;
 pub mod projection;
 pub mod render;
 pub mod resource;
+pub mod schema;
 pub mod secret_mask;
+pub mod status;
 pub mod suggest;
 pub mod template;
 pub mod validate;

@@ -1,0 +1,703 @@
+//! `milvus-l7 status --live FILE|-`: answers the guide's "wait until" steps
+//! from live exports (`kubectl get ingress,managedcertificate -o yaml`):
+//! is the certificate Active, does the load balancer have an address, is
+//! HTTPS (443) served, are the backends HEALTHY — and for each step that is
+//! not done, what to do. Then it prints the exact pymilvus
+//! `connections.connect(...)` line for the variant.
+//!
+//! Exit 0 when everything is ready, 1 when something is not (yet), 2 on an
+//! error (unreadable input, or an object of the render missing from it), so
+//! `until milvus-l7 status --live <(kubectl get ...); do sleep 30; done` works.
+
+use crate::cli::{write_stdout, Outcome, ParamArgs};
+use crate::error::{Error, Result};
+use crate::manifests;
+use crate::render::Rendered;
+use crate::resource::Resource;
+use clap::{Args, ValueEnum};
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::PathBuf;
+
+pub const STATUS_EXAMPLES: &str = "Examples:
+  milvus-l7 status --live live.yaml        # live.yaml from kubectl get ingress,managedcertificate -o yaml
+  kubectl get ingress,managedcertificate -n default -o yaml | milvus-l7 status --live -
+  until milvus-l7 status -q --live <(kubectl get ingress,managedcertificate -o yaml); do sleep 30; done
+  milvus-l7 status --overlay self-managed --tls-cert tls.crt --tls-key tls.key --live live.yaml --output json";
+
+/// `milvus-l7 status` arguments.
+#[derive(Debug, Args)]
+pub struct StatusCommand {
+    /// Live objects: the output of `kubectl get ... -o yaml` or `-o json` (a file, or `-` for stdin).
+    #[arg(long, value_name = "FILE|-")]
+    pub live: PathBuf,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub output: Format,
+    #[command(flatten)]
+    pub params: ParamArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// Where one step stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Ready,
+    /// Not yet; GKE is working on it.
+    Waiting,
+    /// Not ready, and it will not become ready without a change.
+    ActionNeeded,
+}
+
+impl State {
+    fn label(self) -> &'static str {
+        match self {
+            State::Ready => "ready",
+            State::Waiting => "waiting",
+            State::ActionNeeded => "action",
+        }
+    }
+}
+
+/// One answered question about one live object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub object: String,
+    pub state: State,
+    pub detail: String,
+    pub hint: Option<String>,
+}
+
+/// Everything `status` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub checks: Vec<Check>,
+    /// The load balancer's address, once it has one.
+    pub address: Option<String>,
+    /// The pymilvus line to connect with.
+    pub connect: String,
+}
+
+impl Status {
+    pub fn ready(&self) -> bool {
+        self.checks.iter().all(|c| c.state == State::Ready)
+    }
+}
+
+pub fn run(
+    cmd: &StatusCommand,
+    quiet: bool,
+    env: Vec<(String, String)>,
+    stdout: &mut dyn Write,
+) -> Result<Outcome> {
+    let rendered = cmd.params.render(env)?;
+    let live: Vec<Resource> = manifests::read_documents(&cmd.live)?
+        .into_iter()
+        .filter_map(Resource::new)
+        .collect();
+    let status = assess(&rendered, &live)?;
+    let text = match cmd.output {
+        Format::Text => to_text(&status),
+        Format::Json => to_json(&status),
+    };
+    write_stdout(stdout, &text)?;
+    if !quiet && !status.ready() && cmd.output == Format::Text {
+        eprintln!("not ready yet: run again in a minute (exit status 1)");
+    }
+    Ok(if status.ready() {
+        Outcome::Clean
+    } else {
+        Outcome::Differs
+    })
+}
+
+/// Checks every rendered Ingress, ManagedCertificate, Gateway and HTTPRoute
+/// against its live counterpart. A rendered object missing from the live
+/// input is an error: the export was taken from the wrong place.
+pub fn assess(rendered: &Rendered, live: &[Resource]) -> Result<Status> {
+    let mut pairs = Vec::new();
+    for wanted in &rendered.resources {
+        if matches!(
+            wanted.id.kind.as_str(),
+            "Ingress" | "ManagedCertificate" | "Gateway" | "HTTPRoute"
+        ) {
+            pairs.push((wanted, find_live(wanted, live, &rendered.params.namespace)?));
+        }
+    }
+    let address = pairs
+        .iter()
+        .find_map(|(_, found)| match found.id.kind.as_str() {
+            "Ingress" => ingress_address(&found.value),
+            "Gateway" => gateway_address(&found.value),
+            _ => None,
+        });
+    let mut checks = Vec::new();
+    for (wanted, found) in pairs {
+        let object = found.id.to_string();
+        checks.extend(match found.id.kind.as_str() {
+            "Ingress" => ingress(&object, &found.value, rendered),
+            "ManagedCertificate" => {
+                managed_certificate(&object, &found.value, wanted, address.as_deref())
+            }
+            "Gateway" => gateway(&object, &found.value),
+            _ => route(&object, &found.value),
+        });
+    }
+    let connect = connect_line(rendered, address.as_deref());
+    Ok(Status {
+        checks,
+        address,
+        connect,
+    })
+}
+
+fn find_live<'a>(wanted: &Resource, live: &'a [Resource], namespace: &str) -> Result<&'a Resource> {
+    if let Some(found) = live.iter().find(|l| l.id.matches(&wanted.id)) {
+        return Ok(found);
+    }
+    let same_kind: Vec<String> = live
+        .iter()
+        .filter(|l| l.id.kind == wanted.id.kind)
+        .map(|l| format!("{}/{}", l.id.namespace, l.id.name))
+        .collect();
+    let present = if same_kind.is_empty() {
+        format!("it has no {}", wanted.id.kind)
+    } else {
+        format!("it has {} {}", wanted.id.kind, same_kind.join(", "))
+    };
+    Err(Error::Invalid {
+        subject: wanted.id.to_string(),
+        message: format!("not in the live input ({present})"),
+        hint: format!(
+            "export it: `kubectl get ingress,managedcertificate -n {namespace} -o yaml` (gateway: `kubectl get gateway,httproute -n {namespace} -o yaml`), or give the same --release/--namespace/--set as for render"
+        ),
+    })
+}
+
+fn check(object: &str, state: State, detail: impl Into<String>, hint: Option<String>) -> Check {
+    Check {
+        object: object.to_string(),
+        state,
+        detail: detail.into(),
+        hint,
+    }
+}
+
+fn annotation<'v>(value: &'v Value, key: &str) -> Option<&'v str> {
+    value
+        .pointer("/metadata/annotations")
+        .and_then(|a| a.get(key))
+        .and_then(Value::as_str)
+}
+
+/// The guide's `kubectl get ingress -w` until ADDRESS and `80, 443` appear,
+/// plus the backends' health that GKE writes into an annotation.
+fn ingress_address(live: &Value) -> Option<String> {
+    live.pointer("/status/loadBalancer/ingress")
+        .and_then(Value::as_array)
+        .and_then(|list| {
+            list.iter().find_map(|i| {
+                i.get("ip")
+                    .or_else(|| i.get("hostname"))
+                    .and_then(Value::as_str)
+                    .map(String::from)
+            })
+        })
+}
+
+fn address_check(object: &str, address: Option<String>) -> Check {
+    match address {
+        Some(ip) => check(object, State::Ready, format!("address {ip}"), None),
+        None => check(
+            object,
+            State::Waiting,
+            "no address yet",
+            Some("GKE is creating the load balancer; this takes a few minutes".into()),
+        ),
+    }
+}
+
+fn ingress(object: &str, live: &Value, rendered: &Rendered) -> Vec<Check> {
+    vec![
+        address_check(object, ingress_address(live)),
+        https_check(object, live),
+        backends_check(object, live, rendered),
+    ]
+}
+
+fn https_check(object: &str, live: &Value) -> Check {
+    let has_certificate = live
+        .pointer("/spec/tls")
+        .and_then(Value::as_array)
+        .is_some_and(|t| !t.is_empty())
+        || annotation(live, "networking.gke.io/managed-certificates").is_some()
+        || annotation(live, "ingress.gcp.kubernetes.io/pre-shared-cert").is_some();
+    if !has_certificate {
+        return check(
+            object,
+            State::ActionNeeded,
+            "HTTPS (443) is not served: the Ingress has no certificate",
+            Some("render and apply with --overlay google-managed or --overlay self-managed".into()),
+        );
+    }
+    match annotation(live, "ingress.kubernetes.io/https-forwarding-rule") {
+        Some(rule) => check(
+            object,
+            State::Ready,
+            format!("HTTPS (443) served (forwarding rule {rule})"),
+            None,
+        ),
+        None => check(
+            object,
+            State::Waiting,
+            "HTTPS (443) not served yet: no HTTPS forwarding rule",
+            Some("GKE adds it once the certificate is attached; with a Secret, check that it exists and is a valid kubernetes.io/tls Secret (`kubectl describe ingress` shows sync errors)".into()),
+        ),
+    }
+}
+
+/// `ingress.kubernetes.io/backends`: `{"k8s-be-…": "HEALTHY" | "UNHEALTHY" | "Unknown"}`.
+fn backends_check(object: &str, live: &Value, rendered: &Rendered) -> Check {
+    let Some(text) = annotation(live, "ingress.kubernetes.io/backends") else {
+        return check(
+            object,
+            State::Waiting,
+            "backend health not reported yet",
+            Some("GKE writes it once the load balancer's backends exist".into()),
+        );
+    };
+    let Some(states) = serde_json::from_str::<Value>(text)
+        .ok()
+        .and_then(|v| v.as_object().cloned())
+    else {
+        return check(
+            object,
+            State::Waiting,
+            format!("backend health unreadable: {text}"),
+            None,
+        );
+    };
+    let not_healthy: Vec<String> = states
+        .iter()
+        .filter(|(_, s)| s.as_str() != Some("HEALTHY"))
+        .map(|(name, s)| format!("{name} {}", s.as_str().unwrap_or("?")))
+        .collect();
+    if not_healthy.is_empty() {
+        return check(
+            object,
+            State::Ready,
+            format!("{} backend(s) HEALTHY", states.len()),
+            None,
+        );
+    }
+    let unhealthy = states.values().any(|s| s.as_str() == Some("UNHEALTHY"));
+    let port = rendered.params.health_check_port;
+    if unhealthy {
+        check(
+            object,
+            State::ActionNeeded,
+            format!("backend(s) {}", not_healthy.join(", ")),
+            Some(format!("the load balancer's health check fails. It must probe Milvus' /healthz on port {port} (the BackendConfig, named by the Service annotation cloud.google.com/backend-config), the Milvus pods must be ready (`kubectl get pods`), and the firewall must allow Google's health checkers to reach port {port}. Right after creation this can take a few minutes")),
+        )
+    } else {
+        check(
+            object,
+            State::Waiting,
+            format!("backend(s) {}", not_healthy.join(", ")),
+            Some("health checks are starting; wait a minute".into()),
+        )
+    }
+}
+
+/// The guide's `kubectl get -f managed-crt.yaml -o yaml -w` until Active.
+fn managed_certificate(
+    object: &str,
+    live: &Value,
+    wanted: &Resource,
+    address: Option<&str>,
+) -> Vec<Check> {
+    let status = live.get("status").unwrap_or(&Value::Null);
+    let certificate = status
+        .get("certificateStatus")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let name = status
+        .get("certificateName")
+        .and_then(Value::as_str)
+        .unwrap_or("not yet named");
+    let mut checks = vec![certificate_status_check(object, certificate, name, status)];
+    let domain_states: Vec<(String, String)> = status
+        .get("domainStatus")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|d| {
+            Some((
+                d.get("domain")?.as_str()?.to_string(),
+                d.get("status")?.as_str()?.to_string(),
+            ))
+        })
+        .collect();
+    let rendered_domains = wanted
+        .value
+        .pointer("/spec/domains")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str);
+    for domain in rendered_domains {
+        let state = domain_states
+            .iter()
+            .find(|(d, _)| d == domain)
+            .map(|(_, s)| s.as_str());
+        checks.push(domain_check(object, domain, state, address));
+    }
+    checks
+}
+
+fn certificate_status_check(object: &str, status: &str, name: &str, all: &Value) -> Check {
+    match status {
+        "Active" => {
+            let expires = all
+                .get("expireTime")
+                .and_then(Value::as_str)
+                .map(|t| format!(", expires {t}"))
+                .unwrap_or_default();
+            check(object, State::Ready, format!("certificate Active ({name}{expires})"), None)
+        }
+        "Provisioning" => check(
+            object,
+            State::Waiting,
+            format!("certificate Provisioning ({name})"),
+            Some("Google provisions it once each domain resolves to the load balancer's address; this takes 15 to 60 minutes".into()),
+        ),
+        "ProvisioningFailed" => check(
+            object,
+            State::ActionNeeded,
+            format!("certificate ProvisioningFailed ({name})"),
+            Some("fix the domain problems below (DNS, CAA); Google retries".into()),
+        ),
+        "ProvisioningFailedPermanently" => check(
+            object,
+            State::ActionNeeded,
+            format!("certificate ProvisioningFailedPermanently ({name})"),
+            Some("fix DNS for every domain, then delete and re-apply the ManagedCertificate".into()),
+        ),
+        "RenewalFailed" => check(
+            object,
+            State::ActionNeeded,
+            format!("certificate RenewalFailed ({name})"),
+            Some("every domain must still resolve to the load balancer; fix DNS and Google retries".into()),
+        ),
+        "" => check(
+            object,
+            State::Waiting,
+            "certificate has no status yet",
+            Some("the managed-certificates controller has not processed it yet; an Ingress must name it in networking.gke.io/managed-certificates".into()),
+        ),
+        other => check(object, State::Waiting, format!("certificate {other} ({name})"), None),
+    }
+}
+
+/// Each `domainStatus` value, with what to do (gke-managed-certs, research-gke.md §1.3, §5).
+fn domain_check(object: &str, domain: &str, state: Option<&str>, address: Option<&str>) -> Check {
+    let detail = |s: &str| format!("domain {domain}: {s}");
+    let target = address.unwrap_or("the load balancer's address (the Ingress ADDRESS)");
+    match state {
+        Some("Active") => check(object, State::Ready, detail("Active"), None),
+        Some("Provisioning") => check(
+            object,
+            State::Waiting,
+            detail("Provisioning"),
+            Some(format!("make sure {domain} has an A record to {target}")),
+        ),
+        Some("FailedNotVisible") => check(
+            object,
+            State::ActionNeeded,
+            detail("FailedNotVisible"),
+            Some(format!("{domain} does not resolve to the load balancer: create an A record (or a CNAME to one) pointing at {target}, and remove any AAAA record pointing elsewhere; Google retries")),
+        ),
+        Some("FailedCaaChecking") => check(
+            object,
+            State::Waiting,
+            detail("FailedCaaChecking"),
+            Some("the CAA lookup failed temporarily; Google retries".into()),
+        ),
+        Some("FailedCaaForbidden") => check(
+            object,
+            State::ActionNeeded,
+            detail("FailedCaaForbidden"),
+            Some(format!("a CAA record of {domain} forbids Google's certificate authority: add `0 issue \"pki.goog\"` to it")),
+        ),
+        Some("FailedRateLimited") => check(
+            object,
+            State::Waiting,
+            detail("FailedRateLimited"),
+            Some("the certificate authority rate-limits this domain; wait, and do not re-create the certificate meanwhile".into()),
+        ),
+        Some(other) => check(object, State::Waiting, detail(other), None),
+        None => check(
+            object,
+            State::Waiting,
+            detail("no status yet"),
+            Some("the live ManagedCertificate may not list this domain yet: apply the render".into()),
+        ),
+    }
+}
+
+fn gateway_address(live: &Value) -> Option<String> {
+    live.pointer("/status/addresses")
+        .and_then(Value::as_array)
+        .and_then(|a| {
+            a.iter()
+                .find_map(|x| x.get("value").and_then(Value::as_str))
+        })
+        .map(String::from)
+}
+
+/// Gateway API: an address and `Programmed=True`.
+fn gateway(object: &str, live: &Value) -> Vec<Check> {
+    vec![
+        address_check(object, gateway_address(live)),
+        condition_check(object, live.pointer("/status/conditions"), "Programmed"),
+    ]
+}
+
+/// HTTPRoute: each parent has `Accepted=True` and `ResolvedRefs=True`.
+fn route(object: &str, live: &Value) -> Vec<Check> {
+    let parents = live
+        .pointer("/status/parents")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    if parents.is_empty() {
+        return vec![check(
+            object,
+            State::Waiting,
+            "not accepted by its Gateway yet",
+            Some("the Gateway controller has not processed the route yet".into()),
+        )];
+    }
+    parents
+        .iter()
+        .flat_map(|p| {
+            ["Accepted", "ResolvedRefs"].map(|c| condition_check(object, p.get("conditions"), c))
+        })
+        .collect()
+}
+
+fn condition_check(object: &str, conditions: Option<&Value>, wanted: &str) -> Check {
+    let found = conditions
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|c| c.get("type").and_then(Value::as_str) == Some(wanted));
+    let text = |key: &str| {
+        found
+            .and_then(|c| c.get(key))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    match text("status").as_str() {
+        "True" => check(object, State::Ready, wanted, None),
+        "" => check(
+            object,
+            State::Waiting,
+            format!("{wanted}: not reported yet"),
+            None,
+        ),
+        status => check(
+            object,
+            State::Waiting,
+            format!(
+                "{wanted} is {status}: {} {}",
+                text("reason"),
+                text("message")
+            )
+            .trim_end()
+            .to_string(),
+            Some("`kubectl describe` the object for the controller's events".into()),
+        ),
+    }
+}
+
+/// The guide's pymilvus line for the variant: with a self-managed
+/// (self-signed) certificate the client must trust it (`server_pem_path`).
+fn connect_line(rendered: &Rendered, address: Option<&str>) -> String {
+    let host = address.unwrap_or("<ADDRESS>");
+    let domain = &rendered.params.domain;
+    if rendered.params.has_overlay("self-managed") {
+        let pem = rendered
+            .params
+            .tls
+            .as_ref()
+            .map(|t| t.cert_path.display().to_string())
+            .unwrap_or_else(|| "tls.crt".into());
+        format!("connections.connect(\"default\", host=\"{host}\", port=\"443\", server_pem_path=\"{pem}\", secure=True, server_name=\"{domain}\")")
+    } else {
+        format!("connections.connect(\"default\", host=\"{host}\", port=\"443\", secure=True, server_name=\"{domain}\")")
+    }
+}
+
+fn to_text(status: &Status) -> String {
+    let mut out = String::new();
+    let mut object = "";
+    for c in &status.checks {
+        if c.object != object {
+            object = &c.object;
+            out.push_str(&format!("{object}\n"));
+        }
+        out.push_str(&format!("  {:<8} {}\n", c.state.label(), c.detail));
+        if let Some(hint) = &c.hint {
+            if c.state != State::Ready {
+                out.push_str(&format!("           hint: {hint}\n"));
+            }
+        }
+    }
+    let pending = status
+        .checks
+        .iter()
+        .filter(|c| c.state != State::Ready)
+        .count();
+    if pending == 0 {
+        out.push_str("\nready\n");
+    } else {
+        out.push_str(&format!("\nnot ready: {pending} check(s) pending\n"));
+    }
+    out.push_str(&format!("\nconnect with pymilvus:\n  {}\n", status.connect));
+    out
+}
+
+fn to_json(status: &Status) -> String {
+    let checks: Vec<Value> = status
+        .checks
+        .iter()
+        .map(|c| {
+            json!({
+                "object": c.object,
+                "state": c.state.label(),
+                "detail": c.detail,
+                "hint": c.hint,
+            })
+        })
+        .collect();
+    let report = json!({
+        "ready": status.ready(),
+        "address": status.address,
+        "checks": checks,
+        "connect": status.connect,
+    });
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&report).unwrap_or_default()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::{ParamInputs, Setting};
+    use crate::render::{render, Sources};
+
+    fn rendered(overlays: &[&str], extra: &[(&str, &str)]) -> Rendered {
+        let mut flags = vec![Setting {
+            key: "overlays".into(),
+            value: json!(overlays),
+            origin: "--overlay".into(),
+        }];
+        flags.extend(extra.iter().map(|(k, v)| Setting {
+            key: k.to_string(),
+            value: json!(v),
+            origin: format!("--set {k}"),
+        }));
+        let inputs = ParamInputs {
+            flags,
+            ..Default::default()
+        };
+        render(&inputs, &Sources::builtin()).unwrap()
+    }
+
+    #[test]
+    fn every_domain_status_has_a_state_and_advice() {
+        let cases = [
+            ("Active", State::Ready),
+            ("Provisioning", State::Waiting),
+            ("FailedNotVisible", State::ActionNeeded),
+            ("FailedCaaChecking", State::Waiting),
+            ("FailedCaaForbidden", State::ActionNeeded),
+            ("FailedRateLimited", State::Waiting),
+        ];
+        for (status, state) in cases {
+            let c = domain_check("o", "a.example.com", Some(status), Some("1.2.3.4"));
+            assert_eq!(c.state, state, "{status}");
+            assert_eq!(c.hint.is_some(), state != State::Ready, "{status}");
+        }
+        let not_visible = domain_check(
+            "o",
+            "a.example.com",
+            Some("FailedNotVisible"),
+            Some("1.2.3.4"),
+        );
+        assert!(not_visible.hint.unwrap().contains("pointing at 1.2.3.4"));
+        let forbidden = domain_check("o", "a.example.com", Some("FailedCaaForbidden"), None);
+        assert!(forbidden.hint.unwrap().contains("pki.goog"));
+    }
+
+    #[test]
+    fn certificate_statuses() {
+        for (status, state) in [
+            ("Active", State::Ready),
+            ("Provisioning", State::Waiting),
+            ("ProvisioningFailed", State::ActionNeeded),
+            ("ProvisioningFailedPermanently", State::ActionNeeded),
+            ("RenewalFailed", State::ActionNeeded),
+            ("", State::Waiting),
+        ] {
+            assert_eq!(
+                certificate_status_check("o", status, "mcrt-1", &json!({})).state,
+                state,
+                "{status}"
+            );
+        }
+    }
+
+    #[test]
+    fn gateway_variant_reads_gateway_and_route_status() {
+        let rendered = rendered(&["gateway"], &[("certMap", "m")]);
+        let gateway = json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+            "metadata": {"name": "my-release-milvus", "namespace": "default"},
+            "status": {"addresses": [{"type": "IPAddress", "value": "34.1.2.3"}],
+                "conditions": [{"type": "Programmed", "status": "True"}]}});
+        let mut route = json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+            "metadata": {"name": "my-release-milvus", "namespace": "default"},
+            "status": {"parents": [{"conditions": [
+                {"type": "Accepted", "status": "True"},
+                {"type": "ResolvedRefs", "status": "False", "reason": "BackendNotFound", "message": "no Service"}]}]}});
+        let live = |route: &Value| {
+            vec![
+                Resource::new(gateway.clone()).unwrap(),
+                Resource::new(route.clone()).unwrap(),
+            ]
+        };
+        let status = assess(&rendered, &live(&route)).unwrap();
+        assert_eq!(status.address.as_deref(), Some("34.1.2.3"));
+        assert!(!status.ready());
+        assert!(status
+            .checks
+            .iter()
+            .any(|c| c.detail == "ResolvedRefs is False: BackendNotFound no Service"));
+        route["status"]["parents"][0]["conditions"][1]["status"] = json!("True");
+        let ready = assess(&rendered, &live(&route)).unwrap();
+        assert!(ready.ready(), "{ready:?}");
+        assert_eq!(
+            ready.connect,
+            "connections.connect(\"default\", host=\"34.1.2.3\", port=\"443\", secure=True, server_name=\"my-release.milvus.io\")"
+        );
+    }
+}
