@@ -11,7 +11,7 @@
 
 use crate::cli::{write_stdout, Outcome, ParamArgs};
 use crate::error::{Error, Result};
-use crate::manifests;
+use crate::live;
 use crate::render::Rendered;
 use crate::resource::Resource;
 use clap::{Args, ValueEnum};
@@ -28,8 +28,8 @@ pub const STATUS_EXAMPLES: &str = "Examples:
 /// `milvus-l7 status` arguments.
 #[derive(Debug, Args)]
 pub struct StatusCommand {
-    /// Live objects: the output of `kubectl get ... -o yaml` or `-o json` (a file, or `-` for stdin).
-    #[arg(long, value_name = "FILE|-")]
+    /// Live objects: the output of `kubectl get ... -o yaml` or `-o json` (a file, a directory of .yaml/.yml/.json files, or `-` for stdin).
+    #[arg(long, value_name = "FILE|DIR|-")]
     pub live: PathBuf,
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -96,10 +96,7 @@ pub fn run(
     stdout: &mut dyn Write,
 ) -> Result<Outcome> {
     let rendered = cmd.params.render(env)?;
-    let live: Vec<Resource> = manifests::read_documents(&cmd.live)?
-        .into_iter()
-        .filter_map(Resource::new)
-        .collect();
+    let live = live::load(&cmd.live, &mut std::io::stdin())?;
     let status = assess(&rendered, &live)?;
     let text = match cmd.output {
         Format::Text => to_text(&status),

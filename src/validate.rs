@@ -235,7 +235,7 @@ pub fn run(
     }
     let sources = cmd.params.sources()?;
     let (params, _) = crate::params::resolve(&cmd.params.inputs(env)?, &sources.overlays)?;
-    let loaded = crate::manifests::load(&cmd.paths)?;
+    let loaded = crate::manifest_set::load(&cmd.paths, &mut std::io::stdin())?;
     if loaded.objects.is_empty() && loaded.problems.is_empty() {
         return Err(crate::error::Error::Invalid {
             subject: cmd
@@ -253,7 +253,7 @@ pub fn run(
     let report = objects(&resources, loaded.helm_values.as_ref(), &params);
     if verbose {
         for skipped in &loaded.skipped {
-            eprintln!("note: skipped {skipped} (not an object file)");
+            eprintln!("note: skipped {} (not an object file)", skipped.display());
         }
         for id in &report.unchecked {
             eprintln!("note: no schema for {id}; only its metadata and references were checked");
