@@ -5,6 +5,7 @@
 //! [`params`] → [`template`] → [`overlay`] → [`validate`] → [`output`];
 //! [`render`] strings them together.
 
+pub mod annotations;
 pub mod argocd_params;
 pub mod cert;
 pub mod cert_check;

@@ -7,29 +7,23 @@
 //! Milvus Service as the lints can see it ([`ServiceView`]): the chart makes
 //! that Service from Helm values, so it is often not among the objects.
 
+use crate::annotations::{
+    self, annotation, APP_PROTOCOLS, APP_PROTOCOLS_LEGACY, BACKEND_CONFIG, BACKEND_CONFIG_BETA,
+    FRONTEND_CONFIG, FRONTEND_CONFIG_UNREAD, INGRESS_CLASS, MANAGED_CERTIFICATES, PRE_SHARED_CERT,
+};
 use crate::cert_check::name_covers;
+use crate::helm_service::ChartService;
 use crate::names;
 use crate::problem::Problem;
 use crate::resource::Resource;
 use serde_json::{Map, Value};
 
 /// Service annotations GKE reads (GA key first; the GA key wins when both are set).
-const BACKEND_CONFIG_KEYS: &[&str] = &[
-    "cloud.google.com/backend-config",
-    "beta.cloud.google.com/backend-config",
-];
-const APP_PROTOCOLS_KEYS: &[&str] = &[
-    "cloud.google.com/app-protocols",
-    "service.alpha.kubernetes.io/app-protocols",
-];
-const APP_PROTOCOLS: &[&str] = &["HTTP", "HTTPS", "HTTP2"];
+const BACKEND_CONFIG_KEYS: &[&str] = &[BACKEND_CONFIG, BACKEND_CONFIG_BETA];
+const APP_PROTOCOLS_KEYS: &[&str] = &[APP_PROTOCOLS, APP_PROTOCOLS_LEGACY];
+/// The backend protocols GKE load balancers speak to pods.
+const BACKEND_PROTOCOLS: &[&str] = &["HTTP", "HTTPS", "HTTP2"];
 
-/// Ingress annotations.
-const INGRESS_CLASS: &str = "kubernetes.io/ingress.class";
-const MANAGED_CERTIFICATES: &str = "networking.gke.io/managed-certificates";
-const PRE_SHARED_CERT: &str = "ingress.gcp.kubernetes.io/pre-shared-cert";
-const FRONTEND_CONFIG: &str = "networking.gke.io/v1beta1.FrontendConfig";
-const FRONTEND_CONFIG_UNREAD: &str = "networking.gke.io/v1.FrontendConfig";
 const GKE_INGRESS_CLASSES: &[&str] = &["gce", "gce-internal", "gce-regional-external"];
 
 /// ManagedCertificate limit (gke-managed-certs CRD, maxItems).
@@ -85,7 +79,7 @@ impl ServiceView {
             namespace: resource.id.namespace.clone(),
             name: resource.id.name.clone(),
             ports,
-            annotations: Some(annotations(value).clone()),
+            annotations: Some(annotations::of(value).clone()),
         })
     }
 
@@ -94,32 +88,16 @@ impl ServiceView {
     /// `service.port` (default 19530) named `service.portName` (default
     /// `milvus`), annotations `service.annotations`.
     pub fn of_helm_values(values: &Value, release: &str, namespace: &str) -> ServiceView {
-        let name = values
-            .get("fullnameOverride")
-            .and_then(Value::as_str)
-            .map(String::from)
-            .unwrap_or_else(|| names::chart_fullname(release));
-        let service = values.get("service").unwrap_or(&Value::Null);
-        let port = service
-            .get("port")
-            .and_then(Value::as_u64)
-            .and_then(|p| u16::try_from(p).ok())
-            .unwrap_or(19530);
-        let port_name = service
-            .get("portName")
-            .and_then(Value::as_str)
-            .unwrap_or("milvus");
-        let annotations = service
-            .get("annotations")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default();
+        let chart = ChartService::from_values(values, release, namespace);
         ServiceView {
-            subject: format!("Service {namespace}/{name} (made by the Helm chart from the values)"),
-            namespace: namespace.to_string(),
-            name,
-            ports: vec![(port_name.to_string(), port)],
-            annotations: Some(annotations),
+            subject: format!(
+                "Service {}/{} (made by the Helm chart from the values)",
+                chart.namespace, chart.name
+            ),
+            namespace: chart.namespace,
+            name: chart.name,
+            ports: vec![(chart.port_name, chart.port)],
+            annotations: Some(chart.annotations),
         }
     }
 }
@@ -188,18 +166,6 @@ impl<'a> Objects<'a> {
             .iter()
             .find(|r| r.id.kind == kind && r.id.namespace == namespace && r.id.name == name)
     }
-}
-
-fn annotations(value: &Value) -> &Map<String, Value> {
-    static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
-    value
-        .pointer("/metadata/annotations")
-        .and_then(Value::as_object)
-        .unwrap_or_else(|| EMPTY.get_or_init(Map::new))
-}
-
-fn annotation<'v>(value: &'v Value, key: &str) -> Option<&'v str> {
-    annotations(value).get(key).and_then(Value::as_str)
 }
 
 /// GKE acts on an Ingress only when `kubernetes.io/ingress.class` is unset,
@@ -495,7 +461,7 @@ fn app_protocols_annotation(
         }
         if !protocol
             .as_str()
-            .is_some_and(|p| APP_PROTOCOLS.contains(&p))
+            .is_some_and(|p| BACKEND_PROTOCOLS.contains(&p))
         {
             problems.push(Problem::new(
                 &service.subject,

@@ -412,7 +412,8 @@ mod tests {
     #[test]
     fn a_directory_is_read_in_name_order_with_its_skipped_files() {
         let dir = tempfile::tempdir().unwrap();
-        let service = |name: &str| format!("apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\n");
+        let service =
+            |name: &str| format!("apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\n");
         std::fs::write(dir.path().join("b.yaml"), service("b")).unwrap();
         std::fs::write(dir.path().join("a.yml"), service("a")).unwrap();
         std::fs::write(dir.path().join("notes.txt"), "not: [yaml").unwrap();
@@ -420,10 +421,21 @@ mod tests {
         let sources: Vec<String> = inputs
             .files
             .iter()
-            .map(|i| i.source.path().unwrap().file_name().unwrap().to_string_lossy().into_owned())
+            .map(|i| {
+                i.source
+                    .path()
+                    .unwrap()
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
             .collect();
         assert_eq!(sources, ["a.yml", "b.yaml"]);
         assert_eq!(inputs.skipped, [dir.path().join("notes.txt")]);
-        assert_eq!(names(&load(dir.path(), &mut std::io::empty()).unwrap()), ["a", "b"]);
+        assert_eq!(
+            names(&load(dir.path(), &mut std::io::empty()).unwrap()),
+            ["a", "b"]
+        );
     }
 }

@@ -12,6 +12,7 @@
 //! Kubernetes' strategic merge does, so an extra live port the chart adds
 //! (`metrics`) is not ours and its position does not matter.
 
+use crate::annotations::NEG;
 use serde_json::{Map, Value};
 
 /// How much of the live object is compared.
@@ -52,9 +53,8 @@ const OWNED_PATHS: &[(&str, &str)] = &[
     ("Service", "/metadata/annotations/cloud.google.com~1neg"),
 ];
 
-/// The GKE-added NEG annotation (research-gke.md §2.2): on VPC-native
-/// clusters GKE writes it on Services that never asked for it.
-const NEG: &str = "cloud.google.com/neg";
+/// The value of the NEG annotation GKE adds (research-gke.md §2.2): on
+/// VPC-native clusters GKE writes it on Services that never asked for it.
 const GKE_DEFAULT_NEG: &str = r#"{"ingress":true}"#;
 
 /// The live object as it should be compared with `desired`. Both are
@@ -235,6 +235,7 @@ fn drop_gke_default_neg(shaped: &mut Value, desired: &Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::annotations::NEG;
     use serde_json::json;
 
     #[test]

@@ -9,6 +9,10 @@
 //! error (unreadable input, or an object of the render missing from it), so
 //! `until milvus-l7 status --live <(kubectl get ...); do sleep 30; done` works.
 
+use crate::annotations::{
+    annotation, INGRESS_BACKENDS, INGRESS_HTTPS_FORWARDING_RULE, MANAGED_CERTIFICATES,
+    PRE_SHARED_CERT,
+};
 use crate::cli::{write_stdout, Outcome, ParamArgs};
 use crate::error::{Error, Result};
 use crate::live;
@@ -185,13 +189,6 @@ fn check(object: &str, state: State, detail: impl Into<String>, hint: Option<Str
     }
 }
 
-fn annotation<'v>(value: &'v Value, key: &str) -> Option<&'v str> {
-    value
-        .pointer("/metadata/annotations")
-        .and_then(|a| a.get(key))
-        .and_then(Value::as_str)
-}
-
 /// The guide's `kubectl get ingress -w` until ADDRESS and `80, 443` appear,
 /// plus the backends' health that GKE writes into an annotation.
 fn ingress_address(live: &Value) -> Option<String> {
@@ -232,8 +229,8 @@ fn https_check(object: &str, live: &Value) -> Check {
         .pointer("/spec/tls")
         .and_then(Value::as_array)
         .is_some_and(|t| !t.is_empty())
-        || annotation(live, "networking.gke.io/managed-certificates").is_some()
-        || annotation(live, "ingress.gcp.kubernetes.io/pre-shared-cert").is_some();
+        || annotation(live, MANAGED_CERTIFICATES).is_some()
+        || annotation(live, PRE_SHARED_CERT).is_some();
     if !has_certificate {
         return check(
             object,
@@ -242,7 +239,7 @@ fn https_check(object: &str, live: &Value) -> Check {
             Some("render and apply with --overlay google-managed or --overlay self-managed".into()),
         );
     }
-    match annotation(live, "ingress.kubernetes.io/https-forwarding-rule") {
+    match annotation(live, INGRESS_HTTPS_FORWARDING_RULE) {
         Some(rule) => check(
             object,
             State::Ready,
@@ -260,7 +257,7 @@ fn https_check(object: &str, live: &Value) -> Check {
 
 /// `ingress.kubernetes.io/backends`: `{"k8s-be-…": "HEALTHY" | "UNHEALTHY" | "Unknown"}`.
 fn backends_check(object: &str, live: &Value, rendered: &Rendered) -> Check {
-    let Some(text) = annotation(live, "ingress.kubernetes.io/backends") else {
+    let Some(text) = annotation(live, INGRESS_BACKENDS) else {
         return check(
             object,
             State::Waiting,
