@@ -155,6 +155,16 @@ const KINDS: &[(&str, &str, &str)] = &[
         "timeoutSec",
         "/spec/default/timeoutSe",
     ),
+    (
+        "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: my-release-milvus, namespace: default}\nspec:\n  gatewayClassName: gke-l7-global-external-managed\n  listeners:\n  - name: https\n    protocol: HTTPS\n    port: 443\n    hostname: my-release.milvus.io\n    tls: {mode: Terminate, certificateRefs: [{kind: Secret, name: my-release-milvus-tls}]}\n    allowedRoutes: {namespaces: {from: Same}}\n",
+        "allowedRoutes",
+        "/spec/listeners/0/allowedRoute",
+    ),
+    (
+        "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r, namespace: default}\nspec:\n  hostnames: [my-release.milvus.io]\n  rules:\n  - matches: [{path: {type: PathPrefix, value: /}}]\n    backendRefs: [{name: my-release-milvus, port: 19530}]\n",
+        "backendRefs",
+        "/spec/rules/0/backendRef",
+    ),
 ];
 
 #[test]
