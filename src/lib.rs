@@ -6,6 +6,7 @@
 //! [`render`] strings them together.
 
 pub mod annotations;
+pub mod api_defaults;
 pub mod argocd_params;
 pub mod cert;
 pub mod cert_check;

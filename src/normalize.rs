@@ -19,6 +19,7 @@
 use crate::annotations::{
     GATEWAY_CONTROLLER, INGRESS_GCE_PREFIX, LAST_APPLIED, NEG_STATUS, PRE_SHARED_CERT,
 };
+use crate::api_defaults;
 use serde_json::{Map, Value};
 
 /// Metadata the API server sets on every object.
@@ -72,11 +73,11 @@ pub fn live(value: &mut Value, origin: Origin) {
     strip_server_fields(value);
     if kind_is(value, "", "Service") {
         strip_service_allocations(value);
-        strip_service_defaults(value);
         if origin == Origin::HelmChart {
             strip_chart_owned(value);
         }
     }
+    api_defaults::strip(value);
     remove_empty_metadata_maps(value);
     canonicalize(value);
 }
@@ -85,13 +86,12 @@ pub fn live(value: &mut Value, origin: Origin) {
 /// default written out in a template (`protocol: TCP`) is dropped like the
 /// API server's, so writing it or not makes no difference.
 pub fn desired(value: &mut Value) {
-    if kind_is(value, "", "Service") {
-        strip_service_defaults(value);
-    }
+    api_defaults::strip(value);
     canonicalize(value);
 }
 
-fn kind_is(value: &Value, group: &str, kind: &str) -> bool {
+/// Whether `value` is of `kind` in API `group` (`""` for core).
+pub fn kind_is(value: &Value, group: &str, kind: &str) -> bool {
     let api_version = value
         .get("apiVersion")
         .and_then(Value::as_str)
@@ -151,34 +151,12 @@ fn strip_service_allocations(value: &mut Value) {
     spec.remove("ipFamilyPolicy");
 }
 
-/// API-server defaults on a Service, removed only where they hold the
-/// default value (research-gke.md §2.2).
-fn strip_service_defaults(value: &mut Value) {
-    let Some(spec) = value.get_mut("spec").and_then(Value::as_object_mut) else {
-        return;
-    };
-    remove_if_equals(spec, "internalTrafficPolicy", "Cluster");
-    remove_if_equals(spec, "sessionAffinity", "None");
-    for port in ports_mut(spec) {
-        remove_if_equals(port, "protocol", "TCP");
-        if port.get("targetPort").is_some() && port.get("targetPort") == port.get("port") {
-            port.remove("targetPort");
-        }
-    }
-}
-
 fn ports_mut(spec: &mut Map<String, Value>) -> impl Iterator<Item = &mut Map<String, Value>> {
     spec.get_mut("ports")
         .and_then(Value::as_array_mut)
         .into_iter()
         .flatten()
         .filter_map(Value::as_object_mut)
-}
-
-fn remove_if_equals(map: &mut Map<String, Value>, key: &str, default: &str) {
-    if map.get(key).and_then(Value::as_str) == Some(default) {
-        map.remove(key);
-    }
 }
 
 /// What the chart writes on its Service that our Helm values do not decide:

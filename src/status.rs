@@ -27,7 +27,8 @@ pub const STATUS_EXAMPLES: &str = "Examples:
   milvus-l7 status --live live.yaml        # live.yaml from kubectl get ingress,managedcertificate -o yaml
   kubectl get ingress,managedcertificate -n default -o yaml | milvus-l7 status --live -
   until milvus-l7 status -q --live <(kubectl get ingress,managedcertificate -o yaml); do sleep 30; done
-  milvus-l7 status --overlay self-managed --tls-cert tls.crt --tls-key tls.key --live live.yaml --output json";
+  milvus-l7 status --overlay self-managed --tls-cert tls.crt --tls-key tls.key --live live.yaml --output json
+  kubectl get gateway,httproute -n default -o yaml | milvus-l7 status --overlay gateway --set certMap=NAME --live -";
 
 /// `milvus-l7 status` arguments.
 #[derive(Debug, Args)]
@@ -454,11 +455,15 @@ fn gateway_address(live: &Value) -> Option<String> {
         .map(String::from)
 }
 
-/// Gateway API: an address and `Programmed=True`.
+/// Gateway API: an address, `Accepted=True` (the controller took the
+/// Gateway: class, listeners and certificates are valid) and
+/// `Programmed=True` (the load balancer is configured).
 fn gateway(object: &str, live: &Value) -> Vec<Check> {
+    let conditions = live.pointer("/status/conditions");
     vec![
         address_check(object, gateway_address(live)),
-        condition_check(object, live.pointer("/status/conditions"), "Programmed"),
+        condition_check(object, conditions, "Accepted"),
+        condition_check(object, conditions, "Programmed"),
     ]
 }
 
@@ -662,12 +667,38 @@ mod tests {
     }
 
     #[test]
+    fn a_gateway_not_accepted_or_not_programmed_is_not_ready() {
+        let conditions = |accepted: &str, programmed: &str| {
+            json!({"status": {"addresses": [{"value": "34.1.2.3"}], "conditions": [
+                {"type": "Accepted", "status": accepted, "reason": "Invalid", "message": "bad class"},
+                {"type": "Programmed", "status": programmed, "reason": "Pending"}]}})
+        };
+        let states = |live: Value| -> Vec<(State, String)> {
+            gateway("g", &live)
+                .into_iter()
+                .map(|c| (c.state, c.detail))
+                .collect()
+        };
+        assert!(states(conditions("True", "True"))
+            .iter()
+            .all(|(s, _)| *s == State::Ready));
+        assert!(states(conditions("False", "True")).contains(&(
+            State::Waiting,
+            "Accepted is False: Invalid bad class".into()
+        )));
+        assert!(states(conditions("True", "Unknown"))
+            .contains(&(State::Waiting, "Programmed is Unknown: Pending".into())));
+        assert!(states(json!({})).contains(&(State::Waiting, "no address yet".into())));
+    }
+
+    #[test]
     fn gateway_variant_reads_gateway_and_route_status() {
         let rendered = rendered(&["gateway"], &[("certMap", "m")]);
         let gateway = json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
             "metadata": {"name": "my-release-milvus", "namespace": "default"},
             "status": {"addresses": [{"type": "IPAddress", "value": "34.1.2.3"}],
-                "conditions": [{"type": "Programmed", "status": "True"}]}});
+                "conditions": [{"type": "Accepted", "status": "True"},
+                    {"type": "Programmed", "status": "True"}]}});
         let mut route = json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
             "metadata": {"name": "my-release-milvus", "namespace": "default"},
             "status": {"parents": [{"conditions": [
