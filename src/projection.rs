@@ -102,16 +102,7 @@ fn project(live: &Value, desired: &Value) -> Value {
                 .filter_map(|want| Some(project(find_named(live, want)?, want)))
                 .collect(),
         ),
-        (Value::Array(live), Value::Array(desired)) => Value::Array(
-            live.iter()
-                .enumerate()
-                .map(|(i, have)| {
-                    desired
-                        .get(i)
-                        .map_or(have.clone(), |want| project(have, want))
-                })
-                .collect(),
-        ),
+        (Value::Array(live), Value::Array(desired)) => by_position(live, desired, project),
         _ => live.clone(),
     }
 }
@@ -140,18 +131,24 @@ fn align(live: &Value, desired: &Value) -> Value {
                 .cloned();
             Value::Array(matched.chain(unmatched).collect())
         }
-        (Value::Array(live), Value::Array(desired)) => Value::Array(
-            live.iter()
-                .enumerate()
-                .map(|(i, have)| {
-                    desired
-                        .get(i)
-                        .map_or(have.clone(), |want| align(have, want))
-                })
-                .collect(),
-        ),
+        (Value::Array(live), Value::Array(desired)) => by_position(live, desired, align),
         _ => live.clone(),
     }
+}
+
+/// A list without names: each live item shaped by the desired item at
+/// the same position; live items beyond the desired ones kept whole.
+fn by_position(live: &[Value], desired: &[Value], shape: fn(&Value, &Value) -> Value) -> Value {
+    Value::Array(
+        live.iter()
+            .enumerate()
+            .map(|(i, have)| {
+                desired
+                    .get(i)
+                    .map_or(have.clone(), |want| shape(have, want))
+            })
+            .collect(),
+    )
 }
 
 /// A non-empty list of mappings that all have a string `name`.
