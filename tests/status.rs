@@ -6,6 +6,7 @@ mod common;
 
 use common::{
     live_fixture, milvus_l7, parse_yaml_stream, stderr, stdout, tempdir, testdata, write_file,
+    SELF_MANAGED_WITH_FILES,
 };
 use std::path::Path;
 
@@ -210,23 +211,19 @@ fn unreadable_export_is_an_error() {
         .stdout("");
 }
 
-/// The flags that render what testdata/live/milvus-gateway.yaml holds.
-const GATEWAY: &[&str] = &[
-    "--overlay",
-    "gateway",
-    "--overlay",
-    "self-managed",
-    "--tls-cert",
-    "certs/tls.crt",
-    "--tls-key",
-    "certs/tls.key",
-];
+/// The flags that render what testdata/live/milvus-gateway.yaml holds,
+/// with the certificate file the pymilvus line names.
+fn gateway_args() -> Vec<&'static str> {
+    let mut args = vec!["--overlay", "gateway"];
+    args.extend(SELF_MANAGED_WITH_FILES);
+    args
+}
 
 #[test]
 fn a_programmed_gateway_and_accepted_route_are_ready_with_the_gateway_address() {
     let assert = milvus_l7(&testdata())
         .args(["status", "--live", "live/milvus-gateway.yaml"])
-        .args(GATEWAY)
+        .args(gateway_args())
         .assert()
         .code(0);
     let (stdout, _) = output(&assert);
@@ -253,7 +250,7 @@ fn a_gateway_not_programmed_yet_is_not_ready() {
     let assert = milvus_l7(&testdata())
         .args(["status", "--live"])
         .arg(&file)
-        .args(GATEWAY)
+        .args(gateway_args())
         .assert()
         .code(1);
     let (stdout, stderr) = output(&assert);
@@ -281,7 +278,7 @@ fn a_directory_export_is_read_like_a_file() {
     milvus_l7(&testdata())
         .args(["status", "--live"])
         .arg(tmp.path().join("export"))
-        .args(GATEWAY)
+        .args(gateway_args())
         .assert()
         .code(0);
 }
