@@ -98,23 +98,33 @@ pub struct Inputs {
 /// [`STDIN`], read from `stdin`.
 pub fn read(spec: &Path, stdin: &mut dyn Read) -> Result<Inputs> {
     if spec.as_os_str() == STDIN {
-        let text = read_bounded(stdin, STDIN_ORIGIN, LIVE_LIMITS.max_bytes)?;
-        let documents = parse_documents(&text, STDIN_ORIGIN)?;
-        return Ok(Inputs {
-            files: vec![Input {
-                source: Source::Stdin,
-                documents,
-            }],
-            skipped: Vec::new(),
-        });
+        Ok(Inputs::one(read_stdin(stdin)?))
+    } else if spec.is_dir() {
+        read_dir(spec)
+    } else {
+        Ok(Inputs::one(read_file(spec)?))
     }
-    if !spec.is_dir() {
-        return Ok(Inputs {
-            files: vec![read_file(spec)?],
+}
+
+impl Inputs {
+    fn one(input: Input) -> Inputs {
+        Inputs {
+            files: vec![input],
             skipped: Vec::new(),
-        });
+        }
     }
-    let listing = object_files::list(spec)?;
+}
+
+fn read_stdin(stdin: &mut dyn Read) -> Result<Input> {
+    let text = read_bounded(stdin, STDIN_ORIGIN, LIVE_LIMITS.max_bytes)?;
+    Ok(Input {
+        documents: parse_documents(&text, STDIN_ORIGIN)?,
+        source: Source::Stdin,
+    })
+}
+
+fn read_dir(dir: &Path) -> Result<Inputs> {
+    let listing = object_files::list(dir)?;
     let files = listing
         .files
         .iter()

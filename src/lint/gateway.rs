@@ -124,7 +124,6 @@ fn parent_refs(route: &Resource, objects: &Objects<'_>) -> Vec<Problem> {
 /// Each Service backend exists (rendered, or the chart's), with the port
 /// the route uses, and that port declares an `appProtocol` GKE accepts.
 fn backend_refs(route: &Resource, services: &[ServiceView]) -> Vec<Problem> {
-    let subject = route.id.to_string();
     let mut problems = Vec::new();
     for (r, rule) in array(route.value.pointer("/spec/rules")).iter().enumerate() {
         for (b, backend) in array(rule.get("backendRefs"))
@@ -133,36 +132,42 @@ fn backend_refs(route: &Resource, services: &[ServiceView]) -> Vec<Problem> {
             .filter(|(_, backend)| refers_to(backend, "", "Service"))
         {
             let place = format!("spec.rules[{r}].backendRefs[{b}]");
-            let name = text(backend, "name");
-            let service = match find_service(services, namespace_of(backend, route), name) {
-                Ok(service) => service,
-                Err(known) => {
-                    problems.push(Problem::new(
-                        &subject,
-                        format!("{place} names Service `{name}`, which is neither among the objects nor the chart's Service ({known})"),
-                        "point it at the Service rendered with the route (the gateway overlay's `<serviceName>-gateway`), or fix the name",
-                    ));
-                    continue;
-                }
-            };
-            let number = backend.get("port").and_then(Value::as_u64);
-            let Some(port) =
-                number.and_then(|n| service.ports.iter().find(|p| u64::from(p.number) == n))
-            else {
-                let wanted = number.map_or("no port".to_string(), |n| format!("port {n}"));
-                problems.push(Problem::new(
-                    &subject,
-                    format!("{place} uses {wanted} of Service `{name}`, which has port {}", service.port_list()),
-                    "use the Milvus port (servicePort, 19530 by default); a Service backend must name its port",
-                ));
-                continue;
-            };
-            if service.annotations.is_some() {
-                problems.extend(app_protocol(service, port, route));
-            }
+            problems.extend(service_backend(route, &place, backend, services));
         }
     }
     problems
+}
+
+/// One Service backend of a route: the Service, its port, the port's protocol.
+fn service_backend(
+    route: &Resource,
+    place: &str,
+    backend: &Value,
+    services: &[ServiceView],
+) -> Option<Problem> {
+    let subject = route.id.to_string();
+    let name = text(backend, "name");
+    let service = match find_service(services, namespace_of(backend, route), name) {
+        Ok(service) => service,
+        Err(known) => return Some(Problem::new(
+            subject,
+            format!("{place} names Service `{name}`, which is neither among the objects nor the chart's Service ({known})"),
+            "point it at the Service rendered with the route (the gateway overlay's `<serviceName>-gateway`), or fix the name",
+        )),
+    };
+    let number = backend.get("port").and_then(Value::as_u64);
+    let Some(port) = number.and_then(|n| service.ports.iter().find(|p| u64::from(p.number) == n))
+    else {
+        let wanted = number.map_or("no port".to_string(), |n| format!("port {n}"));
+        return Some(Problem::new(
+            subject,
+            format!("{place} uses {wanted} of Service `{name}`, which has port {}", service.port_list()),
+            "use the Milvus port (servicePort, 19530 by default); a Service backend must name its port",
+        ));
+    };
+    // A Service known by name only: its ports' protocols are unknown.
+    service.annotations.as_ref()?;
+    app_protocol(service, port, route)
 }
 
 /// GKE's Gateway takes the backend protocol from the Service port's
