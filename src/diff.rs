@@ -101,7 +101,7 @@ pub fn run(
 ) -> Result<Outcome> {
     let color = cmd.output == ReportFormat::Text && wants_color(&env);
     let rendered = cmd.params.render(env)?;
-    let live = live::load(&cmd.live, &mut std::io::stdin())?;
+    let live = live::load(std::path::Path::new(&cmd.live), &mut std::io::stdin())?;
     if cli.verbose {
         eprintln!("read {} live objects from {}", live.len(), cmd.live);
     }

@@ -6,6 +6,7 @@
 //! and the fix (upgrade the chart with our values) is not where the
 //! difference shows.
 
+use crate::annotations::{APP_PROTOCOLS, BACKEND_CONFIG, NEG};
 use crate::diff::{Comparison, ObjectDiff, Status};
 use crate::helm_service;
 use crate::render::Rendered;
@@ -16,15 +17,15 @@ use serde_json::Value;
 /// without them.
 const SERVICE_ANNOTATIONS: &[(&str, &str)] = &[
     (
-        "cloud.google.com/backend-config",
+        BACKEND_CONFIG,
         "without it the load balancer health-checks the gRPC port instead of /healthz on the metrics port, and the backend stays UNHEALTHY (502)",
     ),
     (
-        "cloud.google.com/app-protocols",
+        APP_PROTOCOLS,
         "without it the load balancer talks HTTP/1.1 to Milvus' gRPC port instead of HTTP2",
     ),
     (
-        "cloud.google.com/neg",
+        NEG,
         "without it the Ingress cannot use container-native load balancing (NEGs)",
     ),
 ];

@@ -5,6 +5,8 @@
 //! [`params`] → [`template`] → [`overlay`] → [`validate`] → [`output`];
 //! [`render`] strings them together.
 
+pub mod annotations;
+pub mod api_defaults;
 pub mod argocd_params;
 pub mod cert;
 pub mod cert_check;
@@ -20,9 +22,10 @@ pub mod helm_service;
 pub mod lint;
 pub mod live;
 pub mod live_split;
-pub mod manifests;
+pub mod manifest_set;
 pub mod names;
 pub mod normalize;
+pub mod object_files;
 pub mod output;
 pub mod overlay;
 pub mod params;

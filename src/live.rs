@@ -1,28 +1,40 @@
-//! Loading what `kubectl get ... -o yaml|json` exported from a cluster.
+//! The one loader of Kubernetes objects from files: `diff --live`,
+//! `status --live` and `validate PATH` all read through it.
 //!
-//! Live exports come in every shape kubectl (and people) produce: one
-//! object, a `---` stream, a `kind: List` wrapper, JSON (one object, a List,
-//! an array or several concatenated objects), a directory of such files, or
-//! stdin. Old exports carry `selfLink`, `extensions/v1beta1` Ingresses and
-//! unquoted timestamps; all of them load. Errors point at file:line:column
-//! and never quote the input, which may hold Secret data.
+//! Inputs come in every shape kubectl (and people) produce: one object, a
+//! `---` stream, a `kind: List` wrapper, JSON (one object, a List, an array
+//! or several concatenated objects), a directory of such files, or stdin.
+//! Old exports carry `selfLink`, `extensions/v1beta1` Ingresses and
+//! unquoted timestamps; all of them load. Big YAML exports parse on every
+//! core ([`live_split`]), JSON with serde_json. Errors point at
+//! file:line:column and never quote the input, which may hold Secret data.
+//!
+//! Which files of a directory are read is [`object_files`]'s decision;
+//! what `validate` makes of documents that are not objects (the chart's
+//! Helm values) is [`crate::manifest_set`]'s.
 
 use crate::error::{Error, Result};
 use crate::live_split;
-use crate::resource::Resource;
+use crate::object_files;
+use crate::resource::{ResId, Resource};
 use crate::yaml::Limits;
 use serde_json::Value;
+use std::fmt;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// The argument of `--live` that means "read standard input".
+/// The path argument that means "read standard input".
 pub const STDIN: &str = "-";
 
 /// Name of standard input in error messages.
 const STDIN_ORIGIN: &str = "<stdin>";
 
-/// Budget for one live export. A big cluster's export is one `kind: List`
-/// of many thousand objects, or as many `---` documents, so the document
+/// What every caller says about a document that is not an object.
+pub const NOT_AN_OBJECT: &str =
+    "not a Kubernetes object: apiVersion, kind or metadata.name is missing";
+
+/// Budget for one input. A big cluster's export is one `kind: List` of
+/// many thousand objects, or as many `---` documents, so the document
 /// budget is far above the default for hand-written files; the byte limit
 /// still bounds memory and time.
 pub const LIVE_LIMITS: Limits = Limits {
@@ -31,50 +43,120 @@ pub const LIVE_LIMITS: Limits = Limits {
     max_depth: 64,
 };
 
-/// Loads every object from `spec`: a file, a directory (its `.yaml`,
-/// `.yml` and `.json` files, in sorted order) or [`STDIN`], read from
-/// `stdin`.
-pub fn load(spec: &str, stdin: &mut dyn Read) -> Result<Vec<Resource>> {
-    if spec == STDIN {
-        let text = read_bounded(stdin, STDIN_ORIGIN, LIVE_LIMITS.max_bytes)?;
-        return parse(&text, STDIN_ORIGIN);
-    }
-    let path = Path::new(spec);
-    if path.is_dir() {
-        load_dir(path)
-    } else {
-        load_file(path)
+/// Where documents were read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Stdin,
+    File(PathBuf),
+}
+
+impl Source {
+    /// The file, when the documents came from one.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Source::Stdin => None,
+            Source::File(path) => Some(path),
+        }
     }
 }
 
-fn load_dir(dir: &Path) -> Result<Vec<Resource>> {
-    let mut objects = Vec::new();
-    let walker = walkdir::WalkDir::new(dir).sort_by_file_name();
-    for entry in walker {
-        let entry = entry.map_err(|e| walk_error(dir, e))?;
-        if entry.file_type().is_file() && is_export_file(entry.path()) {
-            objects.extend(load_file(entry.path())?);
+impl fmt::Display for Source {
+    /// `<stdin>` or the path: the origin in every message.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Stdin => f.write_str(STDIN_ORIGIN),
+            Source::File(path) => write!(f, "{}", path.display()),
         }
+    }
+}
+
+/// One file's (or stdin's) documents in order, as parsed: `kind: List` is
+/// not unwrapped yet, so each document keeps its position for messages.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub source: Source,
+    pub documents: Vec<Value>,
+}
+
+impl Input {
+    /// Every object, Lists unwrapped; the first document that is not an
+    /// object is an error naming it.
+    pub fn into_objects(self) -> Result<Vec<Resource>> {
+        objects(self.documents, &self.source.to_string())
+    }
+}
+
+/// Everything one path argument held.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub files: Vec<Input>,
+    /// Files of a directory that were not read (see [`object_files`]).
+    pub skipped: Vec<PathBuf>,
+}
+
+/// Reads `spec`: a file, a directory (its object files, in name order) or
+/// [`STDIN`], read from `stdin`.
+pub fn read(spec: &Path, stdin: &mut dyn Read) -> Result<Inputs> {
+    if spec.as_os_str() == STDIN {
+        Ok(Inputs::one(read_stdin(stdin)?))
+    } else if spec.is_dir() {
+        read_dir(spec)
+    } else {
+        Ok(Inputs::one(read_file(spec)?))
+    }
+}
+
+impl Inputs {
+    fn one(input: Input) -> Inputs {
+        Inputs {
+            files: vec![input],
+            skipped: Vec::new(),
+        }
+    }
+}
+
+fn read_stdin(stdin: &mut dyn Read) -> Result<Input> {
+    let text = read_bounded(stdin, STDIN_ORIGIN, LIVE_LIMITS.max_bytes)?;
+    Ok(Input {
+        documents: parse_documents(&text, STDIN_ORIGIN)?,
+        source: Source::Stdin,
+    })
+}
+
+fn read_dir(dir: &Path) -> Result<Inputs> {
+    let listing = object_files::list(dir)?;
+    let files = listing
+        .files
+        .iter()
+        .map(|file| read_file(file))
+        .collect::<Result<_>>()?;
+    Ok(Inputs {
+        files,
+        skipped: listing.skipped,
+    })
+}
+
+/// Every object of `spec` (see [`read`]); a document that is not an object
+/// is an error, since kubectl never exports one.
+pub fn load(spec: &Path, stdin: &mut dyn Read) -> Result<Vec<Resource>> {
+    let mut objects = Vec::new();
+    for input in read(spec, stdin)?.files {
+        objects.extend(input.into_objects()?);
     }
     Ok(objects)
 }
 
-fn is_export_file(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("yaml" | "yml" | "json")
-    )
-}
-
-fn load_file(path: &Path) -> Result<Vec<Resource>> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io("reading live export", path, e))?;
-    let origin = path.display().to_string();
+fn read_file(path: &Path) -> Result<Input> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io("reading", path, e))?;
+    let source = Source::File(path.to_path_buf());
+    let origin = source.to_string();
     let text = read_bounded(
         &mut std::io::BufReader::new(file),
         &origin,
         LIVE_LIMITS.max_bytes,
     )?;
-    parse(&text, &origin)
+    let documents = parse_documents(&text, &origin)?;
+    Ok(Input { source, documents })
 }
 
 /// Reads at most one byte more than the limit, so an endless or huge input
@@ -84,7 +166,7 @@ fn read_bounded(input: &mut dyn Read, origin: &str, max_bytes: usize) -> Result<
     input
         .take(max_bytes as u64 + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| Error::io("reading live export", origin, e))?;
+        .map_err(|e| Error::io("reading", origin, e))?;
     if bytes.len() > max_bytes {
         return Err(Error::Parse {
             location: origin.to_string(),
@@ -99,29 +181,30 @@ fn read_bounded(input: &mut dyn Read, origin: &str, max_bytes: usize) -> Result<
     })
 }
 
-/// Parses one export's text. JSON (first character `{` or `[`) is read with
-/// serde_json, which is much faster than a YAML parser on big exports.
+/// Parses one input's text into its objects; see [`parse_documents`].
 pub fn parse(text: &str, origin: &str) -> Result<Vec<Resource>> {
+    objects(parse_documents(text, origin)?, origin)
+}
+
+/// Parses one input's text into its non-empty documents. JSON (first
+/// character `{` or `[`) is read with serde_json, which is much faster than
+/// a YAML parser on big exports; a top-level JSON array is a list of
+/// documents.
+pub fn parse_documents(text: &str, origin: &str) -> Result<Vec<Value>> {
     // Editors on Windows may start a file with a byte-order mark.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let documents = if looks_like_json(text) {
-        parse_json(text, origin)?
+    if looks_like_json(text) {
+        parse_json(text, origin)
     } else {
-        live_split::parse_stream(text, origin, LIVE_LIMITS)?
-    };
-    let mut objects = Vec::new();
-    for (index, document) in documents.into_iter().enumerate() {
-        unwrap_into(document, origin, index + 1, &mut objects)?;
+        live_split::parse_stream(text, origin, LIVE_LIMITS)
     }
-    Ok(objects)
 }
 
 fn looks_like_json(text: &str) -> bool {
     text.trim_start().starts_with(['{', '['])
 }
 
-/// Reads one or more concatenated JSON values; a top-level array is a list
-/// of objects.
+/// Reads one or more concatenated JSON values.
 fn parse_json(text: &str, origin: &str) -> Result<Vec<Value>> {
     let mut documents = Vec::new();
     for value in serde_json::Deserializer::from_str(text).into_iter::<Value>() {
@@ -149,36 +232,55 @@ fn json_error(e: &serde_json::Error, origin: &str) -> Error {
     }
 }
 
-/// Adds `document` to `objects`, unwrapping `kind: List` (and typed lists
-/// such as `IngressList`) into their items.
-fn unwrap_into(
-    document: Value,
-    origin: &str,
-    number: usize,
-    objects: &mut Vec<Resource>,
-) -> Result<()> {
+/// Every object of `documents`; the first one that is not an object is an
+/// error naming its position.
+fn objects(documents: Vec<Value>, origin: &str) -> Result<Vec<Resource>> {
+    let mut objects = Vec::with_capacity(documents.len());
+    for (index, document) in documents.into_iter().enumerate() {
+        for item in unwrap_list(document) {
+            objects.push(item.map_err(|_| Error::Parse {
+                location: document_location(origin, index + 1),
+                message: NOT_AN_OBJECT.into(),
+                hint: "give the output of `kubectl get ... -o yaml` or `-o json`, unedited".into(),
+            })?);
+        }
+    }
+    Ok(objects)
+}
+
+/// `file (document N)`: where a document that is not an object is.
+pub fn document_location(origin: &str, number: usize) -> String {
+    format!("{origin} (document {number})")
+}
+
+/// The objects of one document: the document itself, or the items of
+/// `kind: List` (and typed lists such as `IngressList`), recursively. What
+/// is not an object comes back as `Err` with the value.
+pub fn unwrap_list(document: Value) -> Vec<Result<Resource, Value>> {
+    let mut found = Vec::new();
+    unwrap_into(document, &mut found);
+    found
+}
+
+fn unwrap_into(document: Value, found: &mut Vec<Result<Resource, Value>>) {
     if is_list(&document) {
         let Value::Object(mut map) = document else {
             unreachable!("is_list checked it is a mapping")
         };
         if let Some(Value::Array(items)) = map.remove("items") {
             for item in items {
-                unwrap_into(item, origin, number, objects)?;
+                unwrap_into(item, found);
             }
         }
-        return Ok(());
+        return;
     }
-    match Resource::new(document) {
-        Some(resource) => {
-            objects.push(resource);
-            Ok(())
-        }
-        None => Err(Error::Parse {
-            location: format!("{origin} (document {number})"),
-            message: "not a Kubernetes object: apiVersion, kind or metadata.name is missing".into(),
-            hint: "give the output of `kubectl get ... -o yaml` or `-o json`, unedited".into(),
+    found.push(match ResId::of(&document) {
+        Some(id) => Ok(Resource {
+            id,
+            value: document,
         }),
-    }
+        None => Err(document),
+    });
 }
 
 /// `kind: List` is kubectl's wrapper; the API itself answers `IngressList`,
@@ -187,14 +289,6 @@ fn is_list(document: &Value) -> bool {
     let kind = document.get("kind").and_then(Value::as_str).unwrap_or("");
     let has_items = matches!(document.get("items"), Some(Value::Array(_)));
     kind == "List" || (kind.ends_with("List") && has_items)
-}
-
-fn walk_error(dir: &Path, e: walkdir::Error) -> Error {
-    let path = e.path().unwrap_or(dir).to_path_buf();
-    let source = e
-        .into_io_error()
-        .unwrap_or_else(|| std::io::Error::other("directory loop"));
-    Error::io("reading live export directory", path, source)
 }
 
 #[cfg(test)]
@@ -304,6 +398,54 @@ mod tests {
     #[test]
     fn stdin_is_read_when_the_spec_is_a_dash() {
         let mut input = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n".as_bytes();
-        assert_eq!(names(&load(STDIN, &mut input).unwrap()), ["s"]);
+        assert_eq!(names(&load(Path::new(STDIN), &mut input).unwrap()), ["s"]);
+    }
+
+    #[test]
+    fn lists_inside_lists_are_unwrapped_and_non_objects_come_back() {
+        let document = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": [
+            {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "a"}},
+            {"apiVersion": "v1", "kind": "List", "items": [
+                {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "b"}},
+                {"just": "a map"}]}]});
+        let found = unwrap_list(document);
+        let kinds: Vec<String> = found
+            .iter()
+            .map(|item| match item {
+                Ok(r) => r.id.kind.clone(),
+                Err(v) => v.to_string(),
+            })
+            .collect();
+        assert_eq!(kinds, ["Service", "Secret", r#"{"just":"a map"}"#]);
+    }
+
+    #[test]
+    fn a_directory_is_read_in_name_order_with_its_skipped_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let service =
+            |name: &str| format!("apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\n");
+        std::fs::write(dir.path().join("b.yaml"), service("b")).unwrap();
+        std::fs::write(dir.path().join("a.yml"), service("a")).unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "not: [yaml").unwrap();
+        let inputs = read(dir.path(), &mut std::io::empty()).unwrap();
+        let sources: Vec<String> = inputs
+            .files
+            .iter()
+            .map(|i| {
+                i.source
+                    .path()
+                    .unwrap()
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(sources, ["a.yml", "b.yaml"]);
+        assert_eq!(inputs.skipped, [dir.path().join("notes.txt")]);
+        assert_eq!(
+            names(&load(dir.path(), &mut std::io::empty()).unwrap()),
+            ["a", "b"]
+        );
     }
 }

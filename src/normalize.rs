@@ -4,9 +4,10 @@
 //! in (uid, resourceVersion, managedFields, defaults), fields GKE controllers
 //! write (ingress-gce's `ingress.kubernetes.io/*` annotations, the NEG
 //! controller's `neg-status`, the managed-certs controller's `mcrt-…`
-//! pre-shared-cert) and `status`. They are dropped here, following
-//! research-gke.md §2.7, so that a diff shows only what a person or our
-//! render decided.
+//! pre-shared-cert, the Gateway controller's `networking.gke.io/*` list of
+//! Compute resources and its finalizer) and `status`. They are dropped
+//! here, following research-gke.md §2.7 and §4, so that a diff shows only
+//! what a person or our render decided.
 //!
 //! Both sides are also put in a canonical form: numbers that are whole
 //! compare as integers (kubectl prints 1.0 as 1), annotations holding a JSON
@@ -15,6 +16,10 @@
 //!
 //! Every step walks each object once: normalization is linear in its size.
 
+use crate::annotations::{
+    GATEWAY_CONTROLLER, INGRESS_GCE_PREFIX, LAST_APPLIED, NEG_STATUS, PRE_SHARED_CERT,
+};
+use crate::api_defaults;
 use serde_json::{Map, Value};
 
 /// Metadata the API server sets on every object.
@@ -27,24 +32,11 @@ const SERVER_METADATA: &[&str] = &[
     "selfLink",
     "deletionTimestamp",
     "deletionGracePeriodSeconds",
-    // Written by controllers (ingress-gce, the Service LB controller) to
+    // Written by controllers (ingress-gce, the Gateway controller's
+    // `gateway.finalizer.networking.gke.io`, the Service LB controller) to
     // block deletion until they clean up; never part of what we render.
     "finalizers",
 ];
-
-/// Client-side `kubectl apply` bookkeeping; it may also hold a Secret's data.
-pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
-
-/// Annotation prefix of everything ingress-gce writes on an Ingress
-/// (backends, url-map, forwarding rules, target proxies, ssl-cert, static-ip).
-const INGRESS_GCE_PREFIX: &str = "ingress.kubernetes.io/";
-
-/// Written by the NEG controller on a Service.
-const NEG_STATUS: &str = "cloud.google.com/neg-status";
-
-/// A user annotation that the managed-certs controller also writes, with
-/// the names (`mcrt-<uuid>`) of the certificates it created.
-const PRE_SHARED_CERT: &str = "ingress.gcp.kubernetes.io/pre-shared-cert";
 
 /// Labels and annotations `helm install` and the Milvus chart put on the
 /// Service it makes; none of them comes from our values.
@@ -81,11 +73,11 @@ pub fn live(value: &mut Value, origin: Origin) {
     strip_server_fields(value);
     if kind_is(value, "", "Service") {
         strip_service_allocations(value);
-        strip_service_defaults(value);
         if origin == Origin::HelmChart {
             strip_chart_owned(value);
         }
     }
+    api_defaults::strip(value);
     remove_empty_metadata_maps(value);
     canonicalize(value);
 }
@@ -94,13 +86,12 @@ pub fn live(value: &mut Value, origin: Origin) {
 /// default written out in a template (`protocol: TCP`) is dropped like the
 /// API server's, so writing it or not makes no difference.
 pub fn desired(value: &mut Value) {
-    if kind_is(value, "", "Service") {
-        strip_service_defaults(value);
-    }
+    api_defaults::strip(value);
     canonicalize(value);
 }
 
-fn kind_is(value: &Value, group: &str, kind: &str) -> bool {
+/// Whether `value` is of `kind` in API `group` (`""` for core).
+pub fn kind_is(value: &Value, group: &str, kind: &str) -> bool {
     let api_version = value
         .get("apiVersion")
         .and_then(Value::as_str)
@@ -132,6 +123,7 @@ fn is_controller_annotation(key: &str, value: &Value) -> bool {
     key == LAST_APPLIED
         || key.starts_with(INGRESS_GCE_PREFIX)
         || key == NEG_STATUS
+        || GATEWAY_CONTROLLER.contains(&key)
         || (key == PRE_SHARED_CERT && value.as_str().is_some_and(names_only_managed_certs))
 }
 
@@ -159,34 +151,12 @@ fn strip_service_allocations(value: &mut Value) {
     spec.remove("ipFamilyPolicy");
 }
 
-/// API-server defaults on a Service, removed only where they hold the
-/// default value (research-gke.md §2.2).
-fn strip_service_defaults(value: &mut Value) {
-    let Some(spec) = value.get_mut("spec").and_then(Value::as_object_mut) else {
-        return;
-    };
-    remove_if_equals(spec, "internalTrafficPolicy", "Cluster");
-    remove_if_equals(spec, "sessionAffinity", "None");
-    for port in ports_mut(spec) {
-        remove_if_equals(port, "protocol", "TCP");
-        if port.get("targetPort").is_some() && port.get("targetPort") == port.get("port") {
-            port.remove("targetPort");
-        }
-    }
-}
-
 fn ports_mut(spec: &mut Map<String, Value>) -> impl Iterator<Item = &mut Map<String, Value>> {
     spec.get_mut("ports")
         .and_then(Value::as_array_mut)
         .into_iter()
         .flatten()
         .filter_map(Value::as_object_mut)
-}
-
-fn remove_if_equals(map: &mut Map<String, Value>, key: &str, default: &str) {
-    if map.get(key).and_then(Value::as_str) == Some(default) {
-        map.remove(key);
-    }
 }
 
 /// What the chart writes on its Service that our Helm values do not decide:
@@ -334,6 +304,32 @@ mod tests {
         assert_eq!(
             v["metadata"]["annotations"],
             json!({"networking.gke.io/managed-certificates": "c"})
+        );
+    }
+
+    #[test]
+    fn gke_gateway_controller_annotations_and_finalizer_go_but_certmap_stays() {
+        let mut v = json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+            "metadata": {"name": "g", "finalizers": ["gateway.finalizer.networking.gke.io"],
+                "annotations": {
+                    "networking.gke.io/addresses": "/projects/1/global/addresses/a",
+                    "networking.gke.io/backend-services": "/projects/1/global/backendServices/b",
+                    "networking.gke.io/firewalls": "/projects/1/global/firewalls/f",
+                    "networking.gke.io/forwarding-rules": "/projects/1/global/forwardingRules/r",
+                    "networking.gke.io/health-checks": "/projects/1/global/healthChecks/h",
+                    "networking.gke.io/last-reconcile-time": "2025-03-04T09:30:12Z",
+                    "networking.gke.io/ssl-certificates": "",
+                    "networking.gke.io/target-proxies": "/projects/1/global/targetHttpsProxies/t",
+                    "networking.gke.io/target-http-proxies": "",
+                    "networking.gke.io/target-https-proxies": "/projects/1/global/targetHttpsProxies/t",
+                    "networking.gke.io/url-maps": "/projects/1/global/urlMaps/u",
+                    "networking.gke.io/certmap": "milvus-map"}},
+            "status": {"addresses": [{"type": "IPAddress", "value": "34.1.2.3"}]}});
+        live(&mut v, Origin::Rendered);
+        assert_eq!(
+            v,
+            json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+                "metadata": {"annotations": {"networking.gke.io/certmap": "milvus-map"}, "name": "g"}})
         );
     }
 

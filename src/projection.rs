@@ -12,6 +12,7 @@
 //! Kubernetes' strategic merge does, so an extra live port the chart adds
 //! (`metrics`) is not ours and its position does not matter.
 
+use crate::annotations::NEG;
 use serde_json::{Map, Value};
 
 /// How much of the live object is compared.
@@ -52,9 +53,8 @@ const OWNED_PATHS: &[(&str, &str)] = &[
     ("Service", "/metadata/annotations/cloud.google.com~1neg"),
 ];
 
-/// The GKE-added NEG annotation (research-gke.md §2.2): on VPC-native
-/// clusters GKE writes it on Services that never asked for it.
-const NEG: &str = "cloud.google.com/neg";
+/// The value of the NEG annotation GKE adds (research-gke.md §2.2): on
+/// VPC-native clusters GKE writes it on Services that never asked for it.
 const GKE_DEFAULT_NEG: &str = r#"{"ingress":true}"#;
 
 /// The live object as it should be compared with `desired`. Both are
@@ -102,16 +102,7 @@ fn project(live: &Value, desired: &Value) -> Value {
                 .filter_map(|want| Some(project(find_named(live, want)?, want)))
                 .collect(),
         ),
-        (Value::Array(live), Value::Array(desired)) => Value::Array(
-            live.iter()
-                .enumerate()
-                .map(|(i, have)| {
-                    desired
-                        .get(i)
-                        .map_or(have.clone(), |want| project(have, want))
-                })
-                .collect(),
-        ),
+        (Value::Array(live), Value::Array(desired)) => by_position(live, desired, project),
         _ => live.clone(),
     }
 }
@@ -140,18 +131,24 @@ fn align(live: &Value, desired: &Value) -> Value {
                 .cloned();
             Value::Array(matched.chain(unmatched).collect())
         }
-        (Value::Array(live), Value::Array(desired)) => Value::Array(
-            live.iter()
-                .enumerate()
-                .map(|(i, have)| {
-                    desired
-                        .get(i)
-                        .map_or(have.clone(), |want| align(have, want))
-                })
-                .collect(),
-        ),
+        (Value::Array(live), Value::Array(desired)) => by_position(live, desired, align),
         _ => live.clone(),
     }
+}
+
+/// A list without names: each live item shaped by the desired item at
+/// the same position; live items beyond the desired ones kept whole.
+fn by_position(live: &[Value], desired: &[Value], shape: fn(&Value, &Value) -> Value) -> Value {
+    Value::Array(
+        live.iter()
+            .enumerate()
+            .map(|(i, have)| {
+                desired
+                    .get(i)
+                    .map_or(have.clone(), |want| shape(have, want))
+            })
+            .collect(),
+    )
 }
 
 /// A non-empty list of mappings that all have a string `name`.
@@ -235,6 +232,7 @@ fn drop_gke_default_neg(shaped: &mut Value, desired: &Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::annotations::NEG;
     use serde_json::json;
 
     #[test]

@@ -54,6 +54,16 @@ const KINDS: &[(&str, &str, &str)] = &[
         "GCPBackendPolicy",
         "networking.gke.io_gcpbackendpolicy_v1.json",
     ),
+    (
+        "gateway.networking.k8s.io/v1",
+        "Gateway",
+        "gateway.networking.k8s.io_gateway_v1.json",
+    ),
+    (
+        "gateway.networking.k8s.io/v1",
+        "HTTPRoute",
+        "gateway.networking.k8s.io_httproute_v1.json",
+    ),
 ];
 
 /// Checked against every object's `metadata`.
@@ -299,7 +309,7 @@ mod tests {
     #[test]
     fn metadata_is_checked_for_every_kind_even_unknown_ones() {
         let checked = check(json!({
-            "apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+            "apiVersion": "networking.gke.io/v1", "kind": "GCPGatewayPolicy",
             "metadata": {"name": "g", "namespce": "default", "annotations": {"a": true}},
         }));
         assert!(!checked.has_schema);
@@ -309,6 +319,31 @@ mod tests {
         assert!(
             text.contains("/metadata/annotations/a: true is not of type \"string\""),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn gateway_api_fields_behind_a_ref_are_suggested_too() {
+        let checked = check(json!({
+            "apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+            "metadata": {"name": "g", "namespace": "default"},
+            "spec": {"gatewayClassName": "gke-l7-global-external-managed", "listeners": [
+                {"name": "https", "protocol": "HTTPS", "port": 443,
+                 "tls": {"mode": "Terminate", "certificateRef": [{"name": "tls"}]}}]}
+        }));
+        assert!(checked.has_schema);
+        assert_eq!(
+            messages(&checked),
+            ["gateway.networking.k8s.io/v1/Gateway/default/g: /spec/listeners/0/tls/certificateRef: unknown field\n  hint: did you mean `certificateRefs`?"]
+        );
+        let checked = check(json!({
+            "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+            "metadata": {"name": "r", "namespace": "default"},
+            "spec": {"rules": [{"backendRefs": [{"name": "s", "prot": 19530}]}]}
+        }));
+        assert_eq!(
+            messages(&checked),
+            ["gateway.networking.k8s.io/v1/HTTPRoute/default/r: /spec/rules/0/backendRefs/0/prot: unknown field\n  hint: did you mean `port`?"]
         );
     }
 

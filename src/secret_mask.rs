@@ -6,7 +6,7 @@
 //! keys changed and nothing else. The last-applied annotation can hold the
 //! whole Secret (kubernetes/kubectl#1453) and is masked too.
 
-use crate::normalize::LAST_APPLIED;
+use crate::annotations::LAST_APPLIED;
 use serde_json::{Map, Value};
 
 pub const MASK: &str = "***";

@@ -9,9 +9,13 @@
 //! error (unreadable input, or an object of the render missing from it), so
 //! `until milvus-l7 status --live <(kubectl get ...); do sleep 30; done` works.
 
+use crate::annotations::{
+    annotation, INGRESS_BACKENDS, INGRESS_HTTPS_FORWARDING_RULE, MANAGED_CERTIFICATES,
+    PRE_SHARED_CERT,
+};
 use crate::cli::{write_stdout, Outcome, ParamArgs};
 use crate::error::{Error, Result};
-use crate::manifests;
+use crate::live;
 use crate::render::Rendered;
 use crate::resource::Resource;
 use clap::{Args, ValueEnum};
@@ -23,13 +27,14 @@ pub const STATUS_EXAMPLES: &str = "Examples:
   milvus-l7 status --live live.yaml        # live.yaml from kubectl get ingress,managedcertificate -o yaml
   kubectl get ingress,managedcertificate -n default -o yaml | milvus-l7 status --live -
   until milvus-l7 status -q --live <(kubectl get ingress,managedcertificate -o yaml); do sleep 30; done
-  milvus-l7 status --overlay self-managed --tls-cert tls.crt --tls-key tls.key --live live.yaml --output json";
+  milvus-l7 status --overlay self-managed --tls-cert tls.crt --tls-key tls.key --live live.yaml --output json
+  kubectl get gateway,httproute -n default -o yaml | milvus-l7 status --overlay gateway --set certMap=NAME --live -";
 
 /// `milvus-l7 status` arguments.
 #[derive(Debug, Args)]
 pub struct StatusCommand {
-    /// Live objects: the output of `kubectl get ... -o yaml` or `-o json` (a file, or `-` for stdin).
-    #[arg(long, value_name = "FILE|-")]
+    /// Live objects: the output of `kubectl get ... -o yaml` or `-o json` (a file, a directory of .yaml/.yml/.json files, or `-` for stdin).
+    #[arg(long, value_name = "FILE|DIR|-")]
     pub live: PathBuf,
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -96,10 +101,7 @@ pub fn run(
     stdout: &mut dyn Write,
 ) -> Result<Outcome> {
     let rendered = cmd.params.render(env)?;
-    let live: Vec<Resource> = manifests::read_documents(&cmd.live)?
-        .into_iter()
-        .filter_map(Resource::new)
-        .collect();
+    let live = live::load(&cmd.live, &mut std::io::stdin())?;
     let status = assess(&rendered, &live)?;
     let text = match cmd.output {
         Format::Text => to_text(&status),
@@ -188,13 +190,6 @@ fn check(object: &str, state: State, detail: impl Into<String>, hint: Option<Str
     }
 }
 
-fn annotation<'v>(value: &'v Value, key: &str) -> Option<&'v str> {
-    value
-        .pointer("/metadata/annotations")
-        .and_then(|a| a.get(key))
-        .and_then(Value::as_str)
-}
-
 /// The guide's `kubectl get ingress -w` until ADDRESS and `80, 443` appear,
 /// plus the backends' health that GKE writes into an annotation.
 fn ingress_address(live: &Value) -> Option<String> {
@@ -235,8 +230,8 @@ fn https_check(object: &str, live: &Value) -> Check {
         .pointer("/spec/tls")
         .and_then(Value::as_array)
         .is_some_and(|t| !t.is_empty())
-        || annotation(live, "networking.gke.io/managed-certificates").is_some()
-        || annotation(live, "ingress.gcp.kubernetes.io/pre-shared-cert").is_some();
+        || annotation(live, MANAGED_CERTIFICATES).is_some()
+        || annotation(live, PRE_SHARED_CERT).is_some();
     if !has_certificate {
         return check(
             object,
@@ -245,7 +240,7 @@ fn https_check(object: &str, live: &Value) -> Check {
             Some("render and apply with --overlay google-managed or --overlay self-managed".into()),
         );
     }
-    match annotation(live, "ingress.kubernetes.io/https-forwarding-rule") {
+    match annotation(live, INGRESS_HTTPS_FORWARDING_RULE) {
         Some(rule) => check(
             object,
             State::Ready,
@@ -263,7 +258,7 @@ fn https_check(object: &str, live: &Value) -> Check {
 
 /// `ingress.kubernetes.io/backends`: `{"k8s-be-…": "HEALTHY" | "UNHEALTHY" | "Unknown"}`.
 fn backends_check(object: &str, live: &Value, rendered: &Rendered) -> Check {
-    let Some(text) = annotation(live, "ingress.kubernetes.io/backends") else {
+    let Some(text) = annotation(live, INGRESS_BACKENDS) else {
         return check(
             object,
             State::Waiting,
@@ -460,11 +455,15 @@ fn gateway_address(live: &Value) -> Option<String> {
         .map(String::from)
 }
 
-/// Gateway API: an address and `Programmed=True`.
+/// Gateway API: an address, `Accepted=True` (the controller took the
+/// Gateway: class, listeners and certificates are valid) and
+/// `Programmed=True` (the load balancer is configured).
 fn gateway(object: &str, live: &Value) -> Vec<Check> {
+    let conditions = live.pointer("/status/conditions");
     vec![
         address_check(object, gateway_address(live)),
-        condition_check(object, live.pointer("/status/conditions"), "Programmed"),
+        condition_check(object, conditions, "Accepted"),
+        condition_check(object, conditions, "Programmed"),
     ]
 }
 
@@ -668,12 +667,38 @@ mod tests {
     }
 
     #[test]
+    fn a_gateway_not_accepted_or_not_programmed_is_not_ready() {
+        let conditions = |accepted: &str, programmed: &str| {
+            json!({"status": {"addresses": [{"value": "34.1.2.3"}], "conditions": [
+                {"type": "Accepted", "status": accepted, "reason": "Invalid", "message": "bad class"},
+                {"type": "Programmed", "status": programmed, "reason": "Pending"}]}})
+        };
+        let states = |live: Value| -> Vec<(State, String)> {
+            gateway("g", &live)
+                .into_iter()
+                .map(|c| (c.state, c.detail))
+                .collect()
+        };
+        assert!(states(conditions("True", "True"))
+            .iter()
+            .all(|(s, _)| *s == State::Ready));
+        assert!(states(conditions("False", "True")).contains(&(
+            State::Waiting,
+            "Accepted is False: Invalid bad class".into()
+        )));
+        assert!(states(conditions("True", "Unknown"))
+            .contains(&(State::Waiting, "Programmed is Unknown: Pending".into())));
+        assert!(states(json!({})).contains(&(State::Waiting, "no address yet".into())));
+    }
+
+    #[test]
     fn gateway_variant_reads_gateway_and_route_status() {
         let rendered = rendered(&["gateway"], &[("certMap", "m")]);
         let gateway = json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
             "metadata": {"name": "my-release-milvus", "namespace": "default"},
             "status": {"addresses": [{"type": "IPAddress", "value": "34.1.2.3"}],
-                "conditions": [{"type": "Programmed", "status": "True"}]}});
+                "conditions": [{"type": "Accepted", "status": "True"},
+                    {"type": "Programmed", "status": "True"}]}});
         let mut route = json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
             "metadata": {"name": "my-release-milvus", "namespace": "default"},
             "status": {"parents": [{"conditions": [

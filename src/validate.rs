@@ -52,13 +52,12 @@ pub struct Report {
 pub fn objects(resources: &[Resource], helm_values: Option<&Value>, params: &Params) -> Report {
     let chart_service = match helm_values {
         Some(values) => ServiceView::of_helm_values(values, &params.release, &params.namespace),
-        None => ServiceView {
-            subject: format!("Service {}/{}", params.namespace, params.service_name),
-            namespace: params.namespace.clone(),
-            name: params.service_name.clone(),
-            ports: vec![(params.service_port_name.clone(), params.service_port)],
-            annotations: None,
-        },
+        None => ServiceView::by_name(
+            &params.namespace,
+            &params.service_name,
+            &params.service_port_name,
+            params.service_port,
+        ),
     };
     let services = services_with(resources, chart_service);
     let mut report = check(resources, &services, &expectations(params));
@@ -126,42 +125,98 @@ fn duplicates(resources: &[Resource]) -> Vec<Problem> {
         .collect()
 }
 
-/// TLS Secrets that an Ingress uses: the certificate in `tls.crt` must go
-/// with `tls.key` and cover the Ingress' TLS hosts.
+/// TLS Secrets that an Ingress (`spec.tls`) or a Gateway listener
+/// (`tls.certificateRefs`) uses: the certificate in `tls.crt` must go with
+/// `tls.key` and cover the hosts it serves.
 fn secret_certificates(resources: &[Resource]) -> cert_check::Findings {
     let mut findings = cert_check::Findings::default();
-    for ingress in resources.iter().filter(|r| r.id.kind == "Ingress") {
-        for entry in ingress
-            .value
-            .pointer("/spec/tls")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let Some(name) = entry.get("secretName").and_then(Value::as_str) else {
-                continue;
-            };
-            let Some(secret) = resources.iter().find(|r| {
-                r.is_secret() && r.id.namespace == ingress.id.namespace && r.id.name == name
-            }) else {
-                continue;
-            };
-            let hosts: Vec<&str> = entry
-                .get("hosts")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
-            let found = tls_secret_findings(secret, &hosts);
-            findings.problems.extend(found.problems);
-            findings.warnings.extend(found.warnings);
-        }
+    for usage in tls_secret_usages(resources) {
+        let Some(secret) = resources.iter().find(|r| {
+            r.is_secret() && r.id.namespace == usage.namespace && r.id.name == usage.secret
+        }) else {
+            continue;
+        };
+        let hosts: Vec<&str> = usage.hosts.iter().map(String::as_str).collect();
+        let found = tls_secret_findings(secret, usage.user, &hosts);
+        findings.problems.extend(found.problems);
+        findings.warnings.extend(found.warnings);
     }
     findings
 }
 
-fn tls_secret_findings(secret: &Resource, hosts: &[&str]) -> cert_check::Findings {
+/// One use of a TLS Secret: by which kind, for which hosts.
+struct TlsSecretUsage {
+    user: &'static str,
+    namespace: String,
+    secret: String,
+    hosts: Vec<String>,
+}
+
+fn tls_secret_usages(resources: &[Resource]) -> Vec<TlsSecretUsage> {
+    let mut usages = Vec::new();
+    for object in resources {
+        match object.id.kind.as_str() {
+            "Ingress" => usages.extend(ingress_tls_secrets(object)),
+            "Gateway" => usages.extend(gateway_tls_secrets(object)),
+            _ => {}
+        }
+    }
+    usages
+}
+
+/// `spec.tls[]`: `secretName` for `hosts`.
+fn ingress_tls_secrets(ingress: &Resource) -> Vec<TlsSecretUsage> {
+    items(ingress.value.pointer("/spec/tls"))
+        .filter_map(|entry| {
+            Some(TlsSecretUsage {
+                user: "an Ingress",
+                namespace: ingress.id.namespace.clone(),
+                secret: entry.get("secretName")?.as_str()?.to_string(),
+                hosts: items(entry.get("hosts"))
+                    .filter_map(Value::as_str)
+                    .map(String::from)
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+/// `spec.listeners[].tls.certificateRefs[]` of kind Secret (the
+/// default), for the listener's `hostname`.
+fn gateway_tls_secrets(gateway: &Resource) -> Vec<TlsSecretUsage> {
+    let mut usages = Vec::new();
+    for listener in items(gateway.value.pointer("/spec/listeners")) {
+        let hosts: Vec<String> = listener
+            .get("hostname")
+            .and_then(Value::as_str)
+            .map(String::from)
+            .into_iter()
+            .collect();
+        for reference in items(listener.pointer("/tls/certificateRefs")) {
+            let field = |key: &str| reference.get(key).and_then(Value::as_str);
+            let is_secret = field("kind").unwrap_or("Secret") == "Secret"
+                && field("group").unwrap_or("").is_empty();
+            let Some(name) = field("name").filter(|_| is_secret) else {
+                continue;
+            };
+            usages.push(TlsSecretUsage {
+                user: "a Gateway",
+                namespace: field("namespace")
+                    .unwrap_or(&gateway.id.namespace)
+                    .to_string(),
+                secret: name.to_string(),
+                hosts: hosts.clone(),
+            });
+        }
+    }
+    usages
+}
+
+fn items(value: Option<&Value>) -> impl Iterator<Item = &Value> {
+    value.and_then(Value::as_array).into_iter().flatten()
+}
+
+fn tls_secret_findings(secret: &Resource, user: &str, hosts: &[&str]) -> cert_check::Findings {
     let subject = secret.id.to_string();
     let decoded = |key: &str| {
         secret
@@ -190,7 +245,7 @@ fn tls_secret_findings(secret: &Resource, hosts: &[&str]) -> cert_check::Finding
         _ => cert_check::Findings {
             problems: vec![Problem::new(
                 subject,
-                "an Ingress uses this Secret for TLS, but it is not of type kubernetes.io/tls with base64 PEM data tls.crt and tls.key",
+                format!("{user} uses this Secret for TLS, but it is not of type kubernetes.io/tls with base64 PEM data tls.crt and tls.key"),
                 "make it with `kubectl create secret tls`, or render it: --overlay self-managed --tls-cert tls.crt --tls-key tls.key",
             )],
             warnings: Vec::new(),
@@ -235,7 +290,7 @@ pub fn run(
     }
     let sources = cmd.params.sources()?;
     let (params, _) = crate::params::resolve(&cmd.params.inputs(env)?, &sources.overlays)?;
-    let loaded = crate::manifests::load(&cmd.paths)?;
+    let loaded = crate::manifest_set::load(&cmd.paths, &mut std::io::stdin())?;
     if loaded.objects.is_empty() && loaded.problems.is_empty() {
         return Err(crate::error::Error::Invalid {
             subject: cmd
@@ -253,7 +308,7 @@ pub fn run(
     let report = objects(&resources, loaded.helm_values.as_ref(), &params);
     if verbose {
         for skipped in &loaded.skipped {
-            eprintln!("note: skipped {skipped} (not an object file)");
+            eprintln!("note: skipped {} (not an object file)", skipped.display());
         }
         for id in &report.unchecked {
             eprintln!("note: no schema for {id}; only its metadata and references were checked");

@@ -6,7 +6,9 @@
 mod common;
 
 use clap::CommandFactory;
-use common::{milvus_l7, parse_yaml_stream, tempdir};
+use common::{
+    find_kind, kubectl_available, milvus_l7, parse_yaml_stream, read_yaml_docs, snapshot, tempdir,
+};
 use milvus_l7::cli::Cli;
 use milvus_l7::params::{core_parameters, CONFIG_FILE};
 use serde_json::{json, Value};
@@ -20,10 +22,6 @@ fn repo() -> PathBuf {
 
 fn deploy() -> PathBuf {
     repo().join("deploy/argocd")
-}
-
-fn read_yaml_docs(path: &Path) -> Vec<Value> {
-    parse_yaml_stream(&std::fs::read_to_string(path).unwrap())
 }
 
 fn plugin() -> Value {
@@ -239,25 +237,6 @@ fn make_read_only(dir: &Path) {
     }
 }
 
-/// Every file below `dir` with its content.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().display().to_string(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
-
-fn by_kind<'a>(docs: &'a [Value], kind: &str) -> Option<&'a Value> {
-    docs.iter().find(|d| d["kind"] == kind)
-}
-
 #[test]
 fn generate_as_plugin_yaml_declares_it_with_argocds_environment() {
     let sandbox = Sandbox::new();
@@ -295,16 +274,16 @@ fn generate_as_plugin_yaml_declares_it_with_argocds_environment() {
     }
     // Parameters applied: PARAM_RELEASE over milvus-l7.yaml's release, the
     // overlays array, and ARGOCD_ENV_DOMAIN over the file's domain.
-    let ingress = by_kind(&docs, "Ingress").unwrap();
+    let ingress = find_kind(&docs, "Ingress").unwrap();
     assert_eq!(ingress["metadata"]["name"], "milvus-test");
     assert_eq!(ingress["spec"]["rules"][0]["host"], "env.example.com");
     assert_eq!(
         ingress["spec"]["tls"][0]["secretName"],
         "milvus-test-milvus-tls"
     );
-    assert!(by_kind(&docs, "ManagedCertificate").is_none());
+    assert!(find_kind(&docs, "ManagedCertificate").is_none());
     assert_eq!(
-        by_kind(&docs, "BackendConfig").unwrap()["metadata"]["name"],
+        find_kind(&docs, "BackendConfig").unwrap()["metadata"]["name"],
         "milvus-test-backendconfig"
     );
 
@@ -323,7 +302,7 @@ fn generate_with_the_example_apps_own_values_uses_the_config_file() {
         String::from_utf8_lossy(&out.stderr)
     );
     let docs = parse_yaml_stream(&String::from_utf8(out.stdout).unwrap());
-    let certificate = by_kind(&docs, "ManagedCertificate").expect("google-managed by default");
+    let certificate = find_kind(&docs, "ManagedCertificate").expect("google-managed by default");
     assert_eq!(
         certificate["spec"]["domains"],
         json!(["milvus.example.com"])
@@ -525,7 +504,7 @@ fn announced_parameters_reach_the_renderer_under_argocds_names() {
             String::from_utf8_lossy(&out.stderr)
         );
         let docs = parse_yaml_stream(&String::from_utf8(out.stdout).unwrap());
-        let ingress = by_kind(&docs, "Ingress").unwrap();
+        let ingress = find_kind(&docs, "Ingress").unwrap();
         let seen = match name {
             "release" => ingress["metadata"]["name"].clone(),
             "namespace" => ingress["metadata"]["namespace"].clone(),
@@ -540,17 +519,6 @@ fn announced_parameters_reach_the_renderer_under_argocds_names() {
         };
         assert_eq!(seen, expected, "{name}");
     }
-}
-
-fn kubectl_available() -> bool {
-    let found = Command::new("kubectl")
-        .args(["version", "--client"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        eprintln!("kubectl not installed; skipping");
-    }
-    found
 }
 
 #[test]
@@ -569,13 +537,13 @@ fn sidecar_kustomization_builds_with_the_mounts_argocd_requires() {
         String::from_utf8_lossy(&built.stderr)
     );
     let docs = parse_yaml_stream(&String::from_utf8(built.stdout).unwrap());
-    let config_map = by_kind(&docs, "ConfigMap").expect("plugin ConfigMap");
+    let config_map = find_kind(&docs, "ConfigMap").expect("plugin ConfigMap");
     assert_eq!(
         config_map["data"]["plugin.yaml"],
         std::fs::read_to_string(deploy().join("plugin.yaml")).unwrap(),
         "the ConfigMap carries plugin.yaml unchanged"
     );
-    let deployment = by_kind(&docs, "Deployment").expect("repo-server");
+    let deployment = find_kind(&docs, "Deployment").expect("repo-server");
     assert_eq!(deployment["metadata"]["name"], "argocd-repo-server");
     let pod = &deployment["spec"]["template"]["spec"];
     let containers = pod["containers"].as_array().unwrap();

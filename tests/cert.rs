@@ -6,7 +6,8 @@
 mod common;
 
 use ::time::{Duration, OffsetDateTime};
-use common::{milvus_l7, tempdir};
+use assert_cmd::Command;
+use common::{milvus_l7, stderr, stdout, tempdir, write_file};
 use milvus_l7::cert::{generate, KeyType};
 use std::path::Path;
 use std::process::Command as Process;
@@ -58,7 +59,7 @@ fn rsa_certificate_is_read_by_independent_readers_and_accepted_by_render() {
         .assert()
         .success()
         .stdout("");
-    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let stderr = stderr(assert.get_output());
     assert!(
         stderr.contains(
             "next: milvus-l7 render --overlay self-managed --tls-cert tls.crt --tls-key tls.key"
@@ -102,21 +103,15 @@ fn rsa_certificate_is_read_by_independent_readers_and_accepted_by_render() {
     }
 
     // The render runs the certificate checks on these files and accepts them.
-    milvus_l7(dir)
-        .args([
-            "render",
-            "--overlay",
-            "self-managed",
-            "--domain",
-            "milvus.example.com",
-            "--tls-cert",
-            "tls.crt",
-            "--tls-key",
-            "tls.key",
-        ])
-        .assert()
-        .success()
-        .stderr("");
+    render_self_managed(
+        dir,
+        "tls.crt",
+        "tls.key",
+        &["--domain", "milvus.example.com"],
+    )
+    .assert()
+    .success()
+    .stderr("");
 }
 
 #[cfg(unix)]
@@ -171,27 +166,21 @@ fn ecdsa_p256_on_request() {
         assert!(text.contains("DNS:*.example.com"), "{text}");
     }
     // A wildcard certificate covers one label: accepted for a.example.com.
-    milvus_l7(dir)
-        .args([
-            "render",
-            "--overlay",
-            "self-managed",
-            "--domain",
-            "milvus.example.com",
-            "--tls-cert",
-            "tls.crt",
-            "--tls-key",
-            "tls.key",
-        ])
-        .assert()
-        .success();
+    render_self_managed(
+        dir,
+        "tls.crt",
+        "tls.key",
+        &["--domain", "milvus.example.com"],
+    )
+    .assert()
+    .success();
 }
 
 #[test]
 fn existing_files_are_kept_unless_force() {
     let tmp = tempdir();
     let dir = tmp.path();
-    std::fs::write(dir.join("tls.crt"), "old certificate").unwrap();
+    write_file(dir, "tls.crt", "old certificate");
     let assert = milvus_l7(dir)
         .args([
             "cert",
@@ -203,7 +192,7 @@ fn existing_files_are_kept_unless_force() {
         .assert()
         .code(2)
         .stdout("");
-    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let stderr = stderr(assert.get_output());
     assert!(
         stderr.contains("tls.crt already exists") && stderr.contains("--force"),
         "{stderr}"
@@ -251,7 +240,7 @@ fn bad_days_and_domains_are_refused_before_writing() {
             .assert()
             .code(2)
             .stdout("");
-        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        let stderr = stderr(assert.get_output());
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
     }
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
@@ -266,30 +255,28 @@ fn write_pair(
     to: OffsetDateTime,
 ) -> String {
     let made = generate(domain, KeyType::EcdsaP256, from, to).unwrap();
-    std::fs::write(dir.join(format!("{name}.crt")), &made.cert_pem).unwrap();
-    std::fs::write(dir.join(format!("{name}.key")), &made.key_pem).unwrap();
+    write_file(dir, &format!("{name}.crt"), &made.cert_pem);
+    write_file(dir, &format!("{name}.key"), &made.key_pem);
     made.key_pem
 }
 
+/// `render --overlay self-managed --tls-cert CERT --tls-key KEY <extra>` in `dir`.
+fn render_self_managed(dir: &Path, cert: &str, key: &str, extra: &[&str]) -> Command {
+    let mut command = milvus_l7(dir);
+    command
+        .args(["render", "--overlay", "self-managed"])
+        .args(["--tls-cert", cert, "--tls-key", key])
+        .args(extra);
+    command
+}
+
+/// A render that must fail: (stderr, stdout).
 fn render_with(dir: &Path, cert: &str, key: &str) -> (String, String) {
-    let assert = milvus_l7(dir)
-        .args([
-            "render",
-            "--overlay",
-            "self-managed",
-            "--tls-cert",
-            cert,
-            "--tls-key",
-            key,
-        ])
+    let assert = render_self_managed(dir, cert, key, &[])
         .assert()
         .code(2)
         .stdout("");
-    let output = assert.get_output();
-    (
-        String::from_utf8(output.stderr.clone()).unwrap(),
-        String::from_utf8(output.stdout.clone()).unwrap(),
-    )
+    (stderr(assert.get_output()), stdout(assert.get_output()))
 }
 
 #[test]
@@ -344,19 +331,10 @@ fn render_warns_when_the_certificate_expires_within_30_days() {
     // 19 and a half days left: the message says 19 whatever the sub-second timing.
     let not_after = now + Duration::days(20) - Duration::hours(12);
     write_pair(tmp.path(), "soon", "my-release.milvus.io", now, not_after);
-    let assert = milvus_l7(tmp.path())
-        .args([
-            "render",
-            "--overlay",
-            "self-managed",
-            "--tls-cert",
-            "soon.crt",
-            "--tls-key",
-            "soon.key",
-        ])
+    let assert = render_self_managed(tmp.path(), "soon.crt", "soon.key", &[])
         .assert()
         .success();
-    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let stderr = stderr(assert.get_output());
     assert!(
         stderr.contains("warning: soon.crt: the certificate expires in 19 days"),
         "{stderr}"

@@ -4,19 +4,12 @@
 mod common;
 
 use clap::CommandFactory;
-use common::{milvus_l7, tempdir, testdata};
+use common::{milvus_l7, render_to_dir, stderr, stdout_of_success, tempdir, testdata, write_file};
 use milvus_l7::cli::Cli;
 use std::process::Command;
 
 fn stdout_of(args: &[&str]) -> String {
-    let out = milvus_l7(&testdata())
-        .args(args)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    String::from_utf8(out).unwrap()
+    stdout_of_success(&testdata(), args)
 }
 
 #[test]
@@ -49,8 +42,7 @@ fn version_is_the_packages() {
 /// when that shell is installed.
 fn shell_accepts(shell: &str, script: &str) -> Option<bool> {
     let dir = tempdir();
-    let file = dir.path().join("completion");
-    std::fs::write(&file, script).unwrap();
+    let file = write_file(dir.path(), "completion", script);
     let flag = if shell == "fish" {
         "--no-execute"
     } else {
@@ -88,7 +80,7 @@ fn no_color_wins_over_forced_colour() {
             cmd.env("NO_COLOR", "1");
         }
         let out = cmd.args(["render", "--bogus"]).assert().code(2);
-        String::from_utf8_lossy(&out.get_output().stderr).to_string()
+        stderr(out.get_output())
     };
     assert!(
         error_output(false).contains('\u{1b}'),
@@ -109,7 +101,7 @@ fn verbose_explains_on_stderr_and_leaves_stdout_alone() {
         .unwrap();
     assert_eq!(verbose_run.stdout, quiet_run.stdout);
     assert!(quiet_run.stderr.is_empty());
-    let stderr = String::from_utf8_lossy(&verbose_run.stderr);
+    let stderr = stderr(&verbose_run);
     assert!(
         stderr.contains("rendered 3 objects")
             && stderr.contains("release my-release")
@@ -122,11 +114,7 @@ fn verbose_explains_on_stderr_and_leaves_stdout_alone() {
 fn quiet_silences_everything_but_errors() {
     let tmp = tempdir();
     let out = tmp.path().join("out");
-    milvus_l7(&testdata())
-        .args(["render", "-o"])
-        .arg(&out)
-        .assert()
-        .success();
+    render_to_dir(&[], &out);
     let stale = |extra: &[&str]| {
         milvus_l7(&testdata())
             .args(["render", "--domain", "other.example.com", "--check"])
@@ -137,14 +125,10 @@ fn quiet_silences_everything_but_errors() {
     };
     let loud = stale(&[]);
     assert_eq!(loud.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&loud.stderr).contains("is stale"));
+    assert!(stderr(&loud).contains("is stale"));
     let quiet = stale(&["-q"]);
     assert_eq!(quiet.status.code(), Some(1));
-    assert!(
-        quiet.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&quiet.stderr)
-    );
+    assert!(quiet.stderr.is_empty(), "{}", stderr(&quiet));
     milvus_l7(&testdata())
         .args(["render", "-q", "-v"])
         .assert()

@@ -7,23 +7,20 @@
 mod common;
 
 use base64::Engine;
-use common::{milvus_l7, tempdir, testdata};
+use common::{
+    live_fixture, live_path, milvus_l7, parse_yaml_stream, stderr, stdout, tempdir, testdata,
+    write_file,
+};
 use milvus_l7::live;
 use milvus_l7::normalize::{self, Origin};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
 const GOOGLE_MANAGED: &str = "milvus-google-managed.yaml";
 const SELF_MANAGED: &str = "milvus-self-managed.yaml";
-
-fn live_path(name: &str) -> PathBuf {
-    testdata().join("live").join(name)
-}
-
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(live_path(name)).expect("fixture exists")
-}
+const GATEWAY: &str = "milvus-gateway.yaml";
+const GATEWAY_ARGS: &[&str] = &["--overlay", "gateway", "--overlay", "self-managed"];
 
 /// Runs `diff <args> --live -` with `input` on stdin, in an empty directory.
 fn diff_stdin(args: &[&str], input: &str) -> Output {
@@ -47,14 +44,6 @@ fn diff_path(args: &[&str], path: &Path) -> Output {
         .arg(path)
         .output()
         .expect("runs")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 fn code(out: &Output) -> i32 {
@@ -113,25 +102,34 @@ fn self_managed_render_plus_gke_fields_has_no_difference() {
 }
 
 #[test]
+fn gateway_render_plus_gke_fields_has_no_difference() {
+    // The Gateway controller's annotations, finalizer and status, and the
+    // CRD defaults of the references, are all normalized away.
+    let path = live_path(GATEWAY);
+    assert_clean(&diff_path(GATEWAY_ARGS, &path), 6);
+    let strict: Vec<&str> = GATEWAY_ARGS.iter().chain(&["--strict"]).copied().collect();
+    assert_clean(&diff_path(&strict, &path), 6);
+}
+
+#[test]
 fn stdin_input_is_read_with_a_dash() {
-    assert_clean(&diff_stdin(&[], &fixture(GOOGLE_MANAGED)), 4);
+    assert_clean(&diff_stdin(&[], &live_fixture(GOOGLE_MANAGED)), 4);
 }
 
 #[test]
 fn json_input_loads_like_yaml() {
-    let docs = common::parse_yaml_stream(&fixture(GOOGLE_MANAGED));
+    let docs = parse_yaml_stream(&live_fixture(GOOGLE_MANAGED));
     assert_eq!(docs.len(), 1, "the fixture is one kind: List");
     let json = serde_json::to_string_pretty(&docs[0]).unwrap();
     let dir = tempdir();
-    let path = dir.path().join("live.json");
-    std::fs::write(&path, &json).unwrap();
+    let path = write_file(dir.path(), "live.json", &json);
     assert_clean(&diff_path(&[], &path), 4);
     assert_clean(&diff_stdin(&[], &json), 4);
 }
 
 #[test]
 fn a_directory_of_yaml_and_json_files_loads_and_other_files_are_skipped() {
-    let docs = common::parse_yaml_stream(&fixture(SELF_MANAGED));
+    let docs = parse_yaml_stream(&live_fixture(SELF_MANAGED));
     assert_eq!(docs.len(), 4);
     let dir = tempdir();
     for (i, doc) in docs.iter().enumerate() {
@@ -145,16 +143,16 @@ fn a_directory_of_yaml_and_json_files_loads_and_other_files_are_skipped() {
         } else {
             milvus_l7::yaml::to_string(doc)
         };
-        std::fs::write(dir.path().join(name), text).unwrap();
+        write_file(dir.path(), &name, &text);
     }
-    std::fs::write(dir.path().join("notes.txt"), "not: [yaml").unwrap();
+    write_file(dir.path(), "notes.txt", "not: [yaml");
     let out = diff_path(&["--overlay", "self-managed"], dir.path());
     assert_clean(&out, 3);
 }
 
 #[test]
 fn json_annotations_compare_parsed_and_numbers_as_numbers() {
-    let text = fixture(GOOGLE_MANAGED);
+    let text = live_fixture(GOOGLE_MANAGED);
     let text = replace_once(
         &text,
         r#"cloud.google.com/neg: '{"ingress":true}'"#,
@@ -175,7 +173,7 @@ fn json_annotations_compare_parsed_and_numbers_as_numbers() {
 
 #[test]
 fn the_charts_metrics_port_is_not_a_difference_wherever_it_is() {
-    let text = fixture(GOOGLE_MANAGED);
+    let text = live_fixture(GOOGLE_MANAGED);
     let milvus =
         "    - name: milvus\n      port: 19530\n      protocol: TCP\n      targetPort: milvus\n";
     let metrics =
@@ -212,7 +210,7 @@ fn other_apps_objects_in_a_whole_namespace_export_are_ignored() {
 #[test]
 fn a_wrong_health_check_port_is_shown_on_the_backendconfig() {
     let text = replace_once(
-        &fixture(GOOGLE_MANAGED),
+        &live_fixture(GOOGLE_MANAGED),
         "port: 9091\n      requestPath",
         "port: 9090\n      requestPath",
     );
@@ -240,9 +238,67 @@ fn a_wrong_health_check_port_is_shown_on_the_backendconfig() {
 }
 
 #[test]
+fn a_changed_listener_hostname_is_shown_on_the_gateway() {
+    let text = replace_once(
+        &live_fixture(GATEWAY),
+        "      hostname: my-release.milvus.io\n",
+        "      hostname: old.milvus.io\n",
+    );
+    let report = assert_differs(&diff_stdin(GATEWAY_ARGS, &text));
+    assert!(report
+        .contains("--- live/gateway.networking.k8s.io/v1/Gateway/default/my-release-milvus\n"));
+    assert!(
+        report.contains("-    hostname: old.milvus.io\n"),
+        "{report}"
+    );
+    assert!(
+        report.contains("+    hostname: my-release.milvus.io\n"),
+        "{report}"
+    );
+    assert!(report.ends_with("1 changed, 0 missing, 0 extra, 5 unchanged\n"));
+
+    let json_args: Vec<&str> = GATEWAY_ARGS
+        .iter()
+        .chain(&["--output", "json"])
+        .copied()
+        .collect();
+    let json = diff_stdin(&json_args, &text);
+    assert_eq!(code(&json), 1);
+    let report: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let gateway = report["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "gateway.networking.k8s.io/v1/Gateway/default/my-release-milvus")
+        .unwrap();
+    assert_eq!(
+        gateway["changes"],
+        serde_json::json!([{"path": "/spec/listeners/0/hostname",
+            "before": "old.milvus.io", "after": "my-release.milvus.io"}])
+    );
+}
+
+#[test]
+fn a_users_certificate_map_annotation_is_compared_not_dropped() {
+    // GKE's own networking.gke.io/* annotations go; certmap is the user's.
+    let text = replace_once(
+        &live_fixture(GATEWAY),
+        "      networking.gke.io/addresses:",
+        "      networking.gke.io/certmap: milvus-map\n      networking.gke.io/addresses:",
+    );
+    let strict: Vec<&str> = GATEWAY_ARGS.iter().chain(&["--strict"]).copied().collect();
+    let report = assert_differs(&diff_stdin(&strict, &text));
+    assert!(
+        report.contains("-    networking.gke.io/certmap: milvus-map\n"),
+        "{report}"
+    );
+    assert!(!report.contains("networking.gke.io/addresses"), "{report}");
+}
+
+#[test]
 fn a_missing_backend_config_annotation_on_the_service_shows_and_is_hinted() {
     let text = replace_once(
-        &fixture(GOOGLE_MANAGED),
+        &live_fixture(GOOGLE_MANAGED),
         "      cloud.google.com/backend-config: '{\"default\":\"my-release-backendconfig\"}'\n",
         "",
     );
@@ -269,7 +325,7 @@ fn a_missing_backend_config_annotation_on_the_service_shows_and_is_hinted() {
 #[test]
 fn a_missing_app_protocols_annotation_on_the_service_shows_and_is_hinted() {
     let text = replace_once(
-        &fixture(GOOGLE_MANAGED),
+        &live_fixture(GOOGLE_MANAGED),
         "      cloud.google.com/app-protocols: '{\"milvus\":\"HTTP2\"}'\n",
         "",
     );
@@ -337,7 +393,7 @@ fn switching_self_managed_to_google_managed_shows_the_missing_certificate() {
 #[test]
 fn a_service_still_of_type_load_balancer_shows_and_is_hinted() {
     let text = replace_once(
-        &fixture(GOOGLE_MANAGED),
+        &live_fixture(GOOGLE_MANAGED),
         "    sessionAffinity: None\n    type: ClusterIP\n",
         "    sessionAffinity: None\n    type: LoadBalancer\n    externalTrafficPolicy: Cluster\n    allocateLoadBalancerNodePorts: true\n",
     );
@@ -350,7 +406,7 @@ fn a_service_still_of_type_load_balancer_shows_and_is_hinted() {
 
 #[test]
 fn a_service_missing_from_the_export_is_reported_with_the_helm_command() {
-    let docs = common::parse_yaml_stream(&fixture(SELF_MANAGED));
+    let docs = parse_yaml_stream(&live_fixture(SELF_MANAGED));
     let without_service: Vec<String> = docs
         .iter()
         .filter(|d| d["kind"] != "Service")
@@ -370,7 +426,7 @@ fn a_service_missing_from_the_export_is_reported_with_the_helm_command() {
 #[test]
 fn strict_mode_shows_fields_default_mode_leaves_alone() {
     let text = replace_once(
-        &fixture(GOOGLE_MANAGED),
+        &live_fixture(GOOGLE_MANAGED),
         "    name: my-release-backendconfig\n",
         "    labels:\n      team: search\n    name: my-release-backendconfig\n",
     );
@@ -385,7 +441,7 @@ fn strict_mode_shows_fields_default_mode_leaves_alone() {
 #[test]
 fn context_lines_follow_dash_c() {
     let text = replace_once(
-        &fixture(GOOGLE_MANAGED),
+        &live_fixture(GOOGLE_MANAGED),
         "port: 9091\n      requestPath",
         "port: 9090\n      requestPath",
     );
@@ -511,7 +567,7 @@ fn a_secret_whose_data_differs_shows_only_masked_lines() {
     let forbidden = forbidden(&cert, &key);
 
     // The live Secret holds the placeholders: both values differ.
-    let placeholders = fixture(SELF_MANAGED);
+    let placeholders = live_fixture(SELF_MANAGED);
     let text_out = diff_stdin(&args, &placeholders);
     let report = assert_differs(&text_out);
     assert!(
@@ -582,7 +638,7 @@ fn a_left_over_secret_and_a_malformed_one_never_show_their_data() {
 
     // A parse error right inside the Secret's data quotes nothing.
     let broken = replace_once(
-        &fixture(SELF_MANAGED),
+        &live_fixture(SELF_MANAGED),
         &format!("tls.key: {}", b64(b"placeholder key")),
         &format!("tls.key: [{}", b64(b"placeholder key")),
     );
@@ -598,12 +654,11 @@ fn a_left_over_secret_and_a_malformed_one_never_show_their_data() {
 #[test]
 fn malformed_yaml_exits_2_with_file_and_line() {
     let dir = tempdir();
-    let path = dir.path().join("broken.yaml");
-    std::fs::write(
-        &path,
+    let path = write_file(
+        dir.path(),
+        "broken.yaml",
         "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n  annotations:\n    a: b\n   c: d\n",
-    )
-    .unwrap();
+    );
     let out = diff_path(&[], &path);
     assert_eq!(code(&out), 2);
     assert!(stdout(&out).is_empty());
@@ -620,12 +675,11 @@ fn malformed_yaml_exits_2_with_file_and_line() {
 #[test]
 fn malformed_json_exits_2_with_file_line_and_column() {
     let dir = tempdir();
-    let path = dir.path().join("broken.json");
-    std::fs::write(
-        &path,
+    let path = write_file(
+        dir.path(),
+        "broken.json",
         "{\n  \"apiVersion\": \"v1\",\n  \"kind\" \"Service\"\n}\n",
-    )
-    .unwrap();
+    );
     let out = diff_path(&[], &path);
     assert_eq!(code(&out), 2);
     assert!(stdout(&out).is_empty());
@@ -656,7 +710,7 @@ fn real_exports_lose_every_server_and_controller_field() {
         "visulate-backendconfig.yaml",
         "milvushelm71-ingress-nginx-class.yaml",
     ] {
-        let text = fixture(name);
+        let text = live_fixture(name);
         let objects = live::parse(&text, name).unwrap();
         assert_eq!(objects.len(), 1, "{name}");
         let mut value = objects[0].value.clone();
@@ -687,7 +741,11 @@ fn real_exports_lose_every_server_and_controller_field() {
 
 #[test]
 fn real_exports_keep_what_people_decided() {
-    let objects = live::parse(&fixture("devsecops-service-neg-status.yaml"), "devsecops").unwrap();
+    let objects = live::parse(
+        &live_fixture("devsecops-service-neg-status.yaml"),
+        "devsecops",
+    )
+    .unwrap();
     let mut service = objects[0].value.clone();
     normalize::live(&mut service, Origin::Rendered);
     assert_eq!(
@@ -700,7 +758,7 @@ fn real_exports_keep_what_people_decided() {
         serde_json::json!([{"port": 8000}])
     );
 
-    let objects = live::parse(&fixture("kubevious-ingress-managedcert.yaml"), "k").unwrap();
+    let objects = live::parse(&live_fixture("kubevious-ingress-managedcert.yaml"), "k").unwrap();
     let mut ingress = objects[0].value.clone();
     normalize::live(&mut ingress, Origin::Rendered);
     let annotations = ingress["metadata"]["annotations"].as_object().unwrap();
@@ -732,7 +790,7 @@ fn a_ten_thousand_object_export_loads_and_only_ours_are_compared() {
             })
         })
         .collect();
-    let ours = common::parse_yaml_stream(&fixture(GOOGLE_MANAGED));
+    let ours = parse_yaml_stream(&live_fixture(GOOGLE_MANAGED));
     items.extend(ours[0]["items"].as_array().unwrap().iter().cloned());
     let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items});
     let out = diff_stdin(&[], &list.to_string());

@@ -2,9 +2,9 @@
 
 mod common;
 
-use common::{milvus_l7, testdata};
+use common::{milvus_l7, setting, testdata};
 use milvus_l7::graph::{self, Graph, NodeKind};
-use milvus_l7::params::{ParamInputs, Setting};
+use milvus_l7::params::ParamInputs;
 use milvus_l7::render::{render, Sources};
 use serde_json::{json, Value};
 
@@ -12,11 +12,7 @@ fn graph_of(flags: &[(&str, Value)]) -> Graph {
     let inputs = ParamInputs {
         flags: flags
             .iter()
-            .map(|(key, value)| Setting {
-                key: key.to_string(),
-                value: value.clone(),
-                origin: format!("--set {key}"),
-            })
+            .map(|(key, value)| setting(key, value.clone()))
             .collect(),
         ..Default::default()
     };

@@ -4,36 +4,14 @@
 
 mod common;
 
-use common::{milvus_l7, parse_yaml_stream, testdata};
+use common::{find_kind, milvus_l7, read_yaml, render, render_to_dir, stderr, testdata};
 use serde_json::{json, Value};
-
-fn render(args: &[&str]) -> Vec<Value> {
-    let out = milvus_l7(&testdata())
-        .arg("render")
-        .args(args)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    parse_yaml_stream(&String::from_utf8(out).unwrap())
-}
 
 fn helm_values(args: &[&str]) -> Value {
     let tmp = common::tempdir();
     let out = tmp.path().join("out");
-    milvus_l7(&testdata())
-        .arg("render")
-        .args(args)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
-    parse_yaml_stream(&std::fs::read_to_string(out.join("helm/values.yaml")).unwrap()).remove(0)
-}
-
-fn find<'a>(docs: &'a [Value], kind: &str) -> Option<&'a Value> {
-    docs.iter().find(|d| d["kind"] == kind)
+    render_to_dir(args, &out);
+    read_yaml(&out.join("helm/values.yaml"))
 }
 
 fn refused(args: &[&str], expected: &str) {
@@ -43,7 +21,7 @@ fn refused(args: &[&str], expected: &str) {
         .assert()
         .code(2)
         .stdout("");
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let stderr = stderr(assert.get_output());
     assert!(
         stderr.contains(expected),
         "{args:?}: expected {expected:?} in {stderr}"
@@ -53,12 +31,12 @@ fn refused(args: &[&str], expected: &str) {
 #[test]
 fn https_only_closes_port_80_or_redirects_it() {
     let closed = render(&["--overlay", "https-only"]);
-    let annotations = &find(&closed, "Ingress").unwrap()["metadata"]["annotations"];
+    let annotations = &find_kind(&closed, "Ingress").unwrap()["metadata"]["annotations"];
     assert_eq!(annotations["kubernetes.io/ingress.allow-http"], "false");
-    assert!(find(&closed, "FrontendConfig").is_none());
+    assert!(find_kind(&closed, "FrontendConfig").is_none());
 
     let redirect = render(&["--overlay", "https-only", "--set", "redirect=true"]);
-    let annotations = &find(&redirect, "Ingress").unwrap()["metadata"]["annotations"];
+    let annotations = &find_kind(&redirect, "Ingress").unwrap()["metadata"]["annotations"];
     assert_eq!(
         annotations["kubernetes.io/ingress.allow-http"],
         Value::Null,
@@ -68,7 +46,7 @@ fn https_only_closes_port_80_or_redirects_it() {
         annotations["networking.gke.io/v1beta1.FrontendConfig"],
         "my-release-frontendconfig"
     );
-    let frontend = find(&redirect, "FrontendConfig").unwrap();
+    let frontend = find_kind(&redirect, "FrontendConfig").unwrap();
     assert_eq!(frontend["apiVersion"], "networking.gke.io/v1beta1");
     assert_eq!(frontend["spec"]["redirectToHttps"]["enabled"], true);
 }
@@ -77,7 +55,7 @@ fn https_only_closes_port_80_or_redirects_it() {
 fn static_ip_names_the_address_on_ingress_or_gateway_in_any_order() {
     let ingress = render(&["--overlay", "static-ip", "--set", "staticIpName=milvus-ip"]);
     assert_eq!(
-        find(&ingress, "Ingress").unwrap()["metadata"]["annotations"]
+        find_kind(&ingress, "Ingress").unwrap()["metadata"]["annotations"]
             ["kubernetes.io/ingress.global-static-ip-name"],
         "milvus-ip"
     );
@@ -93,7 +71,7 @@ fn static_ip_names_the_address_on_ingress_or_gateway_in_any_order() {
             "certMap=m",
         ]);
         assert_eq!(
-            find(&docs, "Gateway").unwrap()["spec"]["addresses"],
+            find_kind(&docs, "Gateway").unwrap()["spec"]["addresses"],
             json!([{"type": "NamedAddress", "value": "milvus-ip"}]),
             "{order:?}"
         );
@@ -104,7 +82,7 @@ fn static_ip_names_the_address_on_ingress_or_gateway_in_any_order() {
 #[test]
 fn grpc_timeouts_raise_the_30_second_default() {
     let docs = render(&["--overlay", "grpc-timeouts", "--set", "timeoutSec=7200"]);
-    let spec = &find(&docs, "BackendConfig").unwrap()["spec"];
+    let spec = &find_kind(&docs, "BackendConfig").unwrap()["spec"];
     assert_eq!(spec["timeoutSec"], 7200);
     assert_eq!(spec["connectionDraining"]["drainingTimeoutSec"], 60);
     assert_eq!(
@@ -121,11 +99,11 @@ fn grpc_timeouts_raise_the_30_second_default() {
         "certMap=m",
     ]);
     assert_eq!(
-        find(&gateway, "GCPBackendPolicy").unwrap()["spec"]["default"]["timeoutSec"],
+        find_kind(&gateway, "GCPBackendPolicy").unwrap()["spec"]["default"]["timeoutSec"],
         3600
     );
     assert_eq!(
-        find(&gateway, "HealthCheckPolicy").unwrap()["spec"]["default"]["unhealthyThreshold"],
+        find_kind(&gateway, "HealthCheckPolicy").unwrap()["spec"]["default"]["unhealthyThreshold"],
         2
     );
 }
@@ -175,9 +153,9 @@ fn backend_tls_mounts_the_certificate_where_the_chart_reads_it() {
 fn gateway_replaces_the_ingress_objects() {
     let docs = render(&["--overlay", "gateway", "--overlay", "self-managed"]);
     for gone in ["Ingress", "BackendConfig", "ManagedCertificate"] {
-        assert!(find(&docs, gone).is_none(), "{gone} should be gone");
+        assert!(find_kind(&docs, gone).is_none(), "{gone} should be gone");
     }
-    let gateway = find(&docs, "Gateway").unwrap();
+    let gateway = find_kind(&docs, "Gateway").unwrap();
     assert_eq!(
         gateway["spec"]["gatewayClassName"],
         "gke-l7-global-external-managed"
@@ -196,19 +174,19 @@ fn gateway_replaces_the_ingress_objects() {
         "no certmap with a Secret: GKE forbids both"
     );
 
-    let route = find(&docs, "HTTPRoute").unwrap();
+    let route = find_kind(&docs, "HTTPRoute").unwrap();
     assert_eq!(
         route["spec"]["rules"][0]["backendRefs"],
         json!([{"name": "my-release-milvus-gateway", "port": 19530}])
     );
-    let service = find(&docs, "Service").unwrap();
+    let service = find_kind(&docs, "Service").unwrap();
     assert_eq!(service["metadata"]["name"], "my-release-milvus-gateway");
     assert_eq!(service["spec"]["ports"][0]["appProtocol"], "HTTP2");
     assert_eq!(
         service["spec"]["selector"]["app.kubernetes.io/instance"],
         "my-release"
     );
-    let health = find(&docs, "HealthCheckPolicy").unwrap();
+    let health = find_kind(&docs, "HealthCheckPolicy").unwrap();
     assert_eq!(
         health["spec"]["default"]["config"]["httpHealthCheck"]["port"],
         9091
@@ -229,7 +207,7 @@ fn gateway_replaces_the_ingress_objects() {
 #[test]
 fn gateway_with_a_certificate_manager_map() {
     let docs = render(&["--overlay", "gateway", "--set", "certMap=milvus-map"]);
-    let gateway = find(&docs, "Gateway").unwrap();
+    let gateway = find_kind(&docs, "Gateway").unwrap();
     assert_eq!(
         gateway["metadata"]["annotations"]["networking.gke.io/certmap"],
         "milvus-map"

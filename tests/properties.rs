@@ -1,18 +1,13 @@
 //! Properties of render over generated parameters (proptest).
 
-use milvus_l7::params::{ParamInputs, Setting};
+mod common;
+
+use common::setting;
+use milvus_l7::params::ParamInputs;
 use milvus_l7::render::{render, Sources};
 use milvus_l7::{output, yaml};
 use proptest::prelude::*;
-use serde_json::{json, Value};
-
-fn setting(key: &str, value: Value) -> Setting {
-    Setting {
-        key: key.into(),
-        value,
-        origin: format!("--set {key}"),
-    }
-}
+use serde_json::json;
 
 /// Valid parameter sets: DNS-1035 releases, DNS-1123 namespaces, domains,
 /// ports, and the overlay combinations users compose.

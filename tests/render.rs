@@ -3,133 +3,14 @@
 
 mod common;
 
-use common::{milvus_l7, parse_yaml_stream, tempdir, testdata};
+use common::golden::{golden_args, GOLDEN};
+use common::{
+    by_kind, kubectl_available, milvus_l7, parse_yaml_stream, read_yaml, render, render_in,
+    render_to_dir, snapshot, stderr, stdout, tempdir, testdata, write_file,
+    SELF_MANAGED_WITH_FILES,
+};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::path::Path;
-
-/// Golden cases: directory under testdata/golden and the render arguments,
-/// run from testdata/. The golden files were reviewed by eye; these tests
-/// keep them current and read them back independently below.
-const GOLDEN: &[(&str, &[&str])] = &[
-    ("google-managed", &["--overlay", "google-managed"]),
-    ("self-managed", &["--overlay", "self-managed"]),
-    (
-        "self-managed-files",
-        &[
-            "--overlay",
-            "self-managed",
-            "--tls-cert",
-            "certs/tls.crt",
-            "--tls-key",
-            "certs/tls.key",
-        ],
-    ),
-    (
-        "milvus-prod",
-        &[
-            "--release",
-            "milvus-prod",
-            "--namespace",
-            "vectors",
-            "--domain",
-            "milvus.example.com",
-            "--overlay",
-            "google-managed",
-        ],
-    ),
-    ("search", &["--config", "configs/search.yaml"]),
-    (
-        "production-ingress",
-        &[
-            "--overlay",
-            "google-managed",
-            "--overlay",
-            "https-only",
-            "--overlay",
-            "static-ip",
-            "--overlay",
-            "grpc-timeouts",
-            "--set",
-            "staticIpName=milvus-ip",
-        ],
-    ),
-    (
-        "https-redirect",
-        &[
-            "--overlay",
-            "self-managed",
-            "--overlay",
-            "https-only",
-            "--set",
-            "redirect=true",
-            "--set",
-            "sslPolicy=milvus-tls12",
-        ],
-    ),
-    (
-        "backend-tls-standalone",
-        &[
-            "--overlay",
-            "self-managed",
-            "--overlay",
-            "backend-tls",
-            "--set",
-            "mode=standalone",
-        ],
-    ),
-    (
-        "gateway-self-managed",
-        &[
-            "--overlay",
-            "gateway",
-            "--overlay",
-            "self-managed",
-            "--overlay",
-            "grpc-timeouts",
-            "--overlay",
-            "static-ip",
-            "--overlay",
-            "backend-tls",
-            "--set",
-            "staticIpName=milvus-ip",
-        ],
-    ),
-    (
-        "gateway-certmap",
-        &["--overlay", "gateway", "--set", "certMap=milvus-certmap"],
-    ),
-];
-
-fn golden_args(case: &str) -> Vec<&'static str> {
-    GOLDEN.iter().find(|(c, _)| *c == case).unwrap().1.to_vec()
-}
-
-fn render_stream(args: &[&str]) -> Vec<Value> {
-    let out = milvus_l7(&testdata())
-        .arg("render")
-        .args(args)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    parse_yaml_stream(&String::from_utf8(out).unwrap())
-}
-
-/// Reads a YAML file, skipping `#` comment lines (the source headers).
-fn read_yaml(path: &Path) -> Value {
-    let docs = parse_yaml_stream(&std::fs::read_to_string(path).unwrap());
-    assert_eq!(docs.len(), 1, "{}", path.display());
-    docs.into_iter().next().unwrap()
-}
-
-fn by_kind(docs: &[Value], kind: &str) -> Value {
-    docs.iter()
-        .find(|d| d["kind"] == kind)
-        .unwrap_or_else(|| panic!("no {kind} in output"))
-        .clone()
-}
 
 #[test]
 fn golden_directories_are_current() {
@@ -148,11 +29,7 @@ fn golden_directories_are_current() {
 fn check_reports_a_stale_directory_with_a_diff_and_exit_1() {
     let tmp = tempdir();
     let out = tmp.path().join("out");
-    milvus_l7(&testdata())
-        .args(["render", "-o"])
-        .arg(&out)
-        .assert()
-        .success();
+    render_to_dir(&[], &out);
     let ingress = out.join("networking.k8s.io_v1_ingress_my-release-milvus.yaml");
     std::fs::write(
         &ingress,
@@ -166,7 +43,7 @@ fn check_reports_a_stale_directory_with_a_diff_and_exit_1() {
         .arg(&out)
         .assert()
         .code(1);
-    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    let stdout = stdout(assert.get_output());
     assert!(
         stdout.contains("-              number: 19531")
             && stdout.contains("+              number: 19530"),
@@ -176,25 +53,25 @@ fn check_reports_a_stale_directory_with_a_diff_and_exit_1() {
 
 #[test]
 fn google_managed_equals_the_guide() {
-    let docs = render_stream(&golden_args("google-managed"));
+    let docs = render(&golden_args("google-managed"));
     assert_eq!(docs.len(), 3, "BackendConfig, ManagedCertificate, Ingress");
     let guide = testdata().join("guide");
     assert_eq!(
         by_kind(&docs, "BackendConfig"),
-        read_yaml(&guide.join("backendconfig.yaml"))
+        &read_yaml(&guide.join("backendconfig.yaml"))
     );
     let mut certificate = read_yaml(&guide.join("managed-crt.yaml"));
     certificate["metadata"]["namespace"] = json!("default"); // made explicit on purpose
-    assert_eq!(by_kind(&docs, "ManagedCertificate"), certificate);
+    assert_eq!(by_kind(&docs, "ManagedCertificate"), &certificate);
     assert_eq!(
         by_kind(&docs, "Ingress"),
-        read_yaml(&guide.join("ingress-google-managed.yaml"))
+        &read_yaml(&guide.join("ingress-google-managed.yaml"))
     );
 }
 
 #[test]
 fn self_managed_equals_the_guide() {
-    let docs = render_stream(&golden_args("self-managed"));
+    let docs = render(&golden_args("self-managed"));
     assert_eq!(
         docs.len(),
         2,
@@ -203,17 +80,17 @@ fn self_managed_equals_the_guide() {
     let guide = testdata().join("guide");
     assert_eq!(
         by_kind(&docs, "BackendConfig"),
-        read_yaml(&guide.join("backendconfig.yaml"))
+        &read_yaml(&guide.join("backendconfig.yaml"))
     );
     assert_eq!(
         by_kind(&docs, "Ingress"),
-        read_yaml(&guide.join("ingress-self-managed.yaml"))
+        &read_yaml(&guide.join("ingress-self-managed.yaml"))
     );
 }
 
 #[test]
 fn self_managed_with_files_renders_a_tls_secret_from_them() {
-    let docs = render_stream(&golden_args("self-managed-files"));
+    let docs = render(&golden_args("self-managed-files"));
     let secret = by_kind(&docs, "Secret");
     assert_eq!(secret["type"], "kubernetes.io/tls");
     assert_eq!(secret["metadata"]["name"], "my-release-milvus-tls");
@@ -285,7 +162,7 @@ fn app_protocols_is_keyed_by_the_port_name_and_explicit_names_get_fullname_overr
 
 #[test]
 fn release_containing_milvus_names_the_service_after_the_release() {
-    let docs = render_stream(&golden_args("milvus-prod"));
+    let docs = render(&golden_args("milvus-prod"));
     let ingress = by_kind(&docs, "Ingress");
     assert_eq!(ingress["metadata"]["name"], "milvus-prod");
     assert_eq!(ingress["metadata"]["namespace"], "vectors");
@@ -304,15 +181,8 @@ fn release_containing_milvus_names_the_service_after_the_release() {
 fn output_is_byte_for_byte_deterministic() {
     let run = || {
         milvus_l7(&testdata())
-            .args([
-                "render",
-                "--overlay",
-                "self-managed",
-                "--tls-cert",
-                "certs/tls.crt",
-                "--tls-key",
-                "certs/tls.key",
-            ])
+            .arg("render")
+            .args(SELF_MANAGED_WITH_FILES)
             .output()
             .unwrap()
             .stdout
@@ -323,7 +193,7 @@ fn output_is_byte_for_byte_deterministic() {
 #[test]
 fn stream_equals_the_directory() {
     for (case, args) in GOLDEN {
-        let docs = render_stream(args);
+        let docs = render(args);
         let dir = testdata().join("golden").join(case);
         let kustomization = read_yaml(&dir.join("kustomization.yaml"));
         let files: Vec<Value> = kustomization["resources"]
@@ -338,13 +208,7 @@ fn stream_equals_the_directory() {
 
 #[test]
 fn kubectl_kustomize_reads_the_output_directory() {
-    if std::process::Command::new("kubectl")
-        .arg("version")
-        .arg("--client")
-        .output()
-        .is_err()
-    {
-        eprintln!("kubectl not installed; skipping");
+    if !kubectl_available() {
         return;
     }
     for (case, args) in GOLDEN {
@@ -359,7 +223,7 @@ fn kubectl_kustomize_reads_the_output_directory() {
             String::from_utf8_lossy(&built.stderr)
         );
         let mut theirs = parse_yaml_stream(&String::from_utf8(built.stdout).unwrap());
-        let mut ours = render_stream(args);
+        let mut ours = render(args);
         // kustomize sorts keys; compare as sets of objects in a fixed order.
         let key = |v: &Value| format!("{}/{}", v["kind"], v["metadata"]["name"]);
         theirs.sort_by_key(key);
@@ -372,13 +236,7 @@ fn kubectl_kustomize_reads_the_output_directory() {
 fn secret_files_are_private() {
     let tmp = tempdir();
     let out = tmp.path().join("out");
-    milvus_l7(&testdata())
-        .arg("render")
-        .args(golden_args("self-managed-files"))
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    render_to_dir(&golden_args("self-managed-files"), &out);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -392,19 +250,11 @@ fn secret_files_are_private() {
 fn a_new_render_removes_files_of_the_old_one() {
     let tmp = tempdir();
     let out = tmp.path().join("out");
-    milvus_l7(&testdata())
-        .args(["render", "--overlay", "google-managed", "-o"])
-        .arg(&out)
-        .assert()
-        .success();
+    render_to_dir(&["--overlay", "google-managed"], &out);
     assert!(out
         .join("networking.gke.io_v1_managedcertificate_my-release-milvus-tls.yaml")
         .exists());
-    milvus_l7(&testdata())
-        .args(["render", "--overlay", "self-managed", "-o"])
-        .arg(&out)
-        .assert()
-        .success();
+    render_to_dir(&["--overlay", "self-managed"], &out);
     assert!(!out
         .join("networking.gke.io_v1_managedcertificate_my-release-milvus-tls.yaml")
         .exists());
@@ -425,9 +275,7 @@ fn a_directory_the_tool_did_not_create_is_never_replaced() {
         .assert()
         .code(2)
         .stdout("");
-    assert!(
-        String::from_utf8_lossy(&assert.get_output().stderr).contains("not written by milvus-l7")
-    );
+    assert!(stderr(assert.get_output()).contains("not written by milvus-l7"));
     assert_eq!(
         std::fs::read_to_string(tmp.path().join("notes.txt")).unwrap(),
         "mine"
@@ -437,19 +285,12 @@ fn a_directory_the_tool_did_not_create_is_never_replaced() {
 #[test]
 fn config_file_in_the_working_directory_is_used() {
     let tmp = tempdir();
-    std::fs::write(
-        tmp.path().join("milvus-l7.yaml"),
+    write_file(
+        tmp.path(),
+        "milvus-l7.yaml",
         "release: vector\ndomain: vector.example.com\n",
-    )
-    .unwrap();
-    let out = milvus_l7(tmp.path())
-        .arg("render")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let docs = parse_yaml_stream(&String::from_utf8(out).unwrap());
+    );
+    let docs = render_in(tmp.path(), &[]);
     assert_eq!(
         by_kind(&docs, "Ingress")["metadata"]["name"],
         "vector-milvus"
@@ -472,11 +313,8 @@ fn environment_and_set_reach_the_parameters() {
             "domain=set.example.com",
         ])
         .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let docs = parse_yaml_stream(&String::from_utf8(out).unwrap());
+        .success();
+    let docs = parse_yaml_stream(&stdout(out.get_output()));
     assert_eq!(
         by_kind(&docs, "BackendConfig")["metadata"]["name"],
         "envrel-backendconfig"
@@ -491,49 +329,16 @@ fn environment_and_set_reach_the_parameters() {
     );
 }
 
-/// Every file below `dir` with its content, to prove a failed run changed nothing.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().display().to_string(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn bad_input_exits_2_names_the_field_and_leaves_out_untouched() {
     let tmp = tempdir();
     let out = tmp.path().join("out");
-    milvus_l7(&testdata())
-        .args(["render", "-o"])
-        .arg(&out)
-        .assert()
-        .success();
+    render_to_dir(&[], &out);
     let before = snapshot(&out);
-    std::fs::write(
-        tmp.path().join("malformed.yaml"),
-        "release: a\n  domain: [b\n",
-    )
-    .unwrap();
-    std::fs::write(
-        tmp.path().join("unknown.yaml"),
-        "release: a\nhealthcheckport: 9091\n",
-    )
-    .unwrap();
-    std::fs::write(
-        tmp.path().join("duplicate.yaml"),
-        "release: a\nrelease: b\n",
-    )
-    .unwrap();
-    let malformed = tmp.path().join("malformed.yaml").display().to_string();
-    let unknown = tmp.path().join("unknown.yaml").display().to_string();
-    let duplicate = tmp.path().join("duplicate.yaml").display().to_string();
+    let config = |name: &str, text: &str| write_file(tmp.path(), name, text).display().to_string();
+    let malformed = config("malformed.yaml", "release: a\n  domain: [b\n");
+    let unknown = config("unknown.yaml", "release: a\nhealthcheckport: 9091\n");
+    let duplicate = config("duplicate.yaml", "release: a\nrelease: b\n");
     let cases: Vec<(Vec<&str>, Vec<&str>)> = vec![
         (
             vec!["--domain", "not a domain"],
@@ -598,7 +403,7 @@ fn bad_input_exits_2_names_the_field_and_leaves_out_untouched() {
             .assert()
             .code(2)
             .stdout("");
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        let stderr = stderr(assert.get_output());
         for e in expected {
             assert!(stderr.contains(e), "{args:?}: expected {e:?} in:\n{stderr}");
         }
@@ -623,13 +428,7 @@ fn errors_on_stdout_stream_leave_it_empty() {
 
 #[test]
 fn kubectl_reads_yaml_1_1_look_alikes_back_as_strings() {
-    if std::process::Command::new("kubectl")
-        .arg("version")
-        .arg("--client")
-        .output()
-        .is_err()
-    {
-        eprintln!("kubectl not installed; skipping");
+    if !kubectl_available() {
         return;
     }
     // `y` and `1_000` are a boolean and a number to kubectl's YAML 1.1
@@ -646,17 +445,11 @@ fn kubectl_reads_yaml_1_1_look_alikes_back_as_strings() {
         "--set",
         "sslPolicy=1_000",
     ];
-    let out = milvus_l7(&testdata())
-        .arg("render")
-        .args(args)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let mut render_args = vec!["render"];
+    render_args.extend(args);
+    let out = common::stdout_of_success(&testdata(), &render_args);
     let tmp = tempdir();
-    let file = tmp.path().join("stream.yaml");
-    std::fs::write(&file, out).unwrap();
+    let file = write_file(tmp.path(), "stream.yaml", &out);
     let read = std::process::Command::new("kubectl")
         .args([
             "patch", "--local", "-p", "{}", "--type", "merge", "-o", "json", "-f",

@@ -4,23 +4,20 @@
 
 mod common;
 
-use common::{milvus_l7, tempdir, testdata};
+use common::{
+    live_fixture, milvus_l7, parse_yaml_stream, stderr, stdout, tempdir, testdata, write_file,
+    SELF_MANAGED_WITH_FILES,
+};
 use std::path::Path;
-
-fn live(name: &str) -> String {
-    std::fs::read_to_string(testdata().join("live").join(name)).unwrap()
-}
 
 /// Concatenates exports into one stream, like `kubectl get a,b -o yaml` would.
 fn stream(dir: &Path, names: &[&str]) -> String {
     let text = names
         .iter()
-        .map(|n| live(n))
+        .map(|n| live_fixture(n))
         .collect::<Vec<_>>()
         .join("\n---\n");
-    let path = dir.join("live.yaml");
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
+    write_file(dir, "live.yaml", &text).display().to_string()
 }
 
 /// The parameters that name the kubevious objects.
@@ -36,11 +33,7 @@ const KUBEVIOUS: &[&str] = &[
 ];
 
 fn output(assert: &assert_cmd::assert::Assert) -> (String, String) {
-    let o = assert.get_output();
-    (
-        String::from_utf8(o.stdout.clone()).unwrap(),
-        String::from_utf8(o.stderr.clone()).unwrap(),
-    )
+    (stdout(assert.get_output()), stderr(assert.get_output()))
 }
 
 #[test]
@@ -165,7 +158,7 @@ fn self_managed_ingress_prints_the_server_pem_path() {
 #[test]
 fn json_report_from_stdin_json_export() {
     // `kubectl get ... -o json` of the provisioning state, on stdin.
-    let docs = common::parse_yaml_stream(&live("milvus-managedcertificate-provisioning.yaml"));
+    let docs = parse_yaml_stream(&live_fixture("milvus-managedcertificate-provisioning.yaml"));
     let json_export = serde_json::to_string_pretty(&docs[0]).unwrap();
     let assert = milvus_l7(&testdata())
         .args(["status", "--live", "-", "--output", "json"])
@@ -210,10 +203,82 @@ fn an_object_missing_from_the_export_is_an_error() {
 #[test]
 fn unreadable_export_is_an_error() {
     let tmp = tempdir();
-    std::fs::write(tmp.path().join("bad.yaml"), "kind: [unclosed\n").unwrap();
+    write_file(tmp.path(), "bad.yaml", "kind: [unclosed\n");
     milvus_l7(tmp.path())
         .args(["status", "--live", "bad.yaml"])
         .assert()
         .code(2)
         .stdout("");
+}
+
+/// The flags that render what testdata/live/milvus-gateway.yaml holds,
+/// with the certificate file the pymilvus line names.
+fn gateway_args() -> Vec<&'static str> {
+    let mut args = vec!["--overlay", "gateway"];
+    args.extend(SELF_MANAGED_WITH_FILES);
+    args
+}
+
+#[test]
+fn a_programmed_gateway_and_accepted_route_are_ready_with_the_gateway_address() {
+    let assert = milvus_l7(&testdata())
+        .args(["status", "--live", "live/milvus-gateway.yaml"])
+        .args(gateway_args())
+        .assert()
+        .code(0);
+    let (stdout, _) = output(&assert);
+    for expected in [
+        "gateway.networking.k8s.io/v1/Gateway/default/my-release-milvus\n  ready    address 34.149.120.17\n  ready    Accepted\n  ready    Programmed\n",
+        "gateway.networking.k8s.io/v1/HTTPRoute/default/my-release-milvus\n  ready    Accepted\n  ready    ResolvedRefs\n",
+        "\nready\n",
+        "connections.connect(\"default\", host=\"34.149.120.17\", port=\"443\", server_pem_path=\"certs/tls.crt\", secure=True, server_name=\"my-release.milvus.io\")",
+    ] {
+        assert!(stdout.contains(expected), "missing {expected:?} in:\n{stdout}");
+    }
+}
+
+#[test]
+fn a_gateway_not_programmed_yet_is_not_ready() {
+    let tmp = tempdir();
+    let pending = live_fixture("milvus-gateway.yaml").replacen(
+        "      reason: Programmed\n      status: 'True'",
+        "      reason: Pending\n      status: Unknown",
+        1,
+    );
+    assert_ne!(pending, live_fixture("milvus-gateway.yaml"));
+    let file = write_file(tmp.path(), "live.yaml", &pending);
+    let assert = milvus_l7(&testdata())
+        .args(["status", "--live"])
+        .arg(&file)
+        .args(gateway_args())
+        .assert()
+        .code(1);
+    let (stdout, stderr) = output(&assert);
+    assert!(
+        stdout.contains("  waiting  Programmed is Unknown: Pending"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("ready    address 34.149.120.17"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("not ready: 1 check(s) pending"), "{stdout}");
+    assert!(stderr.contains("not ready yet"), "{stderr}");
+}
+
+#[test]
+fn a_directory_export_is_read_like_a_file() {
+    let tmp = tempdir();
+    write_file(
+        tmp.path(),
+        "export/gateway.yaml",
+        &live_fixture("milvus-gateway.yaml"),
+    );
+    write_file(tmp.path(), "export/README.md", "not an export");
+    milvus_l7(&testdata())
+        .args(["status", "--live"])
+        .arg(tmp.path().join("export"))
+        .args(gateway_args())
+        .assert()
+        .code(0);
 }

@@ -3,22 +3,13 @@
 //! certificate it presents, and what the Helm values make of the Service.
 
 use super::{node_id, Graph, Node, NodeKind};
-use crate::names;
+use crate::annotations::{
+    APP_PROTOCOLS, BACKEND_CONFIG, CERTMAP, MANAGED_CERTIFICATES, NEG, PRE_SHARED_CERT,
+};
+use crate::helm_service::ChartService;
 use crate::render::Rendered;
 use crate::resource::Resource;
 use serde_json::Value;
-
-/// The milvus/milvus chart's `service.port` and `service.portName` when the
-/// values leave them out (chart `values.yaml`).
-const CHART_DEFAULT_PORT: u64 = 19530;
-const CHART_DEFAULT_PORT_NAME: &str = "milvus";
-
-const BACKEND_CONFIG_ANNOTATION: &str = "cloud.google.com/backend-config";
-const APP_PROTOCOLS_ANNOTATION: &str = "cloud.google.com/app-protocols";
-const NEG_ANNOTATION: &str = "cloud.google.com/neg";
-const MANAGED_CERTIFICATES_ANNOTATION: &str = "networking.gke.io/managed-certificates";
-const PRE_SHARED_CERT_ANNOTATION: &str = "ingress.gcp.kubernetes.io/pre-shared-cert";
-const CERTMAP_ANNOTATION: &str = "networking.gke.io/certmap";
 
 /// The diagram of a render.
 pub fn build(rendered: &Rendered) -> Graph {
@@ -26,7 +17,11 @@ pub fn build(rendered: &Rendered) -> Graph {
     for resource in &rendered.resources {
         graph.add_node(object_node(resource));
     }
-    add_helm_release(&mut graph, &rendered.params.release, &rendered.helm_values);
+    add_helm_release(
+        &mut graph,
+        &rendered.params.release,
+        &ChartService::of(rendered),
+    );
     for resource in &rendered.resources {
         match resource.id.kind.as_str() {
             "Ingress" => add_ingress(&mut graph, resource),
@@ -75,7 +70,7 @@ fn add_gateway(graph: &mut Graph, gateway: &Resource) {
             }
         }
     }
-    if let Some(map) = gateway.value["metadata"]["annotations"][CERTMAP_ANNOTATION].as_str() {
+    if let Some(map) = gateway.value["metadata"]["annotations"][CERTMAP].as_str() {
         let to = referenced(graph, "CertificateMap", map);
         graph.add_edge(&gateway_id, &to, "certmap");
     }
@@ -169,7 +164,7 @@ fn object_node(resource: &Resource) -> Node {
 
 /// The Helm release, the Service the chart makes from our values, and the
 /// BackendConfig that Service's annotation points at.
-fn add_helm_release(graph: &mut Graph, release: &str, values: &Value) {
+fn add_helm_release(graph: &mut Graph, release: &str, service: &ChartService) {
     let release_id = graph.add_node(Node {
         id: node_id("helm", release),
         kind: NodeKind::HelmRelease,
@@ -179,36 +174,29 @@ fn add_helm_release(graph: &mut Graph, release: &str, values: &Value) {
             "chart milvus/milvus".into(),
         ],
     });
-    let service = &values["service"];
-    let name = values["fullnameOverride"]
-        .as_str()
-        .map(str::to_string)
-        .unwrap_or_else(|| names::chart_fullname(release));
-    let port = service["port"].as_u64().unwrap_or(CHART_DEFAULT_PORT);
-    let port_name = service["portName"]
-        .as_str()
-        .unwrap_or(CHART_DEFAULT_PORT_NAME);
-    let annotations = &service["annotations"];
+    let annotations = &service.annotations;
     let mut lines = vec![
         "Service".into(),
-        name.clone(),
-        format!("port {port} ({port_name})"),
+        service.name.clone(),
+        format!("port {} ({})", service.port, service.port_name),
     ];
-    if let Some(protocol) = json_annotation(annotations, APP_PROTOCOLS_ANNOTATION)
-        .and_then(|p| p.get(port_name).and_then(Value::as_str).map(str::to_string))
-    {
+    if let Some(protocol) = json_annotation(annotations, APP_PROTOCOLS).and_then(|p| {
+        p.get(&service.port_name)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    }) {
         lines.push(format!("app-protocol {protocol}"));
     }
-    if json_annotation(annotations, NEG_ANNOTATION).is_some_and(|neg| neg["ingress"] == true) {
+    if json_annotation(annotations, NEG).is_some_and(|neg| neg["ingress"] == true) {
         lines.push("container-native LB (NEG)".into());
     }
     let service_id = graph.add_node(Node {
-        id: node_id("Service", &name),
+        id: node_id("Service", &service.name),
         kind: NodeKind::MadeByHelm,
         lines,
     });
     graph.add_edge(&release_id, &service_id, "makes (service values)");
-    if let Some(backend_config) = json_annotation(annotations, BACKEND_CONFIG_ANNOTATION) {
+    if let Some(backend_config) = json_annotation(annotations, BACKEND_CONFIG) {
         add_backend_configs(graph, &service_id, &backend_config);
     }
 }
@@ -260,11 +248,11 @@ fn add_ingress(graph: &mut Graph, ingress: &Resource) {
         }
     }
     let annotations = &ingress.value["metadata"]["annotations"];
-    for name in comma_list(annotations, MANAGED_CERTIFICATES_ANNOTATION) {
+    for name in comma_list(annotations, MANAGED_CERTIFICATES) {
         let to = referenced(graph, "ManagedCertificate", &name);
         graph.add_edge(&ingress_id, &to, "managed-certificates");
     }
-    for name in comma_list(annotations, PRE_SHARED_CERT_ANNOTATION) {
+    for name in comma_list(annotations, PRE_SHARED_CERT) {
         let to = referenced(graph, "SslCertificate", &name);
         graph.add_edge(&ingress_id, &to, "pre-shared-cert");
     }
@@ -300,8 +288,8 @@ fn referenced(graph: &mut Graph, kind: &str, name: &str) -> String {
 }
 
 /// An annotation whose value is JSON (`{"default":"x"}`), parsed.
-fn json_annotation(annotations: &Value, key: &str) -> Option<Value> {
-    serde_json::from_str(annotations[key].as_str()?).ok()
+fn json_annotation(annotations: &serde_json::Map<String, Value>, key: &str) -> Option<Value> {
+    serde_json::from_str(annotations.get(key)?.as_str()?).ok()
 }
 
 /// An annotation holding comma-separated names.
