@@ -101,7 +101,12 @@ pub fn run(
 ) -> Result<Outcome> {
     let color = cmd.output == ReportFormat::Text && wants_color(&env);
     let rendered = cmd.params.render(env)?;
-    let live = live::load(std::path::Path::new(&cmd.live), &mut std::io::stdin())?;
+    let wanted = |id: &ResId| could_be_ours(&rendered, id);
+    let live = live::load_only(
+        std::path::Path::new(&cmd.live),
+        &mut std::io::stdin(),
+        &wanted,
+    )?;
     if cli.verbose {
         eprintln!("read {} live objects from {}", live.len(), cmd.live);
     }
@@ -137,6 +142,15 @@ fn wants_color(env: &[(String, String)]) -> bool {
             .any(|(k, v)| k == name && !v.is_empty() && v != "0")
     };
     !set("NO_COLOR") && (set("CLICOLOR_FORCE") || std::io::stdout().is_terminal())
+}
+
+/// Whether a live object can take part in the comparison: one we render,
+/// or one of our kinds in our namespace (a candidate "extra"). Everything
+/// else in a whole-cluster export is dropped while it is read.
+fn could_be_ours(rendered: &Rendered, id: &ResId) -> bool {
+    (id.namespace == rendered.params.namespace
+        && OUR_KINDS.contains(&(id.group.as_str(), id.kind.as_str())))
+        || rendered.resources.iter().any(|r| r.id.matches(id))
 }
 
 /// Compares the desired state (rendered objects and the Helm-made Service)

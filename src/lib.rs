@@ -19,6 +19,7 @@ pub mod error;
 pub mod file_tree;
 pub mod graph;
 pub mod helm_service;
+pub mod json_sift;
 pub mod lint;
 pub mod live;
 pub mod live_split;

@@ -14,7 +14,8 @@
 //! Helm values) is [`crate::manifest_set`]'s.
 
 use crate::error::{Error, Result};
-use crate::live_split;
+use crate::json_sift;
+use crate::live_split::{self, Sift};
 use crate::object_files;
 use crate::resource::{ResId, Resource};
 use crate::yaml::Limits;
@@ -97,12 +98,16 @@ pub struct Inputs {
 /// Reads `spec`: a file, a directory (its object files, in name order) or
 /// [`STDIN`], read from `stdin`.
 pub fn read(spec: &Path, stdin: &mut dyn Read) -> Result<Inputs> {
+    read_sifted(spec, stdin, &live_split::keep_all)
+}
+
+fn read_sifted(spec: &Path, stdin: &mut dyn Read, sift: Sift) -> Result<Inputs> {
     if spec.as_os_str() == STDIN {
-        Ok(Inputs::one(read_stdin(stdin)?))
+        Ok(Inputs::one(read_stdin(stdin, sift)?))
     } else if spec.is_dir() {
-        read_dir(spec)
+        read_dir(spec, sift)
     } else {
-        Ok(Inputs::one(read_file(spec)?))
+        Ok(Inputs::one(read_file(spec, sift)?))
     }
 }
 
@@ -115,20 +120,20 @@ impl Inputs {
     }
 }
 
-fn read_stdin(stdin: &mut dyn Read) -> Result<Input> {
+fn read_stdin(stdin: &mut dyn Read, sift: Sift) -> Result<Input> {
     let text = read_bounded(stdin, STDIN_ORIGIN, LIVE_LIMITS.max_bytes)?;
     Ok(Input {
-        documents: parse_documents(&text, STDIN_ORIGIN)?,
+        documents: parse_documents_sifted(&text, STDIN_ORIGIN, sift)?,
         source: Source::Stdin,
     })
 }
 
-fn read_dir(dir: &Path) -> Result<Inputs> {
+fn read_dir(dir: &Path, sift: Sift) -> Result<Inputs> {
     let listing = object_files::list(dir)?;
     let files = listing
         .files
         .iter()
-        .map(|file| read_file(file))
+        .map(|file| read_file(file, sift))
         .collect::<Result<_>>()?;
     Ok(Inputs {
         files,
@@ -139,14 +144,51 @@ fn read_dir(dir: &Path) -> Result<Inputs> {
 /// Every object of `spec` (see [`read`]); a document that is not an object
 /// is an error, since kubectl never exports one.
 pub fn load(spec: &Path, stdin: &mut dyn Read) -> Result<Vec<Resource>> {
+    load_sifted(spec, stdin, &live_split::keep_all)
+}
+
+/// Like [`load`], but keeps only the objects `wanted` accepts, dropping the
+/// others as soon as they are parsed: a whole-cluster export then needs
+/// little more memory than its text. Documents that are not objects are
+/// kept, so they are still reported; a dropped document leaves a `null` in
+/// its place, so the reported document numbers stay right.
+pub fn load_only(
+    spec: &Path,
+    stdin: &mut dyn Read,
+    wanted: &(dyn Fn(&ResId) -> bool + Sync),
+) -> Result<Vec<Resource>> {
+    let sift = |document: Value, kept: &mut Vec<Value>| sift_wanted(document, kept, wanted);
+    load_sifted(spec, stdin, &sift)
+}
+
+fn sift_wanted(document: Value, kept: &mut Vec<Value>, wanted: &(dyn Fn(&ResId) -> bool + Sync)) {
+    if is_list(&document) {
+        let mut items = Vec::new();
+        let Value::Object(mut map) = document else {
+            unreachable!("is_list checked it is a mapping")
+        };
+        if let Some(Value::Array(all)) = map.remove("items") {
+            for item in all {
+                sift_wanted(item, &mut items, wanted);
+            }
+        }
+        map.insert("items".into(), Value::Array(items));
+        kept.push(Value::Object(map));
+        return;
+    }
+    let keep = ResId::of(&document).is_none_or(|id| wanted(&id));
+    kept.push(if keep { document } else { Value::Null });
+}
+
+fn load_sifted(spec: &Path, stdin: &mut dyn Read, sift: Sift) -> Result<Vec<Resource>> {
     let mut objects = Vec::new();
-    for input in read(spec, stdin)?.files {
+    for input in read_sifted(spec, stdin, sift)?.files {
         objects.extend(input.into_objects()?);
     }
     Ok(objects)
 }
 
-fn read_file(path: &Path) -> Result<Input> {
+fn read_file(path: &Path, sift: Sift) -> Result<Input> {
     let file = std::fs::File::open(path).map_err(|e| Error::io("reading", path, e))?;
     let source = Source::File(path.to_path_buf());
     let origin = source.to_string();
@@ -155,7 +197,7 @@ fn read_file(path: &Path) -> Result<Input> {
         &origin,
         LIVE_LIMITS.max_bytes,
     )?;
-    let documents = parse_documents(&text, &origin)?;
+    let documents = parse_documents_sifted(&text, &origin, sift)?;
     Ok(Input { source, documents })
 }
 
@@ -191,29 +233,21 @@ pub fn parse(text: &str, origin: &str) -> Result<Vec<Resource>> {
 /// a YAML parser on big exports; a top-level JSON array is a list of
 /// documents.
 pub fn parse_documents(text: &str, origin: &str) -> Result<Vec<Value>> {
+    parse_documents_sifted(text, origin, &live_split::keep_all)
+}
+
+fn parse_documents_sifted(text: &str, origin: &str, sift: Sift) -> Result<Vec<Value>> {
     // Editors on Windows may start a file with a byte-order mark.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if looks_like_json(text) {
-        parse_json(text, origin)
+        json_sift::parse(text, sift).map_err(|e| json_error(&e, origin))
     } else {
-        live_split::parse_stream(text, origin, LIVE_LIMITS)
+        live_split::parse_stream_sifted(text, origin, LIVE_LIMITS, sift)
     }
 }
 
 fn looks_like_json(text: &str) -> bool {
     text.trim_start().starts_with(['{', '['])
-}
-
-/// Reads one or more concatenated JSON values.
-fn parse_json(text: &str, origin: &str) -> Result<Vec<Value>> {
-    let mut documents = Vec::new();
-    for value in serde_json::Deserializer::from_str(text).into_iter::<Value>() {
-        match value.map_err(|e| json_error(&e, origin))? {
-            Value::Array(items) => documents.extend(items),
-            other => documents.push(other),
-        }
-    }
-    Ok(documents)
 }
 
 fn json_error(e: &serde_json::Error, origin: &str) -> Error {
@@ -263,6 +297,10 @@ pub fn unwrap_list(document: Value) -> Vec<Result<Resource, Value>> {
 }
 
 fn unwrap_into(document: Value, found: &mut Vec<Result<Resource, Value>>) {
+    // An empty document, or the place of one that load_only dropped.
+    if document.is_null() {
+        return;
+    }
     if is_list(&document) {
         let Value::Object(mut map) = document else {
             unreachable!("is_list checked it is a mapping")
@@ -446,6 +484,77 @@ mod tests {
         assert_eq!(
             names(&load(dir.path(), &mut std::io::empty()).unwrap()),
             ["a", "b"]
+        );
+    }
+
+    /// A List (or stream) of `n` Services, alternating namespaces `keep`
+    /// and `drop`, big enough to take the parallel path when `n` is large.
+    fn services(n: usize, as_stream: bool) -> String {
+        let item = |i: usize| {
+            format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: s{i}\n  namespace: {}\n  annotations:\n    filler: \"{}\"\n", if i.is_multiple_of(2) { "keep" } else { "drop" }, "x".repeat(200))
+        };
+        if as_stream {
+            (0..n).map(item).collect::<Vec<_>>().join("---\n")
+        } else {
+            let items: String = (0..n)
+                .map(|i| {
+                    item(i)
+                        .lines()
+                        .enumerate()
+                        .map(|(j, l)| format!("{}{l}\n", if j == 0 { "- " } else { "  " }))
+                        .collect::<String>()
+                })
+                .collect();
+            format!(
+                "apiVersion: v1\nkind: List\nmetadata:\n  resourceVersion: \"\"\nitems:\n{items}"
+            )
+        }
+    }
+
+    fn try_load_kept(text: &str, name: &str) -> Result<Vec<Resource>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        load_only(&path, &mut std::io::empty(), &|id: &ResId| {
+            id.namespace == "keep"
+        })
+    }
+
+    fn load_kept(text: &str, name: &str) -> Vec<Resource> {
+        try_load_kept(text, name).unwrap()
+    }
+
+    #[test]
+    fn load_only_keeps_the_wanted_objects_of_lists_streams_and_json_in_order() {
+        for n in [10, 6000] {
+            let expected: Vec<String> = (0..n).step_by(2).map(|i| format!("s{i}")).collect();
+            assert_eq!(
+                names(&load_kept(&services(n, false), "list.yaml")),
+                expected,
+                "YAML List of {n}"
+            );
+            assert_eq!(
+                names(&load_kept(&services(n, true), "stream.yaml")),
+                expected,
+                "YAML stream of {n}"
+            );
+            let list: Value = parse_documents(&services(n, false), "list.yaml")
+                .unwrap()
+                .remove(0);
+            assert_eq!(
+                names(&load_kept(&list.to_string(), "list.json")),
+                expected,
+                "JSON List of {n}"
+            );
+        }
+    }
+
+    #[test]
+    fn load_only_still_reports_documents_that_are_not_objects() {
+        let err = try_load_kept("apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: drop}\n---\n- just\n- a list\n", "bad.yaml").unwrap_err().to_string();
+        assert!(
+            err.contains("bad.yaml (document 2)") && err.contains("not a Kubernetes object"),
+            "{err}"
         );
     }
 }

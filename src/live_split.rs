@@ -19,31 +19,69 @@ use serde_json::Value;
 
 /// Below this size one thread is fast enough.
 const PARALLEL_FROM_BYTES: usize = 1 << 20;
+/// Pieces are about this big: small enough that the parsed form of one
+/// piece per thread stays a few MiB (a parsed object takes ~10x its text),
+/// large enough that handing them out costs nothing.
+const PIECE_BYTES: usize = 256 << 10;
+
+/// What to keep of each parsed document, or of each item when a List is
+/// cut into pieces: called on the parsing thread right after its piece is
+/// parsed, so objects a caller does not need never pile up in memory.
+pub type Sift<'a> = &'a (dyn Fn(Value, &mut Vec<Value>) + Sync);
+
+/// Keeps everything.
+pub fn keep_all(document: Value, out: &mut Vec<Value>) {
+    out.push(document);
+}
 /// More threads than this gain little: the work is already split evenly.
 const MAX_THREADS: usize = 8;
 
 /// Parses a YAML stream into its non-empty documents, like
 /// [`yaml::parse_stream`], using several threads for big inputs.
 pub fn parse_stream(text: &str, origin: &str, limits: Limits) -> Result<Vec<Value>> {
+    parse_stream_sifted(text, origin, limits, &keep_all)
+}
+
+/// [`parse_stream`], passing every document (or List item) through `sift`
+/// as soon as it is parsed.
+pub fn parse_stream_sifted(
+    text: &str,
+    origin: &str,
+    limits: Limits,
+    sift: Sift,
+) -> Result<Vec<Value>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(MAX_THREADS);
-    if text.len() < PARALLEL_FROM_BYTES || threads < 2 || text.len() > limits.max_bytes {
-        return yaml::parse_stream(text, origin, limits);
+    if text.len() >= PARALLEL_FROM_BYTES && threads >= 2 && text.len() <= limits.max_bytes {
+        if let Some(documents) = parse_in_pieces(text, limits, threads, sift) {
+            return Ok(documents);
+        }
     }
-    match parse_in_pieces(text, limits, threads) {
-        Some(documents) => Ok(documents),
-        None => yaml::parse_stream(text, origin, limits),
+    let mut documents = Vec::new();
+    for document in yaml::parse_stream(text, origin, limits)? {
+        sift(document, &mut documents);
     }
+    Ok(documents)
 }
 
-fn parse_in_pieces(text: &str, limits: Limits, threads: usize) -> Option<Vec<Value>> {
+fn parse_in_pieces(text: &str, limits: Limits, threads: usize, sift: Sift) -> Option<Vec<Value>> {
     let starts = document_starts(text);
     if starts.len() > 1 {
-        let pieces = group(text, &starts, threads);
-        return Some(parse_all(&pieces, limits)?.into_iter().flatten().collect());
+        let pieces = group(text, &starts, piece_count(text.len(), threads));
+        return Some(
+            parse_all(&pieces, limits, threads, &|v| Some(vec![v]), sift)?
+                .into_iter()
+                .flatten()
+                .collect(),
+        );
     }
-    parse_list(text, limits, threads)
+    parse_list(text, limits, threads, sift)
+}
+
+/// At least one piece per thread, and pieces of about [`PIECE_BYTES`].
+fn piece_count(len: usize, threads: usize) -> usize {
+    (len / PIECE_BYTES).max(threads)
 }
 
 /// Byte offsets where documents start: 0 and every `---` marker line.
@@ -86,32 +124,82 @@ fn group<'a>(text: &'a str, starts: &[usize], pieces: usize) -> Vec<&'a str> {
     slices
 }
 
-/// Parses each piece on its own thread; None if any fails.
-fn parse_all(pieces: &[&str], limits: Limits) -> Option<Vec<Vec<Value>>> {
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = pieces
-            .iter()
-            .map(|piece| scope.spawn(move || yaml::parse_stream(piece, "", limits).ok()))
+/// Parses the pieces on `threads` threads, each taking the next piece when
+/// done; `entries` turns a parsed document into the values to sift (the
+/// document itself, or a List piece's items), or None when the piece is not
+/// what the cut expected. Results come back in piece order; None if any
+/// piece fails.
+fn parse_all(
+    pieces: &[&str],
+    limits: Limits,
+    threads: usize,
+    entries: &(dyn Fn(Value) -> Option<Vec<Value>> + Sync),
+    sift: Sift,
+) -> Option<Vec<Vec<Value>>> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<Vec<(usize, Option<Vec<Value>>)>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.min(pieces.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(piece) = pieces.get(index) else {
+                            break done;
+                        };
+                        let parsed =
+                            yaml::parse_stream(piece, "", limits)
+                                .ok()
+                                .and_then(|documents| {
+                                    let mut kept = Vec::new();
+                                    for document in documents {
+                                        for value in entries(document)? {
+                                            sift(value, &mut kept);
+                                        }
+                                    }
+                                    Some(kept)
+                                });
+                        let failed = parsed.is_none();
+                        done.push((index, parsed));
+                        if failed {
+                            break done;
+                        }
+                    }
+                })
+            })
             .collect();
-        handles
+        workers
             .into_iter()
-            .map(|h| h.join().ok().flatten())
+            .map(|w| w.join().unwrap_or_default())
             .collect()
-    })
+    });
+    let mut ordered: Vec<(usize, Option<Vec<Value>>)> = results.into_iter().flatten().collect();
+    if ordered.len() != pieces.len() {
+        return None;
+    }
+    ordered.sort_by_key(|(index, _)| *index);
+    ordered.into_iter().map(|(_, parsed)| parsed).collect()
 }
 
 /// A single document that is a List: its `items:` block is cut at the
 /// entries, the rest (apiVersion, kind, metadata) parsed with `items: []`.
-fn parse_list(text: &str, limits: Limits, threads: usize) -> Option<Vec<Value>> {
+fn parse_list(text: &str, limits: Limits, threads: usize, sift: Sift) -> Option<Vec<Value>> {
     let block = items_block(text)?;
     let items_text = &text[block.start..block.end];
-    let pieces = group(items_text, &block.entries, threads);
+    let pieces = group(
+        items_text,
+        &block.entries,
+        piece_count(items_text.len(), threads),
+    );
+    // A piece of the items block is one sequence; anything else means the
+    // cut was wrong, and the caller parses the whole text instead.
+    let entries = |document: Value| match document {
+        Value::Array(entries) => Some(entries),
+        _ => None,
+    };
     let mut items = Vec::new();
-    for mut documents in parse_all(&pieces, limits)? {
-        match (documents.len(), documents.pop()) {
-            (1, Some(Value::Array(entries))) => items.extend(entries),
-            _ => return None,
-        }
+    for kept in parse_all(&pieces, limits, threads, &entries, sift)? {
+        items.extend(kept);
     }
     let wrapper = format!("{}items: []\n{}", &text[..block.line], &text[block.end..]);
     let mut documents = yaml::parse_stream(&wrapper, "", limits).ok()?;
@@ -195,7 +283,7 @@ mod tests {
     fn a_list_parses_in_pieces_exactly_like_in_one() {
         for indent in ["", "  "] {
             let text = list(300, indent);
-            let pieces = parse_in_pieces(&text, LIVE_LIMITS, 3).expect("splits");
+            let pieces = parse_in_pieces(&text, LIVE_LIMITS, 3, &keep_all).expect("splits");
             assert_eq!(pieces, yaml::parse_stream(&text, "t", LIVE_LIMITS).unwrap());
             assert_eq!(pieces[0]["items"].as_array().unwrap().len(), 300);
         }
@@ -205,7 +293,7 @@ mod tests {
     fn a_stream_parses_in_pieces_exactly_like_in_one() {
         let doc = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: |\n    --- inside a block scalar\n";
         let text = format!("# header\n{}", vec![doc; 300].join("---\n"));
-        let pieces = parse_in_pieces(&text, LIVE_LIMITS, 2).expect("splits");
+        let pieces = parse_in_pieces(&text, LIVE_LIMITS, 2, &keep_all).expect("splits");
         assert_eq!(pieces.len(), 300);
         assert_eq!(pieces, yaml::parse_stream(&text, "t", LIVE_LIMITS).unwrap());
     }
@@ -214,7 +302,7 @@ mod tests {
     fn a_broken_piece_leaves_the_whole_text_to_one_parse() {
         let mut text = list(300, "");
         text.push_str("oops: [\n");
-        assert!(parse_in_pieces(&text, LIVE_LIMITS, 3).is_none());
+        assert!(parse_in_pieces(&text, LIVE_LIMITS, 3, &keep_all).is_none());
     }
 
     #[test]
@@ -222,7 +310,7 @@ mod tests {
         let first = "- &shared\n  apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n";
         let filler: String = (0..300).map(|i| object(i, "")).collect();
         let text = format!("apiVersion: v1\nitems:\n{first}{filler}- *shared\nkind: List\n");
-        assert!(parse_in_pieces(&text, LIVE_LIMITS, 3).is_none());
+        assert!(parse_in_pieces(&text, LIVE_LIMITS, 3, &keep_all).is_none());
         let whole = yaml::parse_stream(&text, "t", LIVE_LIMITS).unwrap();
         assert_eq!(whole[0]["items"][301]["metadata"]["name"], "a");
     }
