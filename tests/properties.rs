@@ -3,11 +3,107 @@
 mod common;
 
 use common::setting;
+use milvus_l7::diff::compare;
+use milvus_l7::helm_service;
 use milvus_l7::params::ParamInputs;
+use milvus_l7::projection::Scope;
 use milvus_l7::render::{render, Sources};
+use milvus_l7::resource::Resource;
 use milvus_l7::{output, yaml};
 use proptest::prelude::*;
-use serde_json::json;
+use serde_json::{json, Value};
+
+/// What the API server, Helm and GKE's controllers add to a live object,
+/// one switch per kind of addition (see research-gke.md §2).
+const ADDITIONS: usize = 8;
+
+fn decorate(
+    object: &Resource,
+    switches: &[bool; ADDITIONS],
+    seed: u32,
+    made_by_helm: bool,
+) -> Resource {
+    let mut value = object.value.clone();
+    let kind = object.id.kind.as_str();
+    let meta = value["metadata"].as_object_mut().unwrap();
+    if switches[0] {
+        meta.insert(
+            "uid".into(),
+            json!(format!("5687946c-096f-4c77-b945-{seed:012}")),
+        );
+        meta.insert("resourceVersion".into(), json!(seed.to_string()));
+        meta.insert("generation".into(), json!(seed % 9 + 1));
+        meta.insert("creationTimestamp".into(), json!("2026-11-01T10:00:00Z"));
+        meta.insert("selfLink".into(), json!(format!("/apis/x/{seed}")));
+    }
+    if switches[1] {
+        meta.insert("managedFields".into(), json!([{"manager": "glbc", "operation": "Update", "fieldsType": "FieldsV1", "fieldsV1": {"f:status": {}}}]));
+    }
+    if switches[2] {
+        let applied = object.value.to_string();
+        let annotations = meta.entry("annotations").or_insert_with(|| json!({}));
+        annotations["kubectl.kubernetes.io/last-applied-configuration"] = json!(applied);
+    }
+    if switches[3] {
+        meta.insert(
+            "finalizers".into(),
+            json!(["networking.gke.io/ingress-finalizer-V2"]),
+        );
+    }
+    let annotations = meta.entry("annotations").or_insert_with(|| json!({}));
+    match kind {
+        "Ingress" if switches[4] => {
+            annotations["ingress.kubernetes.io/backends"] =
+                json!(format!("{{\"k8s1-{seed}\":\"HEALTHY\"}}"));
+            annotations["ingress.kubernetes.io/url-map"] = json!(format!("k8s2-um-{seed}"));
+            annotations["ingress.kubernetes.io/https-forwarding-rule"] =
+                json!(format!("k8s2-fs-{seed}"));
+            if annotations
+                .get("networking.gke.io/managed-certificates")
+                .is_some()
+            {
+                annotations["ingress.gcp.kubernetes.io/pre-shared-cert"] =
+                    json!(format!("mcrt-{seed}"));
+            }
+        }
+        "Service" if switches[4] => {
+            annotations["cloud.google.com/neg-status"] = json!(format!("{{\"network_endpoint_groups\":{{\"19530\":\"k8s1-{seed}\"}},\"zones\":[\"us-central1-a\"]}}"));
+            if made_by_helm {
+                annotations["meta.helm.sh/release-name"] = json!("r");
+            }
+        }
+        _ => {}
+    }
+    // JSON-valued annotations as a person or GKE might space them.
+    if switches[5] {
+        for (_, v) in annotations.as_object_mut().unwrap().iter_mut() {
+            if let Some(text) = v.as_str().filter(|t| t.starts_with('{')) {
+                if let Ok(parsed) = serde_json::from_str::<Value>(text) {
+                    *v = json!(serde_json::to_string_pretty(&parsed).unwrap());
+                }
+            }
+        }
+    }
+    if annotations.as_object().unwrap().is_empty() {
+        meta.remove("annotations");
+    }
+    if switches[6] {
+        value["status"] = json!({"loadBalancer": {"ingress": [{"ip": "34.1.2.3"}]}});
+    }
+    if kind == "Service" && switches[7] {
+        let spec = value["spec"].as_object_mut().unwrap();
+        spec.insert("clusterIP".into(), json!("10.0.0.7"));
+        spec.insert("clusterIPs".into(), json!(["10.0.0.7"]));
+        spec.insert("ipFamilies".into(), json!(["IPv4"]));
+        spec.insert("ipFamilyPolicy".into(), json!("SingleStack"));
+        spec.insert("internalTrafficPolicy".into(), json!("Cluster"));
+        spec.insert("sessionAffinity".into(), json!("None"));
+        for port in spec["ports"].as_array_mut().unwrap() {
+            port["protocol"] = json!("TCP");
+        }
+    }
+    Resource::new(value).unwrap()
+}
 
 /// Valid parameter sets: DNS-1035 releases, DNS-1123 namespaces, domains,
 /// ports, and the overlay combinations users compose.
@@ -79,6 +175,21 @@ proptest! {
         let rendered = render(&inputs, &Sources::builtin()).unwrap();
         for r in &rendered.resources {
             prop_assert_eq!(&r.id.namespace, &rendered.params.namespace);
+        }
+    }
+
+    #[test]
+    fn diff_of_the_render_against_itself_plus_server_additions_is_empty(
+        inputs in inputs(),
+        switches in proptest::array::uniform8(any::<bool>()),
+        seed in 1u32..1_000_000,
+    ) {
+        let rendered = render(&inputs, &Sources::builtin()).unwrap();
+        let mut live: Vec<Resource> = rendered.resources.iter().map(|o| decorate(o, &switches, seed, false)).collect();
+        live.push(decorate(&helm_service::expected(&rendered), &switches, seed, true));
+        for scope in [Scope::Managed, Scope::Strict] {
+            let comparison = compare(&rendered, live.clone(), scope);
+            prop_assert!(!comparison.differs(), "{:?} {:?}: {:#?}", scope, switches, comparison.objects.iter().filter(|o| o.status != milvus_l7::diff::Status::Unchanged).collect::<Vec<_>>());
         }
     }
 }
