@@ -147,7 +147,7 @@ fn wants_color(env: &[(String, String)]) -> bool {
 /// Whether a live object can take part in the comparison: one we render,
 /// or one of our kinds in our namespace (a candidate "extra"). Everything
 /// else in a whole-cluster export is dropped while it is read.
-fn could_be_ours(rendered: &Rendered, id: &ResId) -> bool {
+pub fn could_be_ours(rendered: &Rendered, id: &ResId) -> bool {
     (id.namespace == rendered.params.namespace
         && OUR_KINDS.contains(&(id.group.as_str(), id.kind.as_str())))
         || rendered.resources.iter().any(|r| r.id.matches(id))

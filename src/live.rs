@@ -161,6 +161,16 @@ pub fn load_only(
     load_sifted(spec, stdin, &sift)
 }
 
+/// [`parse`], keeping only what `wanted` accepts (see [`load_only`]).
+pub fn parse_only(
+    text: &str,
+    origin: &str,
+    wanted: &(dyn Fn(&ResId) -> bool + Sync),
+) -> Result<Vec<Resource>> {
+    let sift = |document: Value, kept: &mut Vec<Value>| sift_wanted(document, kept, wanted);
+    objects(parse_documents_sifted(text, origin, &sift)?, origin)
+}
+
 fn sift_wanted(document: Value, kept: &mut Vec<Value>, wanted: &(dyn Fn(&ResId) -> bool + Sync)) {
     if is_list(&document) {
         let mut items = Vec::new();
