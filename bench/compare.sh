@@ -5,8 +5,9 @@
 #   bash bench/compare.sh            # needs hyperfine (apt-get install hyperfine) and kubectl
 set -euo pipefail
 cd "$(dirname "$0")/.."
+target=${CARGO_TARGET_DIR:-target}
 cargo build --release --quiet --bin milvus-l7 --example generate_live
-bin=target/release/milvus-l7
+bin=$target/release/milvus-l7
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -44,7 +45,7 @@ if "$bin" diff --help >/dev/null 2>&1; then
   for n in 1000 10000 50000; do
     for format in list json; do
       ext=$([ "$format" = json ] && echo json || echo yaml)
-      target/release/examples/generate_live "$n" "$format" > "$work/live-$n.$ext"
+      "$target"/release/examples/generate_live "$n" "$format" > "$work/live-$n.$ext"
       size=$(stat -c %s "$work/live-$n.$ext")
       /usr/bin/time -f "diff $n objects ($format, $((size / 1024)) KiB): %e s, peak %M KiB" \
         "$bin" diff --overlay google-managed --live "$work/live-$n.$ext" > /dev/null || true

@@ -120,7 +120,8 @@ pub fn run(cmd: &CertCommand, quiet: bool) -> Result<Outcome> {
             cmd.days
         );
         eprintln!(
-            "next: milvus-l7 render --overlay self-managed --tls-cert {} --tls-key {}",
+            "next: milvus-l7 render --overlay self-managed --domain {} --tls-cert {} --tls-key {}",
+            cmd.domain,
             cert_path.display(),
             key_path.display()
         );
@@ -153,10 +154,19 @@ fn refuse_existing(paths: &[&Path]) -> Result<()> {
         return Ok(());
     }
     Err(Error::Output {
-        path: paths[0].parent().unwrap_or(Path::new(".")).to_path_buf(),
+        path: paths[0]
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf(),
         message: format!(
-            "{} already exists; nothing was written",
-            existing.join(" and ")
+            "{} already {}; nothing was written",
+            existing.join(" and "),
+            if existing.len() == 1 {
+                "exists"
+            } else {
+                "exist"
+            }
         ),
         hint: "add --force to replace them, or choose another --out-dir".into(),
     })

@@ -256,8 +256,13 @@ fn run_render(
             Some(report) => {
                 write_stdout(stdout, &report)?;
                 if !cli.quiet {
+                    let state = if dir.exists() {
+                        "is stale"
+                    } else {
+                        "does not exist"
+                    };
                     eprintln!(
-                        "{} is stale: run `milvus-l7 render -o {}` with the same parameters",
+                        "{} {state}: run `milvus-l7 render -o {}` with the same parameters",
                         dir.display(),
                         dir.display()
                     );

@@ -216,6 +216,11 @@ fn compare_one(
     };
     let mut normalized = have.value.clone();
     normalize::live(&mut normalized, origin);
+    // The same stored object read through another served version
+    // (`extensions/v1beta1` for an Ingress) is not a difference.
+    if let (Some(version), Value::Object(map)) = (rendered.get("apiVersion"), &mut normalized) {
+        map.insert("apiVersion".into(), version.clone());
+    }
     let mut live = projection::shape(&normalized, &rendered, scope);
     let status = if live == rendered {
         Status::Unchanged

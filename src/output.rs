@@ -215,6 +215,15 @@ fn ensure_ours(dir: &Path) -> Result<()> {
 /// differences, or None when the directory is current. Secret files are
 /// compared but never shown.
 pub fn check_dir(dir: &Path, files: &BTreeMap<String, OutputFile>) -> Result<Option<String>> {
+    // A missing directory is simply stale (never rendered, or not
+    // committed); a file in its place is a mistake in the command.
+    if dir.exists() && !dir.is_dir() {
+        return Err(output_error(
+            dir,
+            "is not a directory",
+            "give the directory that `render -o DIR` wrote",
+        ));
+    }
     let existing = read_existing(dir)?;
     let mut report = String::new();
     let paths: BTreeSet<&String> = files.keys().chain(existing.keys()).collect();

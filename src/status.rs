@@ -24,11 +24,14 @@ use std::io::Write;
 use std::path::PathBuf;
 
 pub const STATUS_EXAMPLES: &str = "Examples:
-  milvus-l7 status --live live.yaml        # live.yaml from kubectl get ingress,managedcertificate -o yaml
+  milvus-l7 status --live live.yaml     # from kubectl get ingress,managedcertificate -o yaml
   kubectl get ingress,managedcertificate -n default -o yaml | milvus-l7 status --live -
-  until milvus-l7 status -q --live <(kubectl get ingress,managedcertificate -o yaml); do sleep 30; done
-  milvus-l7 status --overlay self-managed --tls-cert tls.crt --tls-key tls.key --live live.yaml --output json
-  kubectl get gateway,httproute -n default -o yaml | milvus-l7 status --overlay gateway --set certMap=NAME --live -";
+  until milvus-l7 status -q --live <(kubectl get ingress,managedcertificate -o yaml) \\
+    >/dev/null; do sleep 30; done
+  milvus-l7 status --overlay self-managed --tls-cert tls.crt --tls-key tls.key \\
+    --live live.yaml --output json
+  kubectl get gateway,httproute -n default -o yaml \\
+    | milvus-l7 status --overlay gateway --set certMap=NAME --live -";
 
 /// `milvus-l7 status` arguments.
 #[derive(Debug, Args)]

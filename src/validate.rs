@@ -259,7 +259,7 @@ fn now_unix() -> i64 {
 
 pub const VALIDATE_EXAMPLES: &str = "Examples:
   milvus-l7 validate --overlay self-managed --tls-cert tls.crt --tls-key tls.key   # the render
-  milvus-l7 validate out/                    # a directory written by render -o (with helm/values.yaml)
+  milvus-l7 validate out/              # a render -o directory, helm/values.yaml included
   milvus-l7 validate k8s/ingress.yaml k8s/backendconfig.yaml --release milvus-prod
   kubectl get ingress,managedcertificate,backendconfig -o yaml | milvus-l7 validate -";
 

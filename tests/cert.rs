@@ -62,7 +62,7 @@ fn rsa_certificate_is_read_by_independent_readers_and_accepted_by_render() {
     let stderr = stderr(assert.get_output());
     assert!(
         stderr.contains(
-            "next: milvus-l7 render --overlay self-managed --tls-cert tls.crt --tls-key tls.key"
+            "next: milvus-l7 render --overlay self-managed --domain milvus.example.com --tls-cert tls.crt --tls-key tls.key"
         ),
         "{stderr}"
     );

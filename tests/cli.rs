@@ -31,6 +31,26 @@ fn every_command_has_help_with_examples() {
 }
 
 #[test]
+fn examples_fit_in_the_help_width() {
+    // clap wraps help text at 100 columns, and a wrapped example no longer
+    // pastes into a shell: the source lines must fit.
+    let command = Cli::command();
+    for sub in command.get_subcommands().chain([&command]) {
+        let examples = sub
+            .get_after_help()
+            .map(|h| h.to_string())
+            .unwrap_or_default();
+        for line in examples.lines() {
+            assert!(
+                line.len() < 100,
+                "`{}` example wraps: {line}",
+                sub.get_name()
+            );
+        }
+    }
+}
+
+#[test]
 fn version_is_the_packages() {
     assert_eq!(
         stdout_of(&["--version"]),

@@ -796,3 +796,13 @@ fn a_ten_thousand_object_export_loads_and_only_ours_are_compared() {
     let out = diff_stdin(&[], &list.to_string());
     assert_clean(&out, 4);
 }
+
+#[test]
+fn an_ingress_read_through_an_older_served_version_is_the_same_object() {
+    let old = replace_once(
+        &live_fixture(GOOGLE_MANAGED),
+        "- apiVersion: networking.k8s.io/v1\n  kind: Ingress",
+        "- apiVersion: extensions/v1beta1\n  kind: Ingress",
+    );
+    assert_clean(&diff_stdin(&[], &old), 4);
+}

@@ -487,3 +487,24 @@ fn kubectl_reads_yaml_1_1_look_alikes_back_as_strings() {
         .unwrap();
     assert_eq!(frontend["spec"]["sslPolicy"], json!("1_000"));
 }
+
+#[test]
+fn check_against_a_file_is_an_error_and_a_missing_directory_is_stale() {
+    let tmp = tempdir();
+    let file = tmp.path().join("out");
+    std::fs::write(&file, "not a directory").unwrap();
+    let assert = milvus_l7(&testdata())
+        .args(["render", "--check"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stdout("");
+    assert!(String::from_utf8_lossy(&assert.get_output().stderr).contains("is not a directory"));
+    let missing = tmp.path().join("missing");
+    let assert = milvus_l7(&testdata())
+        .args(["render", "--check"])
+        .arg(&missing)
+        .assert()
+        .code(1);
+    assert!(String::from_utf8_lossy(&assert.get_output().stderr).contains("does not exist"));
+}

@@ -17,17 +17,21 @@ fn check_health_port(
     expect: &Expectations,
 ) -> Vec<Problem> {
     let wanted = expect.health_check_port;
-    let problem = |message: String| {
-        vec![Problem::new(
-            subject,
-            message,
-            format!("set {field} to {wanted}, Milvus' metrics port that serves /healthz (healthCheckPort)"),
-        )]
+    let problem = |message: String, hint: String| vec![Problem::new(subject, message, hint)];
+    let set_wanted = || {
+        format!(
+            "set {field} to {wanted}, Milvus' metrics port that serves /healthz (healthCheckPort)"
+        )
     };
     match port {
-        None => problem(format!("{field} is not set: GKE health-checks the serving port {}, where Milvus answers gRPC only", expect.service_port)),
-        Some(p) if p == u64::from(expect.service_port) => problem(format!("{field} is {p}, the gRPC serving port: Milvus answers no HTTP health check there")),
-        Some(p) if p != u64::from(wanted) => problem(format!("{field} is {p}, not Milvus' health port {wanted}")),
+        // healthCheckPort itself may be the serving port: then the hint
+        // must not repeat it back as the fix.
+        Some(p) if p == u64::from(expect.service_port) => problem(
+            format!("{field} is {p}, the gRPC serving port: Milvus answers no HTTP health check there"),
+            format!("use Milvus' metrics port for healthCheckPort (9091 unless the chart's metrics port was changed), not the serving port {p}"),
+        ),
+        None => problem(format!("{field} is not set: GKE health-checks the serving port {}, where Milvus answers gRPC only", expect.service_port), set_wanted()),
+        Some(p) if p != u64::from(wanted) => problem(format!("{field} is {p}, not Milvus' health port {wanted}"), set_wanted()),
         Some(_) => Vec::new(),
     }
 }
