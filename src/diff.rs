@@ -39,6 +39,9 @@ pub struct DiffCommand {
     /// Lines of context around each change in the text diff.
     #[arg(short = 'C', long = "context", value_name = "N", default_value_t = 3)]
     pub context: usize,
+    /// Refuse a live export larger than this many bytes (bounds time and memory).
+    #[arg(long, value_name = "BYTES", default_value_t = live::LIVE_LIMITS.max_bytes)]
+    pub max_input_bytes: usize,
 }
 
 pub const EXAMPLES: &str = "Examples:
@@ -106,6 +109,7 @@ pub fn run(
         std::path::Path::new(&cmd.live),
         &mut std::io::stdin(),
         &wanted,
+        cmd.max_input_bytes,
     )?;
     if cli.verbose {
         eprintln!("read {} live objects from {}", live.len(), cmd.live);

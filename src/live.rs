@@ -98,16 +98,38 @@ pub struct Inputs {
 /// Reads `spec`: a file, a directory (its object files, in name order) or
 /// [`STDIN`], read from `stdin`.
 pub fn read(spec: &Path, stdin: &mut dyn Read) -> Result<Inputs> {
-    read_sifted(spec, stdin, &live_split::keep_all)
+    read_with(spec, stdin, &Reading::everything())
 }
 
-fn read_sifted(spec: &Path, stdin: &mut dyn Read, sift: Sift) -> Result<Inputs> {
+/// How one export is read: what is kept of it, and how large it may be.
+struct Reading<'a> {
+    sift: Sift<'a>,
+    max_bytes: usize,
+}
+
+impl Reading<'_> {
+    fn everything() -> Reading<'static> {
+        Reading {
+            sift: &live_split::keep_all,
+            max_bytes: LIVE_LIMITS.max_bytes,
+        }
+    }
+
+    fn limits(&self) -> Limits {
+        Limits {
+            max_bytes: self.max_bytes,
+            ..LIVE_LIMITS
+        }
+    }
+}
+
+fn read_with(spec: &Path, stdin: &mut dyn Read, how: &Reading) -> Result<Inputs> {
     if spec.as_os_str() == STDIN {
-        Ok(Inputs::one(read_stdin(stdin, sift)?))
+        Ok(Inputs::one(read_stdin(stdin, how)?))
     } else if spec.is_dir() {
-        read_dir(spec, sift)
+        read_dir(spec, how)
     } else {
-        Ok(Inputs::one(read_file(spec, sift)?))
+        Ok(Inputs::one(read_file(spec, how)?))
     }
 }
 
@@ -120,20 +142,20 @@ impl Inputs {
     }
 }
 
-fn read_stdin(stdin: &mut dyn Read, sift: Sift) -> Result<Input> {
-    let text = read_bounded(stdin, STDIN_ORIGIN, LIVE_LIMITS.max_bytes)?;
+fn read_stdin(stdin: &mut dyn Read, how: &Reading) -> Result<Input> {
+    let text = read_bounded(stdin, STDIN_ORIGIN, how.max_bytes)?;
     Ok(Input {
-        documents: parse_documents_sifted(&text, STDIN_ORIGIN, sift)?,
+        documents: parse_documents_with(&text, STDIN_ORIGIN, how)?,
         source: Source::Stdin,
     })
 }
 
-fn read_dir(dir: &Path, sift: Sift) -> Result<Inputs> {
+fn read_dir(dir: &Path, how: &Reading) -> Result<Inputs> {
     let listing = object_files::list(dir)?;
     let files = listing
         .files
         .iter()
-        .map(|file| read_file(file, sift))
+        .map(|file| read_file(file, how))
         .collect::<Result<_>>()?;
     Ok(Inputs {
         files,
@@ -144,21 +166,30 @@ fn read_dir(dir: &Path, sift: Sift) -> Result<Inputs> {
 /// Every object of `spec` (see [`read`]); a document that is not an object
 /// is an error, since kubectl never exports one.
 pub fn load(spec: &Path, stdin: &mut dyn Read) -> Result<Vec<Resource>> {
-    load_sifted(spec, stdin, &live_split::keep_all)
+    load_with(spec, stdin, &Reading::everything())
 }
 
 /// Like [`load`], but keeps only the objects `wanted` accepts, dropping the
 /// others as soon as they are parsed: a whole-cluster export then needs
 /// little more memory than its text. Documents that are not objects are
 /// kept, so they are still reported; a dropped document leaves a `null` in
-/// its place, so the reported document numbers stay right.
+/// its place, so the reported document numbers stay right. An input of
+/// more than `max_bytes` is refused.
 pub fn load_only(
     spec: &Path,
     stdin: &mut dyn Read,
     wanted: &(dyn Fn(&ResId) -> bool + Sync),
+    max_bytes: usize,
 ) -> Result<Vec<Resource>> {
     let sift = |document: Value, kept: &mut Vec<Value>| sift_wanted(document, kept, wanted);
-    load_sifted(spec, stdin, &sift)
+    load_with(
+        spec,
+        stdin,
+        &Reading {
+            sift: &sift,
+            max_bytes,
+        },
+    )
 }
 
 /// [`parse`], keeping only what `wanted` accepts (see [`load_only`]).
@@ -168,7 +199,11 @@ pub fn parse_only(
     wanted: &(dyn Fn(&ResId) -> bool + Sync),
 ) -> Result<Vec<Resource>> {
     let sift = |document: Value, kept: &mut Vec<Value>| sift_wanted(document, kept, wanted);
-    objects(parse_documents_sifted(text, origin, &sift)?, origin)
+    let how = Reading {
+        sift: &sift,
+        max_bytes: LIVE_LIMITS.max_bytes,
+    };
+    objects(parse_documents_with(text, origin, &how)?, origin)
 }
 
 fn sift_wanted(document: Value, kept: &mut Vec<Value>, wanted: &(dyn Fn(&ResId) -> bool + Sync)) {
@@ -190,24 +225,20 @@ fn sift_wanted(document: Value, kept: &mut Vec<Value>, wanted: &(dyn Fn(&ResId) 
     kept.push(if keep { document } else { Value::Null });
 }
 
-fn load_sifted(spec: &Path, stdin: &mut dyn Read, sift: Sift) -> Result<Vec<Resource>> {
+fn load_with(spec: &Path, stdin: &mut dyn Read, how: &Reading) -> Result<Vec<Resource>> {
     let mut objects = Vec::new();
-    for input in read_sifted(spec, stdin, sift)?.files {
+    for input in read_with(spec, stdin, how)?.files {
         objects.extend(input.into_objects()?);
     }
     Ok(objects)
 }
 
-fn read_file(path: &Path, sift: Sift) -> Result<Input> {
+fn read_file(path: &Path, how: &Reading) -> Result<Input> {
     let file = std::fs::File::open(path).map_err(|e| Error::io("reading", path, e))?;
     let source = Source::File(path.to_path_buf());
     let origin = source.to_string();
-    let text = read_bounded(
-        &mut std::io::BufReader::new(file),
-        &origin,
-        LIVE_LIMITS.max_bytes,
-    )?;
-    let documents = parse_documents_sifted(&text, &origin, sift)?;
+    let text = read_bounded(&mut std::io::BufReader::new(file), &origin, how.max_bytes)?;
+    let documents = parse_documents_with(&text, &origin, how)?;
     Ok(Input { source, documents })
 }
 
@@ -223,7 +254,7 @@ fn read_bounded(input: &mut dyn Read, origin: &str, max_bytes: usize) -> Result<
         return Err(Error::Parse {
             location: origin.to_string(),
             message: format!("input is larger than {max_bytes} bytes"),
-            hint: "export only the namespace and kinds to compare, e.g. `kubectl get ingress,svc,backendconfig,managedcertificate,secret -n NS -o yaml`".into(),
+            hint: "export only the namespace and kinds to compare (`kubectl get ingress,svc,backendconfig,managedcertificate,secret -n NS -o yaml`), or raise the limit with --max-input-bytes".into(),
         });
     }
     String::from_utf8(bytes).map_err(|e| Error::Parse {
@@ -243,16 +274,16 @@ pub fn parse(text: &str, origin: &str) -> Result<Vec<Resource>> {
 /// a YAML parser on big exports; a top-level JSON array is a list of
 /// documents.
 pub fn parse_documents(text: &str, origin: &str) -> Result<Vec<Value>> {
-    parse_documents_sifted(text, origin, &live_split::keep_all)
+    parse_documents_with(text, origin, &Reading::everything())
 }
 
-fn parse_documents_sifted(text: &str, origin: &str, sift: Sift) -> Result<Vec<Value>> {
+fn parse_documents_with(text: &str, origin: &str, how: &Reading) -> Result<Vec<Value>> {
     // Editors on Windows may start a file with a byte-order mark.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if looks_like_json(text) {
-        json_sift::parse(text, sift).map_err(|e| json_error(&e, origin))
+        json_sift::parse(text, how.sift).map_err(|e| json_error(&e, origin))
     } else {
-        live_split::parse_stream_sifted(text, origin, LIVE_LIMITS, sift)
+        live_split::parse_stream_sifted(text, origin, how.limits(), how.sift)
     }
 }
 
@@ -525,9 +556,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(name);
         std::fs::write(&path, text).unwrap();
-        load_only(&path, &mut std::io::empty(), &|id: &ResId| {
-            id.namespace == "keep"
-        })
+        let wanted = |id: &ResId| id.namespace == "keep";
+        load_only(&path, &mut std::io::empty(), &wanted, LIVE_LIMITS.max_bytes)
     }
 
     fn load_kept(text: &str, name: &str) -> Vec<Resource> {

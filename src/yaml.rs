@@ -70,7 +70,7 @@ fn check_size(text: &str, origin: &str, limits: Limits) -> Result<()> {
                 text.len(),
                 limits.max_bytes
             ),
-            hint: "split the export, or raise the limit with --max-input-bytes".into(),
+            hint: "split the input into smaller files, or raise the limit where the command offers --max-input-bytes".into(),
         });
     }
     Ok(())

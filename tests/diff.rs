@@ -806,3 +806,25 @@ fn an_ingress_read_through_an_older_served_version_is_the_same_object() {
     );
     assert_clean(&diff_stdin(&[], &old), 4);
 }
+
+#[test]
+fn an_export_over_max_input_bytes_is_refused_with_the_flag_named() {
+    let out = diff_stdin(
+        &["--max-input-bytes", "1000"],
+        &live_fixture(GOOGLE_MANAGED),
+    );
+    assert_eq!(code(&out), 2);
+    assert_eq!(stdout(&out), "");
+    let err = stderr(&out);
+    assert!(
+        err.contains("larger than 1000 bytes") && err.contains("--max-input-bytes"),
+        "{err}"
+    );
+    assert_clean(
+        &diff_stdin(
+            &["--max-input-bytes", "1000000"],
+            &live_fixture(GOOGLE_MANAGED),
+        ),
+        4,
+    );
+}
