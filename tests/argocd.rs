@@ -124,13 +124,14 @@ impl Sandbox {
         copy_dir(&deploy().join("example-app"), &app);
         std::fs::create_dir(&bin).unwrap();
         std::fs::create_dir(&tmp).unwrap();
-        // A copy rather than a symlink, so that the non-root user can run it
-        // wherever the target directory is.
-        std::fs::copy(
-            assert_cmd::cargo::cargo_bin("milvus-l7"),
-            bin.join("milvus-l7"),
-        )
-        .unwrap();
+        // A hard link rather than a symlink, so that the non-root user can
+        // run it wherever the target directory is; and not a copy, because
+        // writing a copy races with other tests' forks: a child briefly
+        // holds the write descriptor and exec fails with "Text file busy".
+        let binary = assert_cmd::cargo::cargo_bin("milvus-l7");
+        if std::fs::hard_link(&binary, bin.join("milvus-l7")).is_err() {
+            std::fs::copy(&binary, bin.join("milvus-l7")).unwrap();
+        }
         set_mode(root.path(), 0o755);
         set_mode(&tmp, 0o777);
         make_read_only(&app);
