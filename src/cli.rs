@@ -198,20 +198,14 @@ impl ParamArgs {
     }
 
     pub fn sources(&self) -> Result<Sources> {
-        let builtin = Sources::builtin();
+        // A built-in tree is loaded only when no directory replaces it.
+        let tree = |dir: &Option<PathBuf>, builtin: fn() -> FileTree| match dir {
+            Some(dir) => FileTree::from_dir(dir),
+            None => Ok(builtin()),
+        };
         Ok(Sources {
-            templates: self
-                .templates
-                .as_deref()
-                .map(FileTree::from_dir)
-                .transpose()?
-                .unwrap_or(builtin.templates),
-            overlays: self
-                .overlays_dir
-                .as_deref()
-                .map(FileTree::from_dir)
-                .transpose()?
-                .unwrap_or(builtin.overlays),
+            templates: tree(&self.templates, FileTree::builtin_templates)?,
+            overlays: tree(&self.overlays_dir, FileTree::builtin_overlays)?,
         })
     }
 

@@ -9,6 +9,7 @@
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 static EMBEDDED_TEMPLATES: include_dir::Dir<'_> =
     include_dir::include_dir!("$CARGO_MANIFEST_DIR/templates");
@@ -20,7 +21,9 @@ static EMBEDDED_OVERLAYS: include_dir::Dir<'_> =
 pub struct FileTree {
     /// Where the files came from, for messages: `built-in templates`, a path.
     pub origin: String,
-    files: BTreeMap<String, String>,
+    /// Shared, so the template engine's loader can hold the tree without
+    /// copying every file again.
+    files: Arc<BTreeMap<String, String>>,
 }
 
 impl FileTree {
@@ -37,7 +40,7 @@ impl FileTree {
         collect_embedded(dir, &mut files);
         FileTree {
             origin: origin.to_string(),
-            files,
+            files: Arc::new(files),
         }
     }
 
@@ -51,7 +54,7 @@ impl FileTree {
             .collect();
         FileTree {
             origin: origin.to_string(),
-            files,
+            files: Arc::new(files),
         }
     }
 
@@ -89,7 +92,7 @@ impl FileTree {
         }
         Ok(FileTree {
             origin: root.display().to_string(),
-            files,
+            files: Arc::new(files),
         })
     }
 

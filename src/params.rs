@@ -224,12 +224,7 @@ pub fn resolve(inputs: &ParamInputs, overlay_tree: &FileTree) -> Result<(Params,
         .map(|s| with_known_env_key(s, &known))
         .collect();
     for setting in &settings {
-        check_known(
-            setting,
-            &known,
-            &overlay::available(overlay_tree),
-            overlay_tree,
-        )?;
+        check_known(setting, &known, overlay_tree)?;
     }
     let settings: Vec<Setting> = settings
         .into_iter()
@@ -426,7 +421,6 @@ fn known_parameters(overlays: &[Overlay]) -> BTreeMap<String, (Value, Option<Str
 fn check_known(
     setting: &Setting,
     known: &BTreeMap<String, (Value, Option<String>)>,
-    available: &[String],
     tree: &FileTree,
 ) -> Result<()> {
     if known.contains_key(&setting.key) {
@@ -437,6 +431,8 @@ fn check_known(
     if is_reserved_argocd(&setting.origin) {
         return Ok(());
     }
+    // Only on the error path: which unselected overlay declares the key.
+    let available = overlay::available(tree);
     let owner = available.iter().find(|name| {
         overlay::load(tree, std::slice::from_ref(*name))
             .map(|o| o[0].parameters.contains_key(&setting.key))
