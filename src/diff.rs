@@ -152,9 +152,14 @@ fn wants_color(env: &[(String, String)]) -> bool {
 /// or one of our kinds in our namespace (a candidate "extra"). Everything
 /// else in a whole-cluster export is dropped while it is read.
 pub fn could_be_ours(rendered: &Rendered, id: &ResId) -> bool {
-    (id.namespace == rendered.params.namespace
-        && OUR_KINDS.contains(&(id.group.as_str(), id.kind.as_str())))
+    is_our_kind_in(id, &rendered.params.namespace)
         || rendered.resources.iter().any(|r| r.id.matches(id))
+}
+
+/// One of the kinds milvus-l7 renders, in `namespace`: the first test both
+/// for keeping a live object and for calling it extra.
+fn is_our_kind_in(id: &ResId, namespace: &str) -> bool {
+    id.namespace == namespace && OUR_KINDS.contains(&(id.group.as_str(), id.kind.as_str()))
 }
 
 /// Compares the desired state (rendered objects and the Helm-made Service)
@@ -349,8 +354,7 @@ impl<'a> Ownership<'a> {
 
     fn claims(&self, object: &Resource) -> bool {
         let id = &object.id;
-        id.namespace == self.namespace
-            && OUR_KINDS.contains(&(id.group.as_str(), id.kind.as_str()))
+        is_our_kind_in(id, self.namespace)
             && self.is_our_name(&id.name)
             && !is_made_by_helm(object)
             && (!object.is_secret() || self.is_unreferenced_tls_secret(object))
