@@ -3,8 +3,8 @@
 //! kubectl writes (load, match, normalize, compare; the report is small).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use milvus_l7::output;
-use milvus_l7::params::{ParamInputs, Setting};
+use milvus_l7::render::output;
+use milvus_l7::render::params::{ParamInputs, Setting};
 use milvus_l7::render::{render, Sources};
 use serde_json::json;
 
@@ -75,16 +75,17 @@ fn bench_diff(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::from_parameter(name), &text, |b, text| {
             b.iter(|| {
                 // As `milvus-l7 diff` reads: objects it cannot use are dropped while parsing.
-                let wanted =
-                    |id: &milvus_l7::resource::ResId| milvus_l7::diff::could_be_ours(&rendered, id);
-                let live = milvus_l7::live::parse_only(text, "bench", &wanted).unwrap();
+                let wanted = |id: &milvus_l7::k8s::resource::ResId| {
+                    milvus_l7::diff::could_be_ours(&rendered, id)
+                };
+                let live = milvus_l7::load::live::parse_only(text, "bench", &wanted).unwrap();
                 let comparison = milvus_l7::diff::compare(
                     &rendered,
                     live,
-                    milvus_l7::projection::Scope::Managed,
+                    milvus_l7::diff::projection::Scope::Managed,
                 );
                 assert!(!comparison.differs());
-                milvus_l7::diff_report::text(&comparison, 3, false)
+                milvus_l7::diff::report::text(&comparison, 3, false)
             })
         });
     }

@@ -2,7 +2,7 @@
 //! 0 done / no differences, 1 differences or not ready, 2 error.
 
 use clap::Parser;
-use milvus_l7::cli::{self, Cli, Outcome};
+use milvus_l7::cli::{self, Cli, Ctx, Outcome};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -14,12 +14,23 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let env: Vec<(String, String)> = std::env::vars().collect();
-    match cli::run(&cli, env, &mut std::io::stdout().lock()) {
+    let color = anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
+    let mut stdin = std::io::stdin().lock();
+    let mut stdout = std::io::stdout().lock();
+    let mut stderr = std::io::stderr().lock();
+    let mut ctx = Ctx {
+        env: std::env::vars().collect(),
+        stdin: &mut stdin,
+        stdout: &mut stdout,
+        stderr: &mut stderr,
+        verbosity: cli.verbosity(),
+        color,
+    };
+    match cli::run(&cli.command, &mut ctx) {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Differs) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("error: {e}");
+            let _ = writeln!(ctx.stderr, "error: {e}");
             ExitCode::from(2)
         }
     }

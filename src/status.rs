@@ -1,4 +1,4 @@
-//! `milvus-l7 status --live FILE|-`: answers the guide's "wait until" steps
+//! Status: answers the guide's "wait until" steps
 //! from live exports (`kubectl get ingress,managedcertificate -o yaml`):
 //! is the certificate Active, does the load balancer have an address, is
 //! HTTPS (443) served, are the backends HEALTHY — and for each step that is
@@ -9,48 +9,14 @@
 //! error (unreadable input, or an object of the render missing from it), so
 //! `until milvus-l7 status --live <(kubectl get ...); do sleep 30; done` works.
 
-use crate::annotations::{
+use crate::error::{Error, Result};
+use crate::k8s::annotations::{
     annotation, INGRESS_BACKENDS, INGRESS_HTTPS_FORWARDING_RULE, MANAGED_CERTIFICATES,
     PRE_SHARED_CERT,
 };
-use crate::cli::{write_stdout, Outcome, ParamArgs};
-use crate::error::{Error, Result};
-use crate::live;
+use crate::k8s::resource::Resource;
 use crate::render::Rendered;
-use crate::resource::Resource;
-use clap::{Args, ValueEnum};
 use serde_json::{json, Value};
-use std::io::Write;
-use std::path::PathBuf;
-
-pub const STATUS_EXAMPLES: &str = "Examples:
-  milvus-l7 status --live live.yaml     # from kubectl get ingress,managedcertificate -o yaml
-  kubectl get ingress,managedcertificate -n default -o yaml | milvus-l7 status --live -
-  until milvus-l7 status -q --live <(kubectl get ingress,managedcertificate -o yaml) \\
-    >/dev/null; do sleep 30; done
-  milvus-l7 status --overlay self-managed --tls-cert tls.crt --tls-key tls.key \\
-    --live live.yaml --output json
-  kubectl get gateway,httproute -n default -o yaml \\
-    | milvus-l7 status --overlay gateway --set certMap=NAME --live -";
-
-/// `milvus-l7 status` arguments.
-#[derive(Debug, Args)]
-pub struct StatusCommand {
-    /// Live objects: the output of `kubectl get ... -o yaml` or `-o json` (a file, a directory of .yaml/.yml/.json files, or `-` for stdin).
-    #[arg(long, value_name = "FILE|DIR|-")]
-    pub live: PathBuf,
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub output: Format,
-    #[command(flatten)]
-    pub params: ParamArgs,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-}
 
 /// Where one step stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,30 +61,6 @@ impl Status {
     pub fn ready(&self) -> bool {
         self.checks.iter().all(|c| c.state == State::Ready)
     }
-}
-
-pub fn run(
-    cmd: &StatusCommand,
-    quiet: bool,
-    env: Vec<(String, String)>,
-    stdout: &mut dyn Write,
-) -> Result<Outcome> {
-    let rendered = cmd.params.render(env)?;
-    let live = live::load(&cmd.live, &mut std::io::stdin())?;
-    let status = assess(&rendered, &live)?;
-    let text = match cmd.output {
-        Format::Text => to_text(&status),
-        Format::Json => to_json(&status),
-    };
-    write_stdout(stdout, &text)?;
-    if !quiet && !status.ready() && cmd.output == Format::Text {
-        eprintln!("not ready yet: run again in a minute (exit status 1)");
-    }
-    Ok(if status.ready() {
-        Outcome::Clean
-    } else {
-        Outcome::Differs
-    })
 }
 
 /// Checks every rendered Ingress, ManagedCertificate, Gateway and HTTPRoute
@@ -547,7 +489,8 @@ fn connect_line(rendered: &Rendered, address: Option<&str>) -> String {
     }
 }
 
-fn to_text(status: &Status) -> String {
+/// The report for a person: each object's checks, the verdict, the connect line.
+pub fn to_text(status: &Status) -> String {
     let mut out = String::new();
     let mut object = "";
     for c in &status.checks {
@@ -576,7 +519,8 @@ fn to_text(status: &Status) -> String {
     out
 }
 
-fn to_json(status: &Status) -> String {
+/// The report for a program.
+pub fn to_json(status: &Status) -> String {
     let checks: Vec<Value> = status
         .checks
         .iter()
@@ -604,7 +548,7 @@ fn to_json(status: &Status) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::params::{ParamInputs, Setting};
+    use crate::render::params::{ParamInputs, Setting};
     use crate::render::{render, Sources};
 
     fn rendered(overlays: &[&str], extra: &[(&str, &str)]) -> Rendered {

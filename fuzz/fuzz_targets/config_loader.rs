@@ -1,8 +1,8 @@
 //! Any config file text: resolve parameters without panicking, within budget.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use milvus_l7::file_tree::FileTree;
-use milvus_l7::params::{resolve, ParamInputs};
+use milvus_l7::render::file_tree::FileTree;
+use milvus_l7::render::params::{resolve, ParamInputs};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };

@@ -3,7 +3,7 @@
 //! the target unchanged (json-patch is atomic).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use milvus_l7::overlay::{apply_patch, PatchKind};
+use milvus_l7::render::overlay::{apply_patch, PatchKind};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&first, rest)) = data.split_first() else { return };

@@ -3,12 +3,12 @@
 //! certificate it presents, and what the Helm values make of the Service.
 
 use super::{node_id, Graph, Node, NodeKind};
-use crate::annotations::{
+use crate::k8s::annotations::{
     APP_PROTOCOLS, BACKEND_CONFIG, CERTMAP, MANAGED_CERTIFICATES, NEG, PRE_SHARED_CERT,
 };
-use crate::helm_service::ChartService;
+use crate::k8s::chart_service::ChartService;
+use crate::k8s::resource::Resource;
 use crate::render::Rendered;
-use crate::resource::Resource;
 use serde_json::Value;
 
 /// The diagram of a render.
@@ -20,7 +20,7 @@ pub fn build(rendered: &Rendered) -> Graph {
     add_helm_release(
         &mut graph,
         &rendered.params.release,
-        &ChartService::of(rendered),
+        &rendered.chart_service(),
     );
     for resource in &rendered.resources {
         match resource.id.kind.as_str() {

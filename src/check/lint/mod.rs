@@ -1,0 +1,491 @@
+//! Cross-reference lints: rules that span objects, which no schema can
+//! express, each one a way the guide's setup fails silently on GKE (an
+//! Ingress ignored, a health check on the wrong port, a certificate stuck in
+//! Provisioning, a Gateway without a certificate). See research-gke.md §1,
+//! §4 and §5 for the facts behind them.
+//!
+//! They work on any set of objects, rendered or a user's own, plus the
+//! Milvus Service as the lints can see it ([`ServiceView`]): the chart makes
+//! that Service from Helm values, so it is often not among the objects.
+//! One file per family: [`ingress`] (Ingress, its Service annotations and
+//! ManagedCertificates), [`gateway`] (Gateway API and the GKE policies),
+//! [`health_check`] (BackendConfig and HealthCheckPolicy probes).
+
+mod gateway;
+mod health_check;
+mod ingress;
+
+use crate::k8s::annotations;
+use crate::k8s::chart_service::ChartService;
+use crate::k8s::resource::Resource;
+use crate::problem::Problem;
+use serde_json::{Map, Value};
+
+pub use ingress::warnings;
+
+/// The protocols GKE load balancers speak to pods (Ingress
+/// `app-protocols` values, Gateway `appProtocol`).
+const BACKEND_PROTOCOLS: &[&str] = &["HTTP", "HTTPS", "HTTP2"];
+
+/// What the Milvus-specific rules expect, from the parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expectations {
+    /// Milvus' gRPC port on the Service: never a good health-check port.
+    pub service_port: u16,
+    /// The port of Milvus' `/healthz` (its metrics port, 9091).
+    pub health_check_port: u16,
+}
+
+/// A Service as the lints see it: a Service object, or the one the Helm
+/// chart will make from the values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceView {
+    /// Named in messages: an object id or "the Service the Helm values make".
+    pub subject: String,
+    pub namespace: String,
+    pub name: String,
+    pub ports: Vec<ServicePort>,
+    /// None when only the name and port are known (a Service given by name
+    /// only); then the rules about its annotations and `appProtocol` are
+    /// skipped for it.
+    pub annotations: Option<Map<String, Value>>,
+}
+
+/// One port of a [`ServiceView`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServicePort {
+    pub name: String,
+    pub number: u16,
+    /// `spec.ports[].appProtocol`, which GKE's Gateway reads.
+    pub app_protocol: Option<String>,
+}
+
+impl ServiceView {
+    /// A Service object among the objects.
+    pub fn of_object(resource: &Resource) -> Option<ServiceView> {
+        if resource.id.kind != "Service" || !resource.id.group.is_empty() {
+            return None;
+        }
+        let ports = array(resource.value.pointer("/spec/ports"))
+            .iter()
+            .filter_map(|p| {
+                let text = |key: &str| p.get(key).and_then(Value::as_str).map(String::from);
+                Some(ServicePort {
+                    name: text("name").unwrap_or_default(),
+                    number: u16::try_from(p.get("port")?.as_u64()?).ok()?,
+                    app_protocol: text("appProtocol"),
+                })
+            })
+            .collect();
+        Some(ServiceView {
+            subject: resource.id.to_string(),
+            namespace: resource.id.namespace.clone(),
+            name: resource.id.name.clone(),
+            ports,
+            annotations: Some(annotations::of(&resource.value).clone()),
+        })
+    }
+
+    /// The Service the milvus/milvus chart makes from `values`
+    /// ([`ChartService`]). The chart cannot set `appProtocol`.
+    pub fn of_helm_values(values: &Value, release: &str, namespace: &str) -> ServiceView {
+        let chart = ChartService::from_values(values, release, namespace);
+        ServiceView {
+            subject: format!(
+                "Service {}/{} (made by the Helm chart from the values)",
+                chart.namespace, chart.name
+            ),
+            namespace: chart.namespace,
+            name: chart.name,
+            ports: vec![ServicePort {
+                name: chart.port_name,
+                number: chart.port,
+                app_protocol: None,
+            }],
+            annotations: Some(chart.annotations),
+        }
+    }
+
+    /// A Service known by name and one port only (the Milvus Service when
+    /// neither its object nor the Helm values are at hand).
+    pub fn by_name(namespace: &str, name: &str, port_name: &str, port: u16) -> ServiceView {
+        ServiceView {
+            subject: format!("Service {namespace}/{name}"),
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+            ports: vec![ServicePort {
+                name: port_name.to_string(),
+                number: port,
+                app_protocol: None,
+            }],
+            annotations: None,
+        }
+    }
+
+    /// `19530 (milvus), 9091 (metrics)`, for messages.
+    fn port_list(&self) -> String {
+        self.ports
+            .iter()
+            .map(|p| format!("{} ({})", p.number, p.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Every lint over `resources`. `services` are the Services the objects may
+/// refer to (Service objects and the chart's).
+pub fn all(
+    resources: &[Resource],
+    services: &[ServiceView],
+    expect: &Expectations,
+) -> Vec<Problem> {
+    let objects = Objects { resources };
+    let mut problems = Vec::new();
+    for ingress in objects.of_kind("Ingress") {
+        problems.extend(ingress::ingress(ingress, services, &objects));
+    }
+    for certificate in objects.of_kind("ManagedCertificate") {
+        problems.extend(ingress::managed_certificate(certificate, &objects));
+    }
+    for gateway in objects.of_kind("Gateway") {
+        problems.extend(gateway::certificate(gateway));
+    }
+    for route in objects.of_kind("HTTPRoute") {
+        problems.extend(gateway::http_route(route, services, &objects));
+    }
+    for config in objects.of_kind("BackendConfig") {
+        problems.extend(health_check::backend_config(config, expect));
+    }
+    for policy in objects.of_kind("HealthCheckPolicy") {
+        problems.extend(health_check::health_check_policy(policy, expect));
+        problems.extend(gateway::policy_target(policy, services));
+    }
+    for policy in objects.of_kind("GCPBackendPolicy") {
+        problems.extend(gateway::policy_target(policy, services));
+    }
+    problems
+}
+
+/// The objects, with look-ups by kind and name.
+struct Objects<'a> {
+    resources: &'a [Resource],
+}
+
+impl<'a> Objects<'a> {
+    fn of_kind(&self, kind: &'a str) -> impl Iterator<Item = &'a Resource> + 'a {
+        self.resources.iter().filter(move |r| r.id.kind == kind)
+    }
+
+    fn find(&self, kind: &str, namespace: &str, name: &str) -> Option<&'a Resource> {
+        self.resources
+            .iter()
+            .find(|r| r.id.kind == kind && r.id.namespace == namespace && r.id.name == name)
+    }
+}
+
+/// The Service named `name` in `namespace`, or, for the message, which
+/// Services of that namespace are known (`known: `a`, `b``).
+fn find_service<'s>(
+    services: &'s [ServiceView],
+    namespace: &str,
+    name: &str,
+) -> Result<&'s ServiceView, String> {
+    if let Some(service) = services
+        .iter()
+        .find(|s| s.namespace == namespace && s.name == name)
+    {
+        return Ok(service);
+    }
+    let known: Vec<String> = services
+        .iter()
+        .filter(|s| s.namespace == namespace)
+        .map(|s| format!("`{}`", s.name))
+        .collect();
+    Err(if known.is_empty() {
+        "none is known".to_string()
+    } else {
+        format!("known: {}", known.join(", "))
+    })
+}
+
+fn array(value: Option<&Value>) -> &[Value] {
+    value
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const EXPECT: Expectations = Expectations {
+        service_port: 19530,
+        health_check_port: 9091,
+    };
+
+    /// The guide's Google-managed variant, as rendered by default.
+    fn good() -> (Vec<Resource>, Vec<ServiceView>) {
+        let objects = [
+            json!({"apiVersion": "cloud.google.com/v1", "kind": "BackendConfig",
+                "metadata": {"name": "my-release-backendconfig", "namespace": "default"},
+                "spec": {"healthCheck": {"port": 9091, "requestPath": "/healthz", "type": "HTTP"}}}),
+            json!({"apiVersion": "networking.gke.io/v1", "kind": "ManagedCertificate",
+                "metadata": {"name": "my-release-milvus-tls", "namespace": "default"},
+                "spec": {"domains": ["my-release.milvus.io"]}}),
+            json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+                "metadata": {"name": "my-release-milvus", "namespace": "default",
+                    "annotations": {"networking.gke.io/managed-certificates": "my-release-milvus-tls"}},
+                "spec": {"rules": [{"host": "my-release.milvus.io", "http": {"paths": [
+                    {"path": "/", "pathType": "Prefix", "backend": {"service": {
+                        "name": "my-release-milvus", "port": {"number": 19530}}}}]}}]}}),
+        ];
+        let values = json!({"service": {"type": "ClusterIP", "annotations": {
+            "cloud.google.com/app-protocols": "{\"milvus\":\"HTTP2\"}",
+            "cloud.google.com/backend-config": "{\"default\":\"my-release-backendconfig\"}",
+            "cloud.google.com/neg": "{\"ingress\":true}"}}});
+        (
+            objects
+                .into_iter()
+                .map(|v| Resource::new(v).unwrap())
+                .collect(),
+            vec![ServiceView::of_helm_values(
+                &values,
+                "my-release",
+                "default",
+            )],
+        )
+    }
+
+    fn lint(resources: &[Resource], services: &[ServiceView]) -> Vec<String> {
+        all(resources, services, &EXPECT)
+            .iter()
+            .map(|p| p.to_string())
+            .collect()
+    }
+
+    /// Lints a copy of the good set after `change` modified one object.
+    fn with(kind: &str, change: impl FnOnce(&mut Value)) -> Vec<String> {
+        let (mut resources, services) = good();
+        let r = resources.iter_mut().find(|r| r.id.kind == kind).unwrap();
+        change(&mut r.value);
+        *r = Resource::new(r.value.clone()).unwrap();
+        lint(&resources, &services)
+    }
+
+    fn with_service(change: impl FnOnce(&mut ServiceView)) -> Vec<String> {
+        let (resources, mut services) = good();
+        change(&mut services[0]);
+        lint(&resources, &services)
+    }
+
+    fn set_annotation(service: &mut ServiceView, key: &str, value: &str) {
+        service
+            .annotations
+            .as_mut()
+            .unwrap()
+            .insert(key.into(), json!(value));
+    }
+
+    fn assert_one(problems: Vec<String>, expected: &str) {
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert!(problems[0].contains(expected), "{problems:#?}");
+    }
+
+    #[test]
+    fn the_guide_setup_is_clean() {
+        let (resources, services) = good();
+        assert_eq!(lint(&resources, &services), Vec::<String>::new());
+    }
+
+    #[test]
+    fn backend_must_name_the_milvus_service_and_port() {
+        assert_one(
+            with("Ingress", |v| {
+                v["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["name"] =
+                    json!("milvus")
+            }),
+            "names Service `milvus`, which is not the Milvus Service (known: `my-release-milvus`)",
+        );
+        assert_one(
+            with("Ingress", |v| {
+                v["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["port"] =
+                    json!({"number": 9091})
+            }),
+            "uses port 9091 of Service `my-release-milvus`, which has port 19530 (milvus)",
+        );
+    }
+
+    #[test]
+    fn backend_config_annotation_must_name_a_rendered_backend_config() {
+        assert_one(
+            with_service(|s| {
+                set_annotation(
+                    s,
+                    "cloud.google.com/backend-config",
+                    "{\"default\":\"other\"}",
+                )
+            }),
+            "names BackendConfig `other`, which is not among the objects",
+        );
+        assert_one(
+            with_service(|s| {
+                s.annotations
+                    .as_mut()
+                    .unwrap()
+                    .remove("cloud.google.com/backend-config");
+            }),
+            "no cloud.google.com/backend-config annotation",
+        );
+    }
+
+    #[test]
+    fn app_protocols_must_be_keyed_by_the_port_name() {
+        assert_one(
+            with_service(|s| {
+                set_annotation(s, "cloud.google.com/app-protocols", "{\"grpc\":\"HTTP2\"}")
+            }),
+            "keyed by `grpc`, which is not a port name",
+        );
+        assert_one(
+            with_service(|s| {
+                set_annotation(s, "cloud.google.com/app-protocols", "{\"milvus\":\"GRPC\"}")
+            }),
+            "only HTTP, HTTPS and HTTP2",
+        );
+    }
+
+    #[test]
+    fn managed_certificates_annotation_must_name_rendered_certificates() {
+        let problems = with("Ingress", |v| {
+            v["metadata"]["annotations"]["networking.gke.io/managed-certificates"] =
+                json!("my-release-milvus-tls, missing-cert")
+        });
+        assert_one(problems, "names ManagedCertificate `missing-cert`");
+    }
+
+    #[test]
+    fn certificate_domains_must_cover_every_host() {
+        let problems = with("Ingress", |v| {
+            v["spec"]["rules"][0]["host"] = json!("other.milvus.io")
+        });
+        assert_one(
+            problems,
+            "host `other.milvus.io` is not among the certificate domains (my-release.milvus.io)",
+        );
+    }
+
+    #[test]
+    fn ingress_without_certificate_is_a_warning() {
+        let (mut resources, _) = good();
+        assert!(warnings(&resources).is_empty());
+        let ingress = resources
+            .iter_mut()
+            .find(|r| r.id.kind == "Ingress")
+            .unwrap();
+        ingress.value["metadata"]["annotations"] = json!({});
+        let found = warnings(&resources);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].contains("port 443 is not served"), "{found:?}");
+        // The ManagedCertificate is then attached to nothing: a problem.
+        assert!(
+            with("Ingress", |v| v["metadata"]["annotations"] = json!({}))
+                .iter()
+                .any(|p| p.contains("it stays Provisioning"))
+        );
+    }
+
+    #[test]
+    fn managed_certificate_domain_rules() {
+        for (domain, expected) in [
+            ("*.milvus.io", "wildcard"),
+            ("My-Release.milvus.io", "uppercase"),
+            (&*format!("{}.milvus.io", "a".repeat(60)), "at most 63"),
+        ] {
+            let problems = with("ManagedCertificate", |v| {
+                v["spec"]["domains"] = json!(["my-release.milvus.io", domain])
+            });
+            assert_one(problems, expected);
+        }
+        let many: Vec<String> = (0..101).map(|i| format!("d{i}.milvus.io")).collect();
+        let problems = with("ManagedCertificate", |v| {
+            v["spec"]["domains"] = json!(many);
+            v["spec"]["domains"][0] = json!("my-release.milvus.io");
+        });
+        assert_one(problems, "at most 100");
+    }
+
+    #[test]
+    fn health_check_must_use_the_metrics_port() {
+        assert_one(
+            with("BackendConfig", |v| {
+                v["spec"]["healthCheck"]["port"] = json!(19530)
+            }),
+            "the gRPC serving port",
+        );
+        assert_one(
+            with("BackendConfig", |v| {
+                v["spec"]["healthCheck"]["port"] = json!(8080)
+            }),
+            "not Milvus' health port 9091",
+        );
+        assert_one(
+            with("BackendConfig", |v| v["spec"] = json!({})),
+            "spec.healthCheck.port is not set",
+        );
+    }
+
+    #[test]
+    fn ingress_class_name_alone_makes_gke_ignore_the_ingress() {
+        assert_one(
+            with("Ingress", |v| v["spec"]["ingressClassName"] = json!("gce")),
+            "GKE ignores this Ingress",
+        );
+        assert_one(
+            with("Ingress", |v| {
+                v["metadata"]["annotations"]["kubernetes.io/ingress.class"] = json!("nginx")
+            }),
+            "not a GKE class",
+        );
+        // With the annotation set, ingressClassName is ignored by GKE: fine.
+        assert!(with("Ingress", |v| {
+            v["metadata"]["annotations"]["kubernetes.io/ingress.class"] = json!("gce");
+            v["spec"]["ingressClassName"] = json!("gce");
+        })
+        .is_empty());
+    }
+
+    #[test]
+    fn misplaced_and_misnamed_annotations() {
+        assert_one(
+            with("Ingress", |v| {
+                v["metadata"]["annotations"]["cloud.google.com/backend-config"] =
+                    json!("{\"default\":\"my-release-backendconfig\"}")
+            }),
+            "on the Ingress, where GKE does not read it",
+        );
+        assert_one(
+            with("Ingress", |v| {
+                v["metadata"]["annotations"]["networking.gke.io/v1.FrontendConfig"] = json!("f")
+            }),
+            "does not read the annotation networking.gke.io/v1.FrontendConfig",
+        );
+    }
+
+    #[test]
+    fn health_check_policy_port_is_checked() {
+        let policy = Resource::new(
+            json!({"apiVersion": "networking.gke.io/v1", "kind": "HealthCheckPolicy",
+            "metadata": {"name": "p", "namespace": "default"},
+            "spec": {"default": {"config": {"type": "HTTP", "httpHealthCheck": {"port": 19530}}},
+                "targetRef": {"group": "", "kind": "Service", "name": "x"}}}),
+        )
+        .unwrap();
+        let target = ServiceView::by_name("default", "x", "milvus", 19530);
+        assert_one(
+            lint(&[policy], &[target]),
+            "spec.default.config.httpHealthCheck.port is 19530, the gRPC serving port",
+        );
+    }
+}

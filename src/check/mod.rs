@@ -1,0 +1,283 @@
+//! Validation of a set of objects: duplicates, schemas ([`schema`]),
+//! cross-reference lints ([`lint`]) and, for self-managed certificates,
+//! the certificate checks ([`crate::tls::check`]).
+//!
+//! Two entry points: [`rendered`] runs inside every render (so `render`,
+//! `diff` and `status` never work from invalid objects), [`objects`] checks
+//! a user's own manifests for `milvus-l7 validate PATH`. Both collect every
+//! problem before failing.
+
+pub mod lint;
+pub mod schema;
+
+use crate::error::Result;
+use crate::k8s::resource::Resource;
+use crate::problem::{self, Problem};
+use crate::tls::check as cert_check;
+use crate::tls::TlsFiles;
+use base64::Engine;
+use lint::{Expectations, ServiceView};
+use serde_json::Value;
+
+/// What the checks need to know of the parameters: which Milvus Service
+/// the objects must point at, and where its health check answers.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    pub release: String,
+    pub namespace: String,
+    pub service_name: String,
+    pub service_port_name: String,
+    pub service_port: u16,
+    pub health_check_port: u16,
+}
+
+/// The certificate files of a self-managed render and the domain they must cover.
+#[derive(Debug, Clone, Copy)]
+pub struct CertificateFiles<'a> {
+    pub files: &'a TlsFiles,
+    pub domain: &'a str,
+}
+
+/// Refuses output that `kubectl apply` would reject or GKE would mis-handle.
+/// Returns the warnings (certificate expiry within 30 days, CN only) for
+/// the caller to show.
+pub fn rendered(
+    setup: &Setup,
+    certificate: Option<CertificateFiles>,
+    resources: &[Resource],
+    helm_values: &Value,
+) -> Result<Vec<String>> {
+    let services = services_with(
+        resources,
+        ServiceView::of_helm_values(helm_values, &setup.release, &setup.namespace),
+    );
+    let mut report = check(resources, &services, &expectations(setup));
+    if let Some(certificate) = certificate {
+        let findings = cert_check::check_files(certificate.files, certificate.domain, now_unix());
+        report.problems.extend(findings.problems);
+        report.warnings.extend(findings.warnings);
+    }
+    problem::into_result(report.problems, "the rendered objects")?;
+    Ok(report.warnings)
+}
+
+/// What validating a set of objects found.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub problems: Vec<Problem>,
+    /// Certificates that expire soon, and similar: printed, not fatal.
+    pub warnings: Vec<String>,
+    /// Objects of kinds without a schema (only their metadata was checked).
+    pub unchecked: Vec<String>,
+}
+
+/// Validates a user's objects. `helm_values` are the milvus chart's values
+/// when known (then the Service they make is checked too); otherwise the
+/// Milvus Service is known by name and port from the parameters only.
+pub fn objects(resources: &[Resource], helm_values: Option<&Value>, setup: &Setup) -> Report {
+    let chart_service = match helm_values {
+        Some(values) => ServiceView::of_helm_values(values, &setup.release, &setup.namespace),
+        None => ServiceView::by_name(
+            &setup.namespace,
+            &setup.service_name,
+            &setup.service_port_name,
+            setup.service_port,
+        ),
+    };
+    let services = services_with(resources, chart_service);
+    let mut report = check(resources, &services, &expectations(setup));
+    let findings = secret_certificates(resources);
+    report.problems.extend(findings.problems);
+    report.warnings.extend(findings.warnings);
+    report
+}
+
+fn expectations(setup: &Setup) -> Expectations {
+    Expectations {
+        service_port: setup.service_port,
+        health_check_port: setup.health_check_port,
+    }
+}
+
+/// The Service objects, plus the chart's Service unless an object of the
+/// same name replaces it.
+fn services_with(resources: &[Resource], chart: ServiceView) -> Vec<ServiceView> {
+    let mut services: Vec<ServiceView> = resources
+        .iter()
+        .filter_map(ServiceView::of_object)
+        .collect();
+    if !services
+        .iter()
+        .any(|s| s.namespace == chart.namespace && s.name == chart.name)
+    {
+        services.push(chart);
+    }
+    services
+}
+
+fn check(resources: &[Resource], services: &[ServiceView], expect: &Expectations) -> Report {
+    let mut report = Report {
+        problems: duplicates(resources),
+        ..Report::default()
+    };
+    let schemas = schema::builtin();
+    for resource in resources {
+        let checked = schemas.check(resource);
+        if !checked.has_schema {
+            report.unchecked.push(resource.id.to_string());
+        }
+        report.problems.extend(checked.problems);
+    }
+    report
+        .problems
+        .extend(lint::all(resources, services, expect));
+    report.warnings.extend(lint::warnings(resources));
+    report
+}
+
+fn duplicates(resources: &[Resource]) -> Vec<Problem> {
+    resources
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| resources[..*i].iter().any(|o| o.id.matches(&r.id)))
+        .map(|(_, r)| {
+            Problem::new(
+                r.id.to_string(),
+                "appears twice",
+                "two templates, overlays or files produce the same object; remove one or rename it",
+            )
+        })
+        .collect()
+}
+
+/// TLS Secrets that an Ingress (`spec.tls`) or a Gateway listener
+/// (`tls.certificateRefs`) uses: the certificate in `tls.crt` must go with
+/// `tls.key` and cover the hosts it serves.
+fn secret_certificates(resources: &[Resource]) -> cert_check::Findings {
+    let mut findings = cert_check::Findings::default();
+    for usage in tls_secret_usages(resources) {
+        let Some(secret) = resources.iter().find(|r| {
+            r.is_secret() && r.id.namespace == usage.namespace && r.id.name == usage.secret
+        }) else {
+            continue;
+        };
+        let hosts: Vec<&str> = usage.hosts.iter().map(String::as_str).collect();
+        let found = tls_secret_findings(secret, usage.user, &hosts);
+        findings.problems.extend(found.problems);
+        findings.warnings.extend(found.warnings);
+    }
+    findings
+}
+
+/// One use of a TLS Secret: by which kind, for which hosts.
+struct TlsSecretUsage {
+    user: &'static str,
+    namespace: String,
+    secret: String,
+    hosts: Vec<String>,
+}
+
+fn tls_secret_usages(resources: &[Resource]) -> Vec<TlsSecretUsage> {
+    let mut usages = Vec::new();
+    for object in resources {
+        match object.id.kind.as_str() {
+            "Ingress" => usages.extend(ingress_tls_secrets(object)),
+            "Gateway" => usages.extend(gateway_tls_secrets(object)),
+            _ => {}
+        }
+    }
+    usages
+}
+
+/// `spec.tls[]`: `secretName` for `hosts`.
+fn ingress_tls_secrets(ingress: &Resource) -> Vec<TlsSecretUsage> {
+    items(ingress.value.pointer("/spec/tls"))
+        .filter_map(|entry| {
+            Some(TlsSecretUsage {
+                user: "an Ingress",
+                namespace: ingress.id.namespace.clone(),
+                secret: entry.get("secretName")?.as_str()?.to_string(),
+                hosts: items(entry.get("hosts"))
+                    .filter_map(Value::as_str)
+                    .map(String::from)
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+/// `spec.listeners[].tls.certificateRefs[]` of kind Secret (the
+/// default), for the listener's `hostname`.
+fn gateway_tls_secrets(gateway: &Resource) -> Vec<TlsSecretUsage> {
+    let mut usages = Vec::new();
+    for listener in items(gateway.value.pointer("/spec/listeners")) {
+        let hosts: Vec<String> = listener
+            .get("hostname")
+            .and_then(Value::as_str)
+            .map(String::from)
+            .into_iter()
+            .collect();
+        for reference in items(listener.pointer("/tls/certificateRefs")) {
+            let field = |key: &str| reference.get(key).and_then(Value::as_str);
+            let is_secret = field("kind").unwrap_or("Secret") == "Secret"
+                && field("group").unwrap_or("").is_empty();
+            let Some(name) = field("name").filter(|_| is_secret) else {
+                continue;
+            };
+            usages.push(TlsSecretUsage {
+                user: "a Gateway",
+                namespace: field("namespace")
+                    .unwrap_or(&gateway.id.namespace)
+                    .to_string(),
+                secret: name.to_string(),
+                hosts: hosts.clone(),
+            });
+        }
+    }
+    usages
+}
+
+fn items(value: Option<&Value>) -> impl Iterator<Item = &Value> {
+    value.and_then(Value::as_array).into_iter().flatten()
+}
+
+fn tls_secret_findings(secret: &Resource, user: &str, hosts: &[&str]) -> cert_check::Findings {
+    let subject = secret.id.to_string();
+    let decoded = |key: &str| {
+        secret
+            .value
+            .pointer(&format!("/data/{}", key.replace('/', "~1")))
+            .and_then(Value::as_str)
+            .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64).ok())
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+    };
+    let secret_type = secret.value.get("type").and_then(Value::as_str);
+    match (secret_type, decoded("tls.crt"), decoded("tls.key")) {
+        (Some("kubernetes.io/tls"), Some(cert), Some(key)) => {
+            let cert_origin = format!("{subject} data tls.crt");
+            let key_origin = format!("{subject} data tls.key");
+            cert_check::check(
+                &cert,
+                &key,
+                hosts,
+                now_unix(),
+                cert_check::Origins {
+                    cert: &cert_origin,
+                    key: &key_origin,
+                },
+            )
+        }
+        _ => cert_check::Findings {
+            problems: vec![Problem::new(
+                subject,
+                format!("{user} uses this Secret for TLS, but it is not of type kubernetes.io/tls with base64 PEM data tls.crt and tls.key"),
+                "make it with `kubectl create secret tls`, or render it: --overlay self-managed --tls-cert tls.crt --tls-key tls.key",
+            )],
+            warnings: Vec::new(),
+        },
+    }
+}
+
+fn now_unix() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}

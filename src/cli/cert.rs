@@ -1,0 +1,101 @@
+//! `milvus-l7 cert`: writes tls.key and tls.crt, then says what to run next.
+
+use super::{Ctx, Outcome};
+use crate::error::{Error, Result};
+use crate::k8s::names;
+use crate::tls::generate::{
+    check_days, generate, refuse_existing, write_file, KeyType, CERT_FILE, KEY_FILE,
+};
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+use time::{Duration, OffsetDateTime};
+
+pub const EXAMPLES: &str = "Examples:
+  milvus-l7 cert --domain my-release.milvus.io
+  milvus-l7 cert --domain milvus.example.com --out-dir certs/ --days 90 --key-type ecdsa-p256
+  milvus-l7 cert --domain milvus.example.com --force     # replace an existing tls.key/tls.crt";
+
+/// `milvus-l7 cert` arguments.
+#[derive(Debug, Args)]
+pub struct CertArgs {
+    /// DNS name the certificate is for (subjectAltName and CN); `*.example.com` is allowed.
+    #[arg(long)]
+    pub domain: String,
+    /// Directory to write tls.key and tls.crt into (created when missing).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub out_dir: PathBuf,
+    /// Days the certificate is valid, from now (at most 825).
+    #[arg(long, default_value_t = 365)]
+    pub days: u32,
+    /// Key algorithm.
+    #[arg(long, value_enum, default_value_t = KeyTypeArg::Rsa2048)]
+    pub key_type: KeyTypeArg,
+    /// Replace existing tls.key and tls.crt.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// The key algorithms Google Cloud load balancers accept that we offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeyTypeArg {
+    /// RSA 2048, like the guide's `openssl genrsa 2048`.
+    Rsa2048,
+    /// ECDSA on the P-256 curve: smaller and faster.
+    EcdsaP256,
+}
+
+impl From<KeyTypeArg> for KeyType {
+    fn from(arg: KeyTypeArg) -> KeyType {
+        match arg {
+            KeyTypeArg::Rsa2048 => KeyType::Rsa2048,
+            KeyTypeArg::EcdsaP256 => KeyType::EcdsaP256,
+        }
+    }
+}
+
+/// Checks the arguments, generates, writes, and tells on stderr what was
+/// written and what to run next.
+pub fn run(args: &CertArgs, ctx: &mut Ctx) -> Result<Outcome> {
+    names::check_ingress_host(&args.domain).map_err(|message| Error::Param {
+        key: "domain".into(),
+        origin: "--domain".into(),
+        message,
+        hint: "give the lowercase DNS name clients connect to, e.g. milvus.example.com".into(),
+    })?;
+    check_days(args.days)?;
+    // `./tls.key` reads worse than `tls.key` in the messages below.
+    let in_out_dir = |file: &str| match args.out_dir.as_os_str().to_str() {
+        Some(".") => PathBuf::from(file),
+        _ => args.out_dir.join(file),
+    };
+    let key_path = in_out_dir(KEY_FILE);
+    let cert_path = in_out_dir(CERT_FILE);
+    if !args.force {
+        refuse_existing(&[&key_path, &cert_path])?;
+    }
+    let now = OffsetDateTime::now_utc();
+    let generated = generate(
+        &args.domain,
+        args.key_type.into(),
+        now,
+        now + Duration::days(i64::from(args.days)),
+    )?;
+    std::fs::create_dir_all(&args.out_dir)
+        .map_err(|e| Error::io("creating directory", &args.out_dir, e))?;
+    write_file(&key_path, &generated.key_pem, 0o600)?;
+    write_file(&cert_path, &generated.cert_pem, 0o644)?;
+    ctx.note(&format!(
+        "wrote {} (private key, mode 0600) and {} (self-signed for {}, valid {} days)",
+        key_path.display(),
+        cert_path.display(),
+        args.domain,
+        args.days
+    ));
+    ctx.note(&format!(
+        "next: milvus-l7 render --overlay self-managed --domain {} --tls-cert {} --tls-key {}",
+        args.domain,
+        cert_path.display(),
+        key_path.display()
+    ));
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,41 @@
+//! `milvus-l7 graph`: the diagram of the render on stdout.
+
+use super::{Ctx, Outcome, ParamArgs};
+use crate::error::Result;
+use crate::graph::{self, dot, mermaid};
+
+/// Examples shown by `milvus-l7 graph --help`.
+pub const EXAMPLES: &str = "Examples:
+  milvus-l7 graph                                   # Mermaid, Google-managed certificate
+  milvus-l7 graph --overlay self-managed --domain milvus.example.com
+  milvus-l7 graph --format dot | dot -Tsvg > graph.svg
+  { echo '```mermaid'; milvus-l7 graph; echo '```'; } >> pr-description.md";
+
+/// Arguments of `milvus-l7 graph`: the render flags and an output format.
+#[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub params: ParamArgs,
+    /// Diagram language.
+    #[arg(long, value_enum, default_value_t = Format::Mermaid)]
+    pub format: Format,
+}
+
+/// Diagram languages `graph` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A Mermaid `flowchart LR`; GitHub draws it in a `mermaid` code block.
+    Mermaid,
+    /// A Graphviz `digraph`, for `dot -Tsvg`.
+    Dot,
+}
+
+pub fn run(args: &GraphArgs, ctx: &mut Ctx) -> Result<Outcome> {
+    let graph = graph::build(&args.params.render(ctx)?);
+    let text = match args.format {
+        Format::Mermaid => mermaid::write(&graph),
+        Format::Dot => dot::write(&graph),
+    };
+    ctx.print(&text)?;
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,115 @@
+//! The command line: clap's argument types, one file per command, and the
+//! dispatch. Each command's `run(args, &mut Ctx)` turns its arguments into
+//! calls to the library and prints what comes back; the library itself
+//! never prints. `main.rs` only parses and maps the outcome to an exit
+//! status.
+
+mod cert;
+mod completions;
+mod ctx;
+mod diff;
+mod graph;
+mod param_args;
+mod render;
+mod status;
+mod validate;
+
+pub use ctx::{Ctx, Verbosity};
+pub use param_args::ParamArgs;
+
+use crate::error::Result;
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "milvus-l7",
+    version,
+    about = "Render Milvus behind a Google Cloud Layer-7 load balancer on GKE, declaratively, and diff it against the live cluster.",
+    after_help = TOP_LEVEL_EXAMPLES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Print only errors on stderr.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print what is being done on stderr.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+impl Cli {
+    /// How much the commands say on stderr.
+    pub fn verbosity(&self) -> Verbosity {
+        match (self.quiet, self.verbose) {
+            (true, _) => Verbosity::Quiet,
+            (false, true) => Verbosity::Verbose,
+            (false, false) => Verbosity::Normal,
+        }
+    }
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render the manifests and Helm values (to stdout, a directory, or check a directory).
+    #[command(after_help = render::EXAMPLES)]
+    Render(render::RenderArgs),
+    /// Compare the rendered state (and the Service the Helm values imply) with a live export.
+    #[command(after_help = diff::EXAMPLES)]
+    Diff(diff::DiffArgs),
+    /// Draw the rendered objects and their references as a Mermaid or Graphviz diagram.
+    #[command(after_help = graph::EXAMPLES)]
+    Graph(graph::GraphArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = completions::EXAMPLES)]
+    Completions(completions::CompletionsArgs),
+    /// Make a self-signed key and certificate (tls.key, tls.crt) for the self-managed overlay.
+    #[command(after_help = cert::EXAMPLES)]
+    Cert(cert::CertArgs),
+    /// Check the render, or your own manifests, against schemas, GKE cross-references and certificate rules.
+    #[command(after_help = validate::EXAMPLES)]
+    Validate(validate::ValidateArgs),
+    /// Tell whether the live load balancer and certificate are ready, and how to connect.
+    #[command(after_help = status::EXAMPLES)]
+    Status(status::StatusArgs),
+}
+
+const TOP_LEVEL_EXAMPLES: &str = "Examples:
+  milvus-l7 render --overlay google-managed --domain milvus.example.com -o out/
+  milvus-l7 render --check out/          # in CI: exit 1 when out/ is stale
+  milvus-l7 graph > graph.mmd            # Mermaid diagram for a PR description
+  milvus-l7 diff --live live.yaml        # drift from a `kubectl get ... -o yaml` export
+  milvus-l7 completions bash > ~/.local/share/bash-completion/completions/milvus-l7
+Run `milvus-l7 <command> --help` for each command's flags and examples.";
+
+/// What a command asks `main` to exit with when it did not fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0: done, no differences.
+    Clean,
+    /// Exit 1: differences found, or not ready yet.
+    Differs,
+}
+
+/// How `diff` and `status` write their report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// For a person.
+    Text,
+    /// For a program.
+    Json,
+}
+
+/// Runs a parsed command.
+pub fn run(command: &Command, ctx: &mut Ctx) -> Result<Outcome> {
+    match command {
+        Command::Render(args) => render::run(args, ctx),
+        Command::Diff(args) => diff::run(args, ctx),
+        Command::Graph(args) => graph::run(args, ctx),
+        Command::Completions(args) => completions::run(args, ctx),
+        Command::Cert(args) => cert::run(args, ctx),
+        Command::Validate(args) => validate::run(args, ctx),
+        Command::Status(args) => status::run(args, ctx),
+    }
+}

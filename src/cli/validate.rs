@@ -1,0 +1,94 @@
+//! `milvus-l7 validate [PATH...]`: exit 0 valid, 2 with every problem listed.
+
+use super::{Ctx, Outcome, ParamArgs};
+use crate::check;
+use crate::error::{Error, Result};
+use crate::k8s::resource::Resource;
+use crate::load::manifest_set;
+use crate::problem::{self, Problem};
+use crate::render::params;
+use std::path::PathBuf;
+
+pub const EXAMPLES: &str = "Examples:
+  milvus-l7 validate --overlay self-managed --tls-cert tls.crt --tls-key tls.key   # the render
+  milvus-l7 validate out/              # a render -o directory, helm/values.yaml included
+  milvus-l7 validate k8s/ingress.yaml k8s/backendconfig.yaml --release milvus-prod
+  kubectl get ingress,managedcertificate,backendconfig -o yaml | milvus-l7 validate -";
+
+/// `milvus-l7 validate` arguments.
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// Files or directories of YAML/JSON manifests (`-` for stdin). Without any, the render is validated.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Render parameters; with PATHs they say which Milvus Service, ports and health port to expect.
+    #[command(flatten)]
+    pub params: ParamArgs,
+}
+
+pub fn run(args: &ValidateArgs, ctx: &mut Ctx) -> Result<Outcome> {
+    if args.paths.is_empty() {
+        let rendered = args.params.render(ctx)?;
+        ctx.note(&format!(
+            "valid: {} rendered objects",
+            rendered.resources.len()
+        ));
+        return Ok(Outcome::Clean);
+    }
+    let sources = args.params.sources()?;
+    let (params, _) = params::resolve(&args.params.inputs(ctx.env.clone())?, &sources.overlays)?;
+    let loaded = manifest_set::load(&args.paths, ctx.stdin)?;
+    if loaded.objects.is_empty() && loaded.problems.is_empty() {
+        return Err(Error::Invalid {
+            subject: args
+                .paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            message: "no Kubernetes object found".into(),
+            hint: "give YAML or JSON manifests, or directories holding them (.yaml, .yml, .json)"
+                .into(),
+        });
+    }
+    let resources: Vec<Resource> = loaded.objects.iter().map(|(_, r)| r.clone()).collect();
+    let report = check::objects(&resources, loaded.helm_values.as_ref(), &params.setup());
+    for skipped in &loaded.skipped {
+        ctx.info(&format!(
+            "note: skipped {} (not an object file)",
+            skipped.display()
+        ));
+    }
+    for id in &report.unchecked {
+        ctx.info(&format!(
+            "note: no schema for {id}; only its metadata and references were checked"
+        ));
+    }
+    for warning in &report.warnings {
+        ctx.note(&format!("warning: {warning}"));
+    }
+    let mut problems = loaded.problems;
+    problems.extend(
+        report
+            .problems
+            .into_iter()
+            .map(|p| with_file(p, &loaded.objects)),
+    );
+    problem::into_result(problems, "the given manifests")?;
+    ctx.note(&format!("valid: {} objects", resources.len()));
+    Ok(Outcome::Clean)
+}
+
+/// Prefixes the file an object came from, so the user knows what to edit.
+fn with_file(problem: Problem, objects: &[(String, Resource)]) -> Problem {
+    match objects
+        .iter()
+        .find(|(_, r)| problem.subject == r.id.to_string())
+    {
+        Some((file, _)) => Problem {
+            subject: format!("{file}: {}", problem.subject),
+            ..problem
+        },
+        None => problem,
+    }
+}

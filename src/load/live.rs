@@ -1,0 +1,600 @@
+//! The one loader of Kubernetes objects from files: `diff --live`,
+//! `status --live` and `validate PATH` all read through it.
+//!
+//! Inputs come in every shape kubectl (and people) produce: one object, a
+//! `---` stream, a `kind: List` wrapper, JSON (one object, a List, an array
+//! or several concatenated objects), a directory of such files, or stdin.
+//! Old exports carry `selfLink`, `extensions/v1beta1` Ingresses and
+//! unquoted timestamps; all of them load. Big YAML exports parse on every
+//! core ([`live_split`]), JSON with serde_json. Errors point at
+//! file:line:column and never quote the input, which may hold Secret data.
+//!
+//! Which files of a directory are read is [`object_files`]'s decision;
+//! what `validate` makes of documents that are not objects (the chart's
+//! Helm values) is [`crate::load::manifest_set`]'s.
+
+use crate::error::{Error, Result};
+use crate::k8s::resource::{ResId, Resource};
+use crate::load::json_sift;
+use crate::load::live_split::{self, Sift};
+use crate::load::object_files;
+use crate::yaml::Limits;
+use serde_json::Value;
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The path argument that means "read standard input".
+pub const STDIN: &str = "-";
+
+/// Name of standard input in error messages.
+const STDIN_ORIGIN: &str = "<stdin>";
+
+/// What every caller says about a document that is not an object.
+pub const NOT_AN_OBJECT: &str =
+    "not a Kubernetes object: apiVersion, kind or metadata.name is missing";
+
+/// Budget for one input. A big cluster's export is one `kind: List` of
+/// many thousand objects, or as many `---` documents, so the document
+/// budget is far above the default for hand-written files; the byte limit
+/// still bounds memory and time.
+pub const LIVE_LIMITS: Limits = Limits {
+    max_bytes: 256 << 20,
+    max_documents: 1_000_000,
+    max_depth: 64,
+};
+
+/// Where documents were read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Stdin,
+    File(PathBuf),
+}
+
+impl Source {
+    /// The file, when the documents came from one.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Source::Stdin => None,
+            Source::File(path) => Some(path),
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    /// `<stdin>` or the path: the origin in every message.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Stdin => f.write_str(STDIN_ORIGIN),
+            Source::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// One file's (or stdin's) documents in order, as parsed: `kind: List` is
+/// not unwrapped yet, so each document keeps its position for messages.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub source: Source,
+    pub documents: Vec<Value>,
+}
+
+impl Input {
+    /// Every object, Lists unwrapped; the first document that is not an
+    /// object is an error naming it.
+    pub fn into_objects(self) -> Result<Vec<Resource>> {
+        objects(self.documents, &self.source.to_string())
+    }
+}
+
+/// Everything one path argument held.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub files: Vec<Input>,
+    /// Files of a directory that were not read (see [`object_files`]).
+    pub skipped: Vec<PathBuf>,
+}
+
+/// Reads `spec`: a file, a directory (its object files, in name order) or
+/// [`STDIN`], read from `stdin`.
+pub fn read(spec: &Path, stdin: &mut dyn Read) -> Result<Inputs> {
+    read_with(spec, stdin, &Reading::everything())
+}
+
+/// How one export is read: what is kept of it, and how large it may be.
+struct Reading<'a> {
+    sift: Sift<'a>,
+    max_bytes: usize,
+}
+
+impl Reading<'_> {
+    fn everything() -> Reading<'static> {
+        Reading {
+            sift: &live_split::keep_all,
+            max_bytes: LIVE_LIMITS.max_bytes,
+        }
+    }
+
+    fn limits(&self) -> Limits {
+        Limits {
+            max_bytes: self.max_bytes,
+            ..LIVE_LIMITS
+        }
+    }
+}
+
+fn read_with(spec: &Path, stdin: &mut dyn Read, how: &Reading) -> Result<Inputs> {
+    if spec.as_os_str() == STDIN {
+        Ok(Inputs::one(read_stdin(stdin, how)?))
+    } else if spec.is_dir() {
+        read_dir(spec, how)
+    } else {
+        Ok(Inputs::one(read_file(spec, how)?))
+    }
+}
+
+impl Inputs {
+    fn one(input: Input) -> Inputs {
+        Inputs {
+            files: vec![input],
+            skipped: Vec::new(),
+        }
+    }
+}
+
+fn read_stdin(stdin: &mut dyn Read, how: &Reading) -> Result<Input> {
+    let text = read_bounded(stdin, STDIN_ORIGIN, how.max_bytes)?;
+    Ok(Input {
+        documents: parse_documents_with(&text, STDIN_ORIGIN, how)?,
+        source: Source::Stdin,
+    })
+}
+
+fn read_dir(dir: &Path, how: &Reading) -> Result<Inputs> {
+    let listing = object_files::list(dir)?;
+    let files = listing
+        .files
+        .iter()
+        .map(|file| read_file(file, how))
+        .collect::<Result<_>>()?;
+    Ok(Inputs {
+        files,
+        skipped: listing.skipped,
+    })
+}
+
+/// Every object of `spec` (see [`read`]); a document that is not an object
+/// is an error, since kubectl never exports one.
+pub fn load(spec: &Path, stdin: &mut dyn Read) -> Result<Vec<Resource>> {
+    load_with(spec, stdin, &Reading::everything())
+}
+
+/// Like [`load`], but keeps only the objects `wanted` accepts, dropping the
+/// others as soon as they are parsed: a whole-cluster export then needs
+/// little more memory than its text. Documents that are not objects are
+/// kept, so they are still reported; a dropped document leaves a `null` in
+/// its place, so the reported document numbers stay right. An input of
+/// more than `max_bytes` is refused.
+pub fn load_only(
+    spec: &Path,
+    stdin: &mut dyn Read,
+    wanted: &(dyn Fn(&ResId) -> bool + Sync),
+    max_bytes: usize,
+) -> Result<Vec<Resource>> {
+    let sift = |document: Value, kept: &mut Vec<Value>| sift_wanted(document, kept, wanted);
+    load_with(
+        spec,
+        stdin,
+        &Reading {
+            sift: &sift,
+            max_bytes,
+        },
+    )
+}
+
+/// [`parse`], keeping only what `wanted` accepts (see [`load_only`]).
+pub fn parse_only(
+    text: &str,
+    origin: &str,
+    wanted: &(dyn Fn(&ResId) -> bool + Sync),
+) -> Result<Vec<Resource>> {
+    let sift = |document: Value, kept: &mut Vec<Value>| sift_wanted(document, kept, wanted);
+    let how = Reading {
+        sift: &sift,
+        max_bytes: LIVE_LIMITS.max_bytes,
+    };
+    objects(parse_documents_with(text, origin, &how)?, origin)
+}
+
+fn sift_wanted(document: Value, kept: &mut Vec<Value>, wanted: &(dyn Fn(&ResId) -> bool + Sync)) {
+    if is_list(&document) {
+        let mut items = Vec::new();
+        let Value::Object(mut map) = document else {
+            unreachable!("is_list checked it is a mapping")
+        };
+        if let Some(Value::Array(all)) = map.remove("items") {
+            for item in all {
+                sift_wanted(item, &mut items, wanted);
+            }
+        }
+        map.insert("items".into(), Value::Array(items));
+        kept.push(Value::Object(map));
+        return;
+    }
+    let keep = ResId::of(&document).is_none_or(|id| wanted(&id));
+    kept.push(if keep { document } else { Value::Null });
+}
+
+fn load_with(spec: &Path, stdin: &mut dyn Read, how: &Reading) -> Result<Vec<Resource>> {
+    let mut objects = Vec::new();
+    for input in read_with(spec, stdin, how)?.files {
+        objects.extend(input.into_objects()?);
+    }
+    Ok(objects)
+}
+
+fn read_file(path: &Path, how: &Reading) -> Result<Input> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io("reading", path, e))?;
+    let source = Source::File(path.to_path_buf());
+    let origin = source.to_string();
+    let text = read_bounded(&mut std::io::BufReader::new(file), &origin, how.max_bytes)?;
+    let documents = parse_documents_with(&text, &origin, how)?;
+    Ok(Input { source, documents })
+}
+
+/// Reads at most one byte more than the limit, so an endless or huge input
+/// is refused without being held in memory.
+fn read_bounded(input: &mut dyn Read, origin: &str, max_bytes: usize) -> Result<String> {
+    let mut bytes = Vec::new();
+    input
+        .take(max_bytes as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io("reading", origin, e))?;
+    if bytes.len() > max_bytes {
+        return Err(Error::Parse {
+            location: origin.to_string(),
+            message: format!("input is larger than {max_bytes} bytes"),
+            hint: "export only the namespace and kinds to compare (`kubectl get ingress,svc,backendconfig,managedcertificate,secret -n NS -o yaml`), or raise the limit with --max-input-bytes".into(),
+        });
+    }
+    String::from_utf8(bytes).map_err(|e| Error::Parse {
+        location: origin.to_string(),
+        message: format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
+        hint: "give the output of `kubectl get ... -o yaml` or `-o json`".into(),
+    })
+}
+
+/// Parses one input's text into its objects; see [`parse_documents`].
+pub fn parse(text: &str, origin: &str) -> Result<Vec<Resource>> {
+    objects(parse_documents(text, origin)?, origin)
+}
+
+/// Parses one input's text into its non-empty documents. JSON (first
+/// character `{` or `[`) is read with serde_json, which is much faster than
+/// a YAML parser on big exports; a top-level JSON array is a list of
+/// documents.
+pub fn parse_documents(text: &str, origin: &str) -> Result<Vec<Value>> {
+    parse_documents_with(text, origin, &Reading::everything())
+}
+
+fn parse_documents_with(text: &str, origin: &str, how: &Reading) -> Result<Vec<Value>> {
+    // Editors on Windows may start a file with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if looks_like_json(text) {
+        json_sift::parse(text, how.sift).map_err(|e| json_error(&e, origin))
+    } else {
+        live_split::parse_stream_sifted(text, origin, how.limits(), how.sift)
+    }
+}
+
+fn looks_like_json(text: &str) -> bool {
+    text.trim_start().starts_with(['{', '['])
+}
+
+fn json_error(e: &serde_json::Error, origin: &str) -> Error {
+    // serde_json's message ends with " at line L column C"; we print the
+    // position in our own file:line:column form instead.
+    let message = e.to_string();
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(m, _)| m)
+        .to_string();
+    Error::Parse {
+        location: format!("{origin}:{}:{}", e.line(), e.column()),
+        message,
+        hint: "fix the JSON at that position, or export again with `kubectl get ... -o json`"
+            .into(),
+    }
+}
+
+/// Every object of `documents`; the first one that is not an object is an
+/// error naming its position.
+fn objects(documents: Vec<Value>, origin: &str) -> Result<Vec<Resource>> {
+    let mut objects = Vec::with_capacity(documents.len());
+    for (index, document) in documents.into_iter().enumerate() {
+        for item in unwrap_list(document) {
+            objects.push(item.map_err(|_| Error::Parse {
+                location: document_location(origin, index + 1),
+                message: NOT_AN_OBJECT.into(),
+                hint: "give the output of `kubectl get ... -o yaml` or `-o json`, unedited".into(),
+            })?);
+        }
+    }
+    Ok(objects)
+}
+
+/// `file (document N)`: where a document that is not an object is.
+pub fn document_location(origin: &str, number: usize) -> String {
+    format!("{origin} (document {number})")
+}
+
+/// The objects of one document: the document itself, or the items of
+/// `kind: List` (and typed lists such as `IngressList`), recursively. What
+/// is not an object comes back as `Err` with the value.
+pub fn unwrap_list(document: Value) -> Vec<Result<Resource, Value>> {
+    let mut found = Vec::new();
+    unwrap_into(document, &mut found);
+    found
+}
+
+fn unwrap_into(document: Value, found: &mut Vec<Result<Resource, Value>>) {
+    // An empty document, or the place of one that load_only dropped.
+    if document.is_null() {
+        return;
+    }
+    if is_list(&document) {
+        let Value::Object(mut map) = document else {
+            unreachable!("is_list checked it is a mapping")
+        };
+        if let Some(Value::Array(items)) = map.remove("items") {
+            for item in items {
+                unwrap_into(item, found);
+            }
+        }
+        return;
+    }
+    found.push(match ResId::of(&document) {
+        Some(id) => Ok(Resource {
+            id,
+            value: document,
+        }),
+        None => Err(document),
+    });
+}
+
+/// `kind: List` is kubectl's wrapper; the API itself answers `IngressList`,
+/// `ServiceList`, … with an `items` array.
+fn is_list(document: &Value) -> bool {
+    let kind = document.get("kind").and_then(Value::as_str).unwrap_or("");
+    let has_items = matches!(document.get("items"), Some(Value::Array(_)));
+    kind == "List" || (kind.ends_with("List") && has_items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(objects: &[Resource]) -> Vec<String> {
+        objects.iter().map(|o| o.id.name.clone()).collect()
+    }
+
+    #[test]
+    fn kind_list_is_unwrapped_into_its_items() {
+        let text = "apiVersion: v1\nkind: List\nmetadata:\n  resourceVersion: \"\"\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: a, namespace: default}\n- apiVersion: networking.gke.io/v1\n  kind: ManagedCertificate\n  metadata: {name: b, namespace: default}\n";
+        let objects = parse(text, "list.yaml").unwrap();
+        assert_eq!(names(&objects), ["a", "b"]);
+        assert_eq!(objects[1].id.kind, "ManagedCertificate");
+    }
+
+    #[test]
+    fn typed_lists_from_the_api_are_unwrapped_too() {
+        let text = r#"{"apiVersion":"networking.k8s.io/v1","kind":"IngressList","items":[{"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":"x"}}]}"#;
+        assert_eq!(names(&parse(text, "l.json").unwrap()), ["x"]);
+    }
+
+    #[test]
+    fn json_objects_arrays_and_concatenations_load() {
+        let one = r#"{"apiVersion":"v1","kind":"Service","metadata":{"name":"a"}}"#;
+        assert_eq!(names(&parse(one, "o.json").unwrap()), ["a"]);
+        let two = format!("{one}\n{}", one.replace("\"a\"", "\"b\""));
+        assert_eq!(names(&parse(&two, "o.json").unwrap()), ["a", "b"]);
+        let array = format!("[{one}]");
+        assert_eq!(names(&parse(&array, "o.json").unwrap()), ["a"]);
+    }
+
+    #[test]
+    fn json_errors_give_file_line_and_column() {
+        let err = parse("{\n  \"kind\": \"Service\",\n  oops\n}", "bad.json")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("bad.json:3:"), "{err}");
+    }
+
+    #[test]
+    fn yaml_errors_give_file_and_line() {
+        let err = parse(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: [a\n",
+            "bad.yaml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("bad.yaml:"), "{err}");
+    }
+
+    #[test]
+    fn old_exports_with_unquoted_timestamps_and_comments_load() {
+        let text = "# exported by hand\napiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  creationTimestamp: 2018-09-23T19:13:36Z\n  name: a\n  selfLink: /apis/extensions/v1beta1/namespaces/default/ingresses/a\n";
+        let objects = parse(text, "old.yaml").unwrap();
+        assert_eq!(objects[0].id.group, "extensions");
+        assert!(objects[0].value["metadata"]["creationTimestamp"].is_string());
+    }
+
+    #[test]
+    fn a_document_that_is_not_an_object_is_an_error_naming_it() {
+        let err = parse(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n---\nfoo: bar\n",
+            "x.yaml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("x.yaml (document 2)"), "{err}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_hide_json() {
+        let text =
+            "\u{feff}{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"a\"}}";
+        assert_eq!(names(&parse(text, "bom.json").unwrap()), ["a"]);
+    }
+
+    #[test]
+    fn ten_thousand_documents_load() {
+        let doc = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: other\n";
+        let text = vec![doc; 10_000].join("---\n");
+        assert_eq!(parse(&text, "big.yaml").unwrap().len(), 10_000);
+    }
+
+    #[test]
+    fn input_over_the_byte_limit_is_refused_without_reading_it_all() {
+        let mut endless = std::io::repeat(b'a');
+        let err = read_bounded(&mut endless, "<stdin>", 1000)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("<stdin>: input is larger than 1000 bytes"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn binary_input_is_refused_as_not_text() {
+        let err = read_bounded(&mut &b"kind: \xff\xfe"[..], "x.yaml", 1000)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn stdin_is_read_when_the_spec_is_a_dash() {
+        let mut input = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n".as_bytes();
+        assert_eq!(names(&load(Path::new(STDIN), &mut input).unwrap()), ["s"]);
+    }
+
+    #[test]
+    fn lists_inside_lists_are_unwrapped_and_non_objects_come_back() {
+        let document = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": [
+            {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "a"}},
+            {"apiVersion": "v1", "kind": "List", "items": [
+                {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "b"}},
+                {"just": "a map"}]}]});
+        let found = unwrap_list(document);
+        let kinds: Vec<String> = found
+            .iter()
+            .map(|item| match item {
+                Ok(r) => r.id.kind.clone(),
+                Err(v) => v.to_string(),
+            })
+            .collect();
+        assert_eq!(kinds, ["Service", "Secret", r#"{"just":"a map"}"#]);
+    }
+
+    #[test]
+    fn a_directory_is_read_in_name_order_with_its_skipped_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let service =
+            |name: &str| format!("apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\n");
+        std::fs::write(dir.path().join("b.yaml"), service("b")).unwrap();
+        std::fs::write(dir.path().join("a.yml"), service("a")).unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "not: [yaml").unwrap();
+        let inputs = read(dir.path(), &mut std::io::empty()).unwrap();
+        let sources: Vec<String> = inputs
+            .files
+            .iter()
+            .map(|i| {
+                i.source
+                    .path()
+                    .unwrap()
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(sources, ["a.yml", "b.yaml"]);
+        assert_eq!(inputs.skipped, [dir.path().join("notes.txt")]);
+        assert_eq!(
+            names(&load(dir.path(), &mut std::io::empty()).unwrap()),
+            ["a", "b"]
+        );
+    }
+
+    /// A List (or stream) of `n` Services, alternating namespaces `keep`
+    /// and `drop`, big enough to take the parallel path when `n` is large.
+    fn services(n: usize, as_stream: bool) -> String {
+        let item = |i: usize| {
+            format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: s{i}\n  namespace: {}\n  annotations:\n    filler: \"{}\"\n", if i.is_multiple_of(2) { "keep" } else { "drop" }, "x".repeat(200))
+        };
+        if as_stream {
+            (0..n).map(item).collect::<Vec<_>>().join("---\n")
+        } else {
+            let items: String = (0..n)
+                .map(|i| {
+                    item(i)
+                        .lines()
+                        .enumerate()
+                        .map(|(j, l)| format!("{}{l}\n", if j == 0 { "- " } else { "  " }))
+                        .collect::<String>()
+                })
+                .collect();
+            format!(
+                "apiVersion: v1\nkind: List\nmetadata:\n  resourceVersion: \"\"\nitems:\n{items}"
+            )
+        }
+    }
+
+    fn try_load_kept(text: &str, name: &str) -> Result<Vec<Resource>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let wanted = |id: &ResId| id.namespace == "keep";
+        load_only(&path, &mut std::io::empty(), &wanted, LIVE_LIMITS.max_bytes)
+    }
+
+    fn load_kept(text: &str, name: &str) -> Vec<Resource> {
+        try_load_kept(text, name).unwrap()
+    }
+
+    #[test]
+    fn load_only_keeps_the_wanted_objects_of_lists_streams_and_json_in_order() {
+        for n in [10, 6000] {
+            let expected: Vec<String> = (0..n).step_by(2).map(|i| format!("s{i}")).collect();
+            assert_eq!(
+                names(&load_kept(&services(n, false), "list.yaml")),
+                expected,
+                "YAML List of {n}"
+            );
+            assert_eq!(
+                names(&load_kept(&services(n, true), "stream.yaml")),
+                expected,
+                "YAML stream of {n}"
+            );
+            let list: Value = parse_documents(&services(n, false), "list.yaml")
+                .unwrap()
+                .remove(0);
+            assert_eq!(
+                names(&load_kept(&list.to_string(), "list.json")),
+                expected,
+                "JSON List of {n}"
+            );
+        }
+    }
+
+    #[test]
+    fn load_only_still_reports_documents_that_are_not_objects() {
+        let err = try_load_kept("apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: drop}\n---\n- just\n- a list\n", "bad.yaml").unwrap_err().to_string();
+        assert!(
+            err.contains("bad.yaml (document 2)") && err.contains("not a Kubernetes object"),
+            "{err}"
+        );
+    }
+}

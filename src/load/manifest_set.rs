@@ -1,0 +1,121 @@
+//! The manifests a user gives `milvus-l7 validate PATH...`, read with the
+//! one loader ([`crate::load::live`]) and sorted into what validation needs:
+//!
+//! - the objects, each with the file it came from, so that a problem names
+//!   the file to edit;
+//! - the milvus chart's Helm values, when a `values.yaml` holds a mapping
+//!   that is not an object: `render -o DIR` writes them to
+//!   `helm/values.yaml`, and the chart makes the Milvus Service from them;
+//! - documents that are not objects, as problems: validation lists every
+//!   problem instead of stopping at the first;
+//! - the files skipped in directories, for `-v`.
+
+use crate::error::Result;
+use crate::k8s::resource::Resource;
+use crate::load::live::{self, Input};
+use crate::problem::Problem;
+use serde_json::Value;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Everything read from the paths.
+#[derive(Debug, Default)]
+pub struct ManifestSet {
+    /// (file, object), in the order read.
+    pub objects: Vec<(String, Resource)>,
+    /// The milvus chart's values, when a `values.yaml` was found.
+    pub helm_values: Option<Value>,
+    /// Documents that are not Kubernetes objects.
+    pub problems: Vec<Problem>,
+    /// Files of directories that were not read.
+    pub skipped: Vec<PathBuf>,
+}
+
+/// Reads every path (a file, a directory, or `-` for `stdin`).
+pub fn load(paths: &[PathBuf], stdin: &mut dyn Read) -> Result<ManifestSet> {
+    let mut set = ManifestSet::default();
+    for path in paths {
+        let inputs = live::read(path, stdin)?;
+        set.skipped.extend(inputs.skipped);
+        for input in inputs.files {
+            set.add(input);
+        }
+    }
+    Ok(set)
+}
+
+impl ManifestSet {
+    fn add(&mut self, input: Input) {
+        let origin = input.source.to_string();
+        let values_file = input.source.path().is_some_and(is_helm_values_file);
+        for (index, document) in input.documents.into_iter().enumerate() {
+            for item in live::unwrap_list(document) {
+                match item {
+                    Ok(object) => self.objects.push((origin.clone(), object)),
+                    Err(values) if values_file && values.is_object() => {
+                        self.helm_values = Some(values)
+                    }
+                    Err(_) => self.problems.push(Problem::new(
+                        live::document_location(&origin, index + 1),
+                        live::NOT_AN_OBJECT,
+                        "remove it, or complete the object",
+                    )),
+                }
+            }
+        }
+    }
+}
+
+/// `values.yaml` (what `render -o DIR` writes to `helm/`), or `.yml`.
+fn is_helm_values_file(path: &Path) -> bool {
+    matches!(
+        path.file_name().and_then(|n| n.to_str()),
+        Some("values.yaml" | "values.yml")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn directories_skip_kustomization_and_read_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write("kustomization.yaml", "resources: [a.yaml]\n");
+        write(
+            "a.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n",
+        );
+        write(
+            "b.json",
+            "{\"apiVersion\": \"v1\", \"kind\": \"Secret\", \"metadata\": {\"name\": \"b\"}}",
+        );
+        write("helm/values.yaml", "service: {type: ClusterIP}\n");
+        write("notes.txt", "hello");
+        write("broken.yaml", "just: a map\n");
+        let set = load(&[dir.path().to_path_buf()], &mut std::io::empty()).unwrap();
+        let names: Vec<_> = set.objects.iter().map(|(_, r)| r.id.name.clone()).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(
+            set.helm_values,
+            Some(json!({"service": {"type": "ClusterIP"}}))
+        );
+        assert_eq!(set.problems.len(), 1);
+        assert!(set.problems[0].subject.contains("broken.yaml (document 1)"));
+        assert_eq!(set.skipped.len(), 2);
+    }
+
+    #[test]
+    fn objects_remember_their_file_and_stdin_is_read_once_per_dash() {
+        let mut stdin = "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n".as_bytes();
+        let set = load(&[PathBuf::from(live::STDIN)], &mut stdin).unwrap();
+        assert_eq!(set.objects[0].0, "<stdin>");
+        assert_eq!(set.objects[0].1.id.name, "s");
+    }
+}

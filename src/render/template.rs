@@ -1,0 +1,179 @@
+//! The template engine: minijinja over the in-memory template and overlay trees.
+//!
+//! Settings follow DESIGN.md: no auto-escaping (minijinja would JSON-escape
+//! `*.yaml` templates), strict undefined values (a typo in a template is an
+//! error, not an empty string), a compact `tojson` (annotation values must
+//! look like what kubectl prints) and a `b64encode` filter for Secret data.
+
+use crate::error::{Error, Result};
+use crate::render::file_tree::FileTree;
+use crate::yaml;
+use base64::Engine as _;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use serde_json::Value;
+
+pub struct TemplateEngine {
+    env: Environment<'static>,
+}
+
+impl TemplateEngine {
+    /// Serves the files of both trees: templates under their own path
+    /// (`base/ingress.yaml.j2`), overlay files under `overlays/<path>`.
+    pub fn new(templates: &FileTree, overlays: &FileTree) -> Result<Self> {
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|_| AutoEscape::None);
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        let syntax = minijinja::syntax::SyntaxConfig::builder()
+            .keep_trailing_newline(true)
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .build()
+            .expect("the default delimiters are valid");
+        env.set_syntax(syntax);
+        env.add_filter("tojson", tojson);
+        env.add_filter("b64encode", b64encode);
+        // Templates compile on first use, so a render pays only for the
+        // base and the overlays it selects.
+        let (templates, overlays) = (templates.clone(), overlays.clone());
+        env.set_loader(move |name| {
+            let text = match name.strip_prefix("overlays/") {
+                Some(rest) => overlays.get(rest),
+                None => templates.get(name),
+            };
+            Ok(text.map(str::to_string))
+        });
+        Ok(TemplateEngine { env })
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.env.get_template(name).is_ok()
+    }
+
+    /// Renders a template into the YAML documents it produces (none, when a
+    /// conditional template renders empty).
+    pub fn render_documents(&self, name: &str, context: &Value) -> Result<Vec<Value>> {
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|e| template_error(name, &e))?;
+        let text = template
+            .render(to_template_value(context))
+            .map_err(|e| template_error(name, &e))?;
+        yaml::parse_stream(&text, &format!("output of template {name}"), yaml::Limits::default()).map_err(|e| Error::Template {
+            template: name.to_string(),
+            message: format!("rendered text is not valid YAML: {e}"),
+            hint: "quote values with `| tojson` in the template; the line above is a line of the rendered output".into(),
+        })
+    }
+
+    /// Renders every string inside `value` as a template, so inline overlay
+    /// patches can say `"{{ certificateName }}"`.
+    pub fn render_strings(&self, value: &mut Value, context: &Value, origin: &str) -> Result<()> {
+        match value {
+            Value::String(s) if s.contains("{{") || s.contains("{%") => {
+                *s = self
+                    .env
+                    .render_str(s, to_template_value(context))
+                    .map_err(|e| template_error(origin, &e))?;
+            }
+            Value::Array(items) => items
+                .iter_mut()
+                .try_for_each(|v| self.render_strings(v, context, origin))?,
+            Value::Object(map) => map
+                .values_mut()
+                .try_for_each(|v| self.render_strings(v, context, origin))?,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+fn to_template_value(context: &Value) -> minijinja::Value {
+    minijinja::Value::from(minijinja::value::Serde(context))
+}
+
+fn template_error(name: &str, e: &minijinja::Error) -> Error {
+    let template = match (e.name(), e.line()) {
+        (Some(n), Some(line)) => format!("{n}:{line}"),
+        (None, Some(line)) => format!("{name}:{line}"),
+        _ => name.to_string(),
+    };
+    let message = match e.detail() {
+        Some(detail) => format!("{}: {detail}", e.kind()),
+        None => e.kind().to_string(),
+    };
+    let hint = match e.kind() {
+        minijinja::ErrorKind::UndefinedError => "the template uses a parameter that does not exist; see `milvus-l7 render --help` for parameter names",
+        minijinja::ErrorKind::SyntaxError => "fix the Jinja syntax at that line",
+        minijinja::ErrorKind::TemplateNotFound => "check the file name in overlay.yaml, or the --templates/--overlays directory",
+        _ => "check the template at that line",
+    };
+    Error::Template {
+        template,
+        message,
+        hint: hint.into(),
+    }
+}
+
+/// JSON without spaces, as kubectl and GKE write annotation values.
+fn tojson(value: minijinja::Value) -> Result<String, minijinja::Error> {
+    serde_json::to_string(&value)
+        .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e.to_string()))
+}
+
+fn b64encode(value: String) -> String {
+    base64::engine::general_purpose::STANDARD.encode(value.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn engine(files: &[(&str, &str)]) -> TemplateEngine {
+        TemplateEngine::new(
+            &FileTree::from_map("test", files.iter().copied()),
+            &FileTree::default(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn tojson_is_compact_and_yaml_safe() {
+        let e = engine(&[(
+            "t.yaml.j2",
+            "a: {{ {'milvus': 'HTTP2'} | tojson | tojson }}\n",
+        )]);
+        let docs = e.render_documents("t.yaml.j2", &json!({})).unwrap();
+        assert_eq!(docs, vec![json!({"a": "{\"milvus\":\"HTTP2\"}"})]);
+    }
+
+    #[test]
+    fn undefined_parameter_names_template_and_line() {
+        let e = engine(&[("t.yaml.j2", "a: 1\nb: {{ nope }}\n")]);
+        let err = e
+            .render_documents("t.yaml.j2", &json!({}))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("t.yaml.j2:2"), "{err}");
+        assert!(err.contains("undefined"), "{err}");
+    }
+
+    #[test]
+    fn empty_render_gives_no_documents() {
+        let e = engine(&[("t.yaml.j2", "{% if false %}\na: 1\n{% endif %}\n")]);
+        assert!(e
+            .render_documents("t.yaml.j2", &json!({}))
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn b64encode_encodes() {
+        let e = engine(&[("t.yaml.j2", "a: {{ 'hi' | b64encode }}\n")]);
+        assert_eq!(
+            e.render_documents("t.yaml.j2", &json!({})).unwrap(),
+            vec![json!({"a": "aGk="})]
+        );
+    }
+}

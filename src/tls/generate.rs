@@ -1,0 +1,283 @@
+//! A self-signed key and certificate for the self-managed
+//! variant, replacing the guide's three `openssl` commands.
+//!
+//! Differences from the guide, on purpose: the domain is in subjectAltName
+//! as well as CN (a CN-only certificate is rejected by modern TLS clients,
+//! which ignore CN), validity is explicit and short (the guide uses 99999
+//! days), the serial number is random, and the key file is mode 0600.
+
+use crate::error::{Error, Result};
+use rcgen::{
+    CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, KeyPair,
+    KeyUsagePurpose, SerialNumber, PKCS_ECDSA_P256_SHA256,
+};
+use rsa::pkcs8::EncodePrivateKey;
+use rsa::rand_core::{OsRng, RngCore};
+use std::fmt;
+use std::io::Write;
+use std::path::Path;
+use time::OffsetDateTime;
+
+/// File names written into `--out-dir`: the names `kubectl create secret tls`
+/// and the guide use.
+pub const KEY_FILE: &str = "tls.key";
+pub const CERT_FILE: &str = "tls.crt";
+
+/// Longest validity `--days` accepts: the CA/Browser Forum's former limit
+/// for server certificates, which Apple platforms still enforce.
+pub const MAX_DAYS: u32 = 825;
+
+/// The key algorithms Google Cloud load balancers accept that we offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyType {
+    /// RSA 2048, like the guide's `openssl genrsa 2048`.
+    Rsa2048,
+    /// ECDSA on the P-256 curve: smaller and faster.
+    EcdsaP256,
+}
+
+/// A freshly made key and certificate, PEM-encoded. Debug never shows the key.
+#[derive(Clone)]
+pub struct SelfSigned {
+    pub cert_pem: String,
+    pub key_pem: String,
+}
+
+impl fmt::Debug for SelfSigned {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SelfSigned")
+            .field("cert_pem", &self.cert_pem)
+            .field("key_pem", &"***")
+            .finish()
+    }
+}
+
+/// `--days` must be 1 to [`MAX_DAYS`].
+pub fn check_days(days: u32) -> Result<()> {
+    if days == 0 || days > MAX_DAYS {
+        return Err(Error::Param {
+            key: "days".into(),
+            origin: "--days".into(),
+            message: format!("{days} is not between 1 and {MAX_DAYS}"),
+            hint: format!(
+                "use at most {MAX_DAYS} days (clients such as Apple's refuse longer server certificates) and renew with --force"
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Fails, naming every file that exists, so that nothing is changed.
+pub fn refuse_existing(paths: &[&Path]) -> Result<()> {
+    let existing: Vec<String> = paths
+        .iter()
+        .filter(|p| p.exists())
+        .map(|p| p.display().to_string())
+        .collect();
+    if existing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Output {
+        path: paths[0]
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf(),
+        message: format!(
+            "{} already {}; nothing was written",
+            existing.join(" and "),
+            if existing.len() == 1 {
+                "exists"
+            } else {
+                "exist"
+            }
+        ),
+        hint: "add --force to replace them, or choose another --out-dir".into(),
+    })
+}
+
+/// A self-signed certificate for `domain` (subjectAltName DNS name and CN),
+/// valid from `not_before` to `not_after`, for TLS servers.
+pub fn generate(
+    domain: &str,
+    key_type: KeyType,
+    not_before: OffsetDateTime,
+    not_after: OffsetDateTime,
+) -> Result<SelfSigned> {
+    let key_pair = generate_key(key_type)?;
+    let mut params = CertificateParams::new(vec![domain.to_string()]).map_err(rcgen_error)?;
+    let mut subject = DistinguishedName::new();
+    subject.push(DnType::CommonName, domain);
+    params.distinguished_name = subject;
+    params.not_before = not_before;
+    params.not_after = not_after;
+    params.serial_number = Some(random_serial());
+    params.key_usages = match key_type {
+        KeyType::Rsa2048 => vec![
+            KeyUsagePurpose::DigitalSignature,
+            KeyUsagePurpose::KeyEncipherment,
+        ],
+        KeyType::EcdsaP256 => vec![KeyUsagePurpose::DigitalSignature],
+    };
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let cert = params.self_signed(&key_pair).map_err(rcgen_error)?;
+    Ok(SelfSigned {
+        cert_pem: cert.pem(),
+        key_pem: key_pair.serialize_pem(),
+    })
+}
+
+/// rcgen's default `ring` backend cannot generate RSA keys, so the `rsa`
+/// crate makes the key and rcgen (ring) signs with it.
+fn generate_key(key_type: KeyType) -> Result<KeyPair> {
+    match key_type {
+        KeyType::Rsa2048 => {
+            let private =
+                rsa::RsaPrivateKey::new(&mut OsRng, 2048).map_err(|e| Error::Invalid {
+                    subject: "RSA key generation".into(),
+                    message: e.to_string(),
+                    hint: "try again, or use --key-type ecdsa-p256".into(),
+                })?;
+            let pkcs8 = private.to_pkcs8_der().map_err(|e| Error::Invalid {
+                subject: "RSA key encoding".into(),
+                message: e.to_string(),
+                hint: "try again, or use --key-type ecdsa-p256".into(),
+            })?;
+            KeyPair::try_from(pkcs8.as_bytes()).map_err(rcgen_error)
+        }
+        KeyType::EcdsaP256 => KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).map_err(rcgen_error),
+    }
+}
+
+/// 16 random bytes, top bit clear so the DER integer stays positive.
+/// rcgen's default derives the serial from the public key, which repeats it
+/// when a key is reused.
+fn random_serial() -> SerialNumber {
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    bytes[0] &= 0x7f;
+    SerialNumber::from_slice(&bytes)
+}
+
+fn rcgen_error(e: rcgen::Error) -> Error {
+    // rcgen's messages describe the failing step; none carries key material.
+    Error::Invalid {
+        subject: "certificate generation".into(),
+        message: e.to_string(),
+        hint: "check --domain; if it is valid, please report this as a bug".into(),
+    }
+}
+
+/// Writes `text` to a temporary file in the same directory, with `mode`
+/// from the start, then renames it into place: a reader never sees a half
+/// written key, and a key is never world-readable even for an instant.
+pub fn write_file(path: &Path, text: &str, mode: u32) -> Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    let dir = dir.unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| Error::io("creating a file in", dir, e))?;
+    set_mode(file.as_file(), mode).map_err(|e| Error::io("setting permissions of", path, e))?;
+    file.write_all(text.as_bytes())
+        .and_then(|_| file.as_file().sync_all())
+        .map_err(|e| Error::io("writing", path, e))?;
+    file.persist(path)
+        .map_err(|e| Error::io("writing", path, e.error))?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn set_mode(file: &std::fs::File, mode: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    file.set_permissions(std::fs::Permissions::from_mode(mode))
+}
+
+#[cfg(not(unix))]
+fn set_mode(_file: &std::fs::File, _mode: u32) -> std::io::Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::Duration;
+
+    fn now() -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+
+    #[test]
+    fn ecdsa_certificate_names_the_domain_in_san_and_cn() {
+        let made = generate(
+            "milvus.example.com",
+            KeyType::EcdsaP256,
+            now(),
+            now() + Duration::days(30),
+        )
+        .unwrap();
+        let (_, pem) = x509_parser::pem::parse_x509_pem(made.cert_pem.as_bytes()).unwrap();
+        let cert = pem.parse_x509().unwrap();
+        let san = cert.subject_alternative_name().unwrap().unwrap();
+        assert_eq!(
+            format!("{:?}", san.value.general_names),
+            "[DNSName(\"milvus.example.com\")]"
+        );
+        let cn: Vec<_> = cert
+            .subject()
+            .iter_common_name()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        assert_eq!(cn, ["milvus.example.com"]);
+        assert!(made.key_pem.starts_with("-----BEGIN PRIVATE KEY-----"));
+    }
+
+    #[test]
+    fn validity_is_what_was_asked() {
+        let start = now();
+        let made = generate(
+            "a.example.com",
+            KeyType::EcdsaP256,
+            start,
+            start + Duration::days(10),
+        )
+        .unwrap();
+        let (_, pem) = x509_parser::pem::parse_x509_pem(made.cert_pem.as_bytes()).unwrap();
+        let cert = pem.parse_x509().unwrap();
+        let days = (cert.validity().not_after.timestamp() - cert.validity().not_before.timestamp())
+            / 86_400;
+        assert_eq!(days, 10);
+    }
+
+    #[test]
+    fn serial_numbers_differ() {
+        let make = || {
+            let made = generate(
+                "a.example.com",
+                KeyType::EcdsaP256,
+                now(),
+                now() + Duration::days(1),
+            )
+            .unwrap();
+            let (_, pem) = x509_parser::pem::parse_x509_pem(made.cert_pem.as_bytes()).unwrap();
+            pem.parse_x509().unwrap().raw_serial().to_vec()
+        };
+        assert_ne!(make(), make());
+    }
+
+    #[test]
+    fn days_are_bounded() {
+        assert!(check_days(365).is_ok());
+        assert!(check_days(MAX_DAYS).is_ok());
+        let err = check_days(99999).unwrap_err().to_string();
+        assert!(err.contains("825"), "{err}");
+        assert!(check_days(0).is_err());
+    }
+
+    #[test]
+    fn debug_hides_the_key() {
+        let made = SelfSigned {
+            cert_pem: "CERT".into(),
+            key_pem: "SECRET".into(),
+        };
+        assert!(!format!("{made:?}").contains("SECRET"));
+    }
+}

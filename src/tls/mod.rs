@@ -1,0 +1,27 @@
+//! TLS: making a self-signed certificate ([`generate`]) and checking a
+//! certificate and key against a domain ([`check`]).
+
+pub mod check;
+pub mod generate;
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// A certificate and key read from files. Debug never shows the key.
+#[derive(Clone)]
+pub struct TlsFiles {
+    pub cert_path: PathBuf,
+    pub key_path: PathBuf,
+    pub cert_pem: String,
+    pub key_pem: String,
+}
+
+impl fmt::Debug for TlsFiles {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TlsFiles")
+            .field("cert_path", &self.cert_path)
+            .field("key_path", &self.key_path)
+            .field("key_pem", &"***")
+            .finish()
+    }
+}

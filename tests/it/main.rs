@@ -1,0 +1,15 @@
+//! The integration tests: one binary (so the crate and the helpers compile
+//! once), one module per command or concern.
+
+mod argocd;
+mod cert;
+mod cli;
+mod common;
+mod dependencies;
+mod diff;
+mod graph;
+mod overlays;
+mod properties;
+mod render;
+mod status;
+mod validate;
