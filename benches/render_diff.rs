@@ -28,7 +28,7 @@ fn inputs(overlays: &[&str]) -> ParamInputs {
     let set = |key: &str, value| Setting {
         key: key.into(),
         value,
-        origin: "bench".into(),
+        origin: milvus_l7::render::params::Origin::Flag("bench".into()),
     };
     ParamInputs {
         flags: vec![

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! milvus-l7: renders Milvus behind a Google Cloud Layer-7 load balancer on
 //! GKE as declarative manifests, and compares them with the live cluster.
 //!
@@ -12,17 +13,17 @@
 //! [`status::assess`] weigh a render against what [`load`] read from a
 //! live export. Only [`cli`] prints.
 
-pub mod check;
+pub(crate) mod check;
 pub mod cli;
 pub mod diff;
 pub mod error;
 pub mod graph;
 pub mod k8s;
 pub mod load;
-pub mod problem;
+pub(crate) mod problem;
 pub mod render;
-pub mod status;
-pub mod suggest;
+pub(crate) mod status;
+pub(crate) mod suggest;
 pub mod tls;
 pub mod yaml;
 

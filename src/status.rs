@@ -15,8 +15,9 @@ use crate::k8s::annotations::{
     PRE_SHARED_CERT,
 };
 use crate::k8s::resource::Resource;
+use crate::render::overlay::CertificateSource;
 use crate::render::Rendered;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Where one step stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -476,7 +477,7 @@ fn condition_check(object: &str, conditions: Option<&Value>, wanted: &str) -> Ch
 fn connect_line(rendered: &Rendered, address: Option<&str>) -> String {
     let host = address.unwrap_or("<ADDRESS>");
     let domain = &rendered.params.domain;
-    if rendered.params.has_overlay("self-managed") {
+    if rendered.params.certificate == Some(CertificateSource::Secret) {
         let pem = rendered
             .params
             .tls
@@ -521,46 +522,61 @@ pub fn to_text(status: &Status) -> String {
 
 /// The report for a program.
 pub fn to_json(status: &Status) -> String {
-    let checks: Vec<Value> = status
-        .checks
-        .iter()
-        .map(|c| {
-            json!({
-                "object": c.object,
-                "state": c.state.label(),
-                "detail": c.detail,
-                "hint": c.hint,
+    let report = JsonReport {
+        ready: status.ready(),
+        address: status.address.as_deref(),
+        checks: status
+            .checks
+            .iter()
+            .map(|c| JsonCheck {
+                object: &c.object,
+                state: c.state.label(),
+                detail: &c.detail,
+                hint: c.hint.as_deref(),
             })
-        })
-        .collect();
-    let report = json!({
-        "ready": status.ready(),
-        "address": status.address,
-        "checks": checks,
-        "connect": status.connect,
-    });
+            .collect(),
+        connect: &status.connect,
+    };
     format!(
         "{}\n",
         serde_json::to_string_pretty(&report).unwrap_or_default()
     )
 }
 
+/// The `--output json` document.
+#[derive(serde::Serialize)]
+struct JsonReport<'a> {
+    ready: bool,
+    address: Option<&'a str>,
+    checks: Vec<JsonCheck<'a>>,
+    connect: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct JsonCheck<'a> {
+    object: &'a str,
+    state: &'static str,
+    detail: &'a str,
+    hint: Option<&'a str>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::render::params::{ParamInputs, Setting};
+    use serde_json::json;
     use crate::render::{render, Sources};
 
     fn rendered(overlays: &[&str], extra: &[(&str, &str)]) -> Rendered {
         let mut flags = vec![Setting {
             key: "overlays".into(),
             value: json!(overlays),
-            origin: "--overlay".into(),
+            origin: crate::render::params::Origin::Flag("--overlay".into()),
         }];
         flags.extend(extra.iter().map(|(k, v)| Setting {
             key: k.to_string(),
             value: json!(v),
-            origin: format!("--set {k}"),
+            origin: crate::render::params::Origin::Flag(format!("--set {k}")),
         }));
         let inputs = ParamInputs {
             flags,

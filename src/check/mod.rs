@@ -246,7 +246,7 @@ fn tls_secret_findings(secret: &Resource, user: &str, hosts: &[&str]) -> cert_ch
     let decoded = |key: &str| {
         secret
             .value
-            .pointer(&format!("/data/{}", key.replace('/', "~1")))
+            .pointer(&jsonptr::PointerBuf::from_tokens(["data", key]).to_string())
             .and_then(Value::as_str)
             .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64).ok())
             .and_then(|bytes| String::from_utf8(bytes).ok())

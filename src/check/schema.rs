@@ -173,6 +173,7 @@ pub fn builtin() -> &'static Schemas {
 
 impl Schemas {
     /// The kinds with a schema, as `apiVersion kind`, for messages.
+    #[cfg(test)]
     pub fn known_kinds(&self) -> Vec<String> {
         self.kinds
             .iter()

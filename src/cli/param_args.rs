@@ -4,7 +4,7 @@
 use super::Ctx;
 use crate::error::{Error, Result};
 use crate::render::file_tree::FileTree;
-use crate::render::params::{ParamInputs, Setting, CONFIG_FILE};
+use crate::render::params::{Origin, ParamInputs, Setting, CONFIG_FILE};
 use crate::render::{self, Sources};
 use clap::Args;
 use serde_json::Value;
@@ -71,7 +71,7 @@ impl ParamArgs {
         let flag = |key: &str, origin: &str, value: Value| Setting {
             key: key.into(),
             value,
-            origin: origin.into(),
+            origin: Origin::Flag(origin.into()),
         };
         let mut flags = Vec::new();
         for entry in &self.set {

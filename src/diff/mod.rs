@@ -8,12 +8,12 @@
 //! export) are skipped before any work is done on them, so a 10k-object
 //! export costs little more than parsing it.
 
-pub mod api_defaults;
-pub mod hints;
+pub(crate) mod api_defaults;
+pub(crate) mod hints;
 pub mod normalize;
 pub mod projection;
 pub mod report;
-pub mod secret_mask;
+pub(crate) mod secret_mask;
 
 use crate::k8s::resource::{self, ResId, Resource};
 use crate::render::Rendered;
@@ -332,7 +332,7 @@ mod tests {
             flags: vec![crate::render::params::Setting {
                 key: "overlays".into(),
                 value: json!([overlay]),
-                origin: "test".into(),
+                origin: crate::render::params::Origin::Flag("test".into()),
             }],
             ..ParamInputs::default()
         };

@@ -182,10 +182,12 @@ fn add_owned_paths(shaped: &mut Value, live: &Value, desired: &Value) {
 /// Sets `pointer` (a JSON pointer into nested mappings) to `value`, creating
 /// the mappings on the way.
 fn insert_at(target: &mut Value, pointer: &str, value: Value) {
+    let Ok(pointer) = jsonptr::Pointer::parse(pointer) else {
+        return;
+    };
     let tokens: Vec<String> = pointer
-        .split('/')
-        .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .tokens()
+        .map(|t| t.decoded().into_owned())
         .collect();
     let Some((last, parents)) = tokens.split_last() else {
         return;

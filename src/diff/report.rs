@@ -8,13 +8,15 @@
 
 use crate::diff::{Comparison, ObjectDiff, Status};
 use crate::yaml;
-use serde_json::{json, Map, Value};
+use anstyle::{AnsiColor, Style};
+use serde::Serialize;
+use serde_json::Value;
 
-const RED: &str = "\x1b[31m";
-const GREEN: &str = "\x1b[32m";
-const CYAN: &str = "\x1b[36m";
-const BOLD: &str = "\x1b[1m";
-const RESET: &str = "\x1b[0m";
+/// Colours of the unified diff, as `git diff` uses them.
+const HEADER: Style = Style::new().bold();
+const HUNK: Style = AnsiColor::Cyan.on_default();
+const REMOVED: Style = AnsiColor::Red.on_default();
+const ADDED: Style = AnsiColor::Green.on_default();
 
 /// Unified diffs of every differing object with `context` lines around
 /// each change, then the summary line.
@@ -63,18 +65,18 @@ fn unified_diff(object: &ObjectDiff, context: usize) -> String {
 fn colorize(diff: &str) -> String {
     diff.lines()
         .map(|line| {
-            let color = if line.starts_with("---") || line.starts_with("+++") {
-                BOLD
+            let style = if line.starts_with("---") || line.starts_with("+++") {
+                HEADER
             } else if line.starts_with("@@") {
-                CYAN
+                HUNK
             } else if line.starts_with('-') {
-                RED
+                REMOVED
             } else if line.starts_with('+') {
-                GREEN
+                ADDED
             } else {
                 return format!("{line}\n");
             };
-            format!("{color}{line}{RESET}\n")
+            format!("{style}{line}{style:#}\n")
         })
         .collect()
 }
@@ -95,28 +97,60 @@ pub fn summary(comparison: &Comparison) -> String {
 /// their live (`before`) and rendered (`after`) values; a side that lacks
 /// the field has no key.
 pub fn json(comparison: &Comparison) -> String {
-    let objects: Vec<Value> = comparison.objects.iter().map(object_json).collect();
-    let report = json!({
-        "summary": {
-            "changed": comparison.count(Status::Changed),
-            "missing": comparison.count(Status::Missing),
-            "extra": comparison.count(Status::Extra),
-            "unchanged": comparison.count(Status::Unchanged),
+    let report = JsonReport {
+        summary: Summary {
+            changed: comparison.count(Status::Changed),
+            missing: comparison.count(Status::Missing),
+            extra: comparison.count(Status::Extra),
+            unchanged: comparison.count(Status::Unchanged),
         },
-        "objects": objects,
-        "hints": comparison.hints,
-    });
-    let mut text = serde_json::to_string_pretty(&report).expect("a Value always serializes");
+        objects: comparison.objects.iter().map(object_json).collect(),
+        hints: &comparison.hints,
+    };
+    let mut text = serde_json::to_string_pretty(&report).expect("plain data always serializes");
     text.push('\n');
     text
 }
 
-fn object_json(object: &ObjectDiff) -> Value {
-    let mut entry = json!({"id": object.id.to_string(), "status": object.status});
-    if let Some(live_id) = object.live_id.as_ref().filter(|l| **l != object.id) {
-        entry["liveId"] = json!(live_id.to_string());
-    }
-    if object.status == Status::Changed {
+/// The `--output json` document.
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    summary: Summary,
+    objects: Vec<JsonObject>,
+    hints: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Summary {
+    changed: usize,
+    missing: usize,
+    extra: usize,
+    unchanged: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonObject {
+    id: String,
+    status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    live_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changes: Option<Vec<FieldChange>>,
+}
+
+/// One differing field: a side that lacks it has no key.
+#[derive(Serialize)]
+struct FieldChange {
+    path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    before: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    after: Option<Value>,
+}
+
+fn object_json(object: &ObjectDiff) -> JsonObject {
+    let changes = (object.status == Status::Changed).then(|| {
         let mut changes = Vec::new();
         field_changes(
             object.live.as_ref(),
@@ -124,9 +158,18 @@ fn object_json(object: &ObjectDiff) -> Value {
             String::new(),
             &mut changes,
         );
-        entry["changes"] = Value::Array(changes);
+        changes
+    });
+    JsonObject {
+        id: object.id.to_string(),
+        status: object.status,
+        live_id: object
+            .live_id
+            .as_ref()
+            .filter(|l| **l != object.id)
+            .map(ToString::to_string),
+        changes,
     }
-    entry
 }
 
 /// Appends one entry per differing leaf (or per field present on one side
@@ -135,7 +178,7 @@ fn field_changes(
     before: Option<&Value>,
     after: Option<&Value>,
     path: String,
-    out: &mut Vec<Value>,
+    out: &mut Vec<FieldChange>,
 ) {
     match (before, after) {
         (Some(Value::Object(b)), Some(Value::Object(a))) => {
@@ -150,15 +193,11 @@ fn field_changes(
             }
         }
         (b, a) if b != a => {
-            let mut change = Map::new();
-            change.insert("path".into(), json!(path));
-            if let Some(b) = b {
-                change.insert("before".into(), b.clone());
-            }
-            if let Some(a) = a {
-                change.insert("after".into(), a.clone());
-            }
-            out.push(Value::Object(change));
+            out.push(FieldChange {
+                path,
+                before: b.cloned(),
+                after: a.cloned(),
+            });
         }
         _ => {}
     }
@@ -166,12 +205,13 @@ fn field_changes(
 
 /// RFC 6901: `~` → `~0`, `/` → `~1`.
 fn escape_pointer(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+    jsonptr::Token::new(key).encoded().to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
     use crate::k8s::resource::ResId;
 
     fn changed(live: Value, rendered: Value) -> Comparison {
@@ -207,8 +247,8 @@ mod tests {
     fn colour_marks_removed_and_added_lines() {
         let c = changed(json!({"a": 1}), json!({"a": 2}));
         let text = text(&c, 3, true);
-        assert!(text.contains(&format!("{RED}-a: 1{RESET}")));
-        assert!(text.contains(&format!("{GREEN}+a: 2{RESET}")));
+        assert!(text.contains("\x1b[31m-a: 1\x1b[0m"));
+        assert!(text.contains("\x1b[32m+a: 2\x1b[0m"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! keys ([`annotations`]) and the Service the milvus chart makes
 //! ([`chart_service`]).
 
-pub mod annotations;
-pub mod chart_service;
-pub mod names;
+pub(crate) mod annotations;
+pub(crate) mod chart_service;
+pub(crate) mod names;
 pub mod resource;

@@ -38,6 +38,7 @@ const MAX_THREADS: usize = 8;
 
 /// Parses a YAML stream into its non-empty documents, like
 /// [`yaml::parse_stream`], using several threads for big inputs.
+#[cfg(test)]
 pub fn parse_stream(text: &str, origin: &str, limits: Limits) -> Result<Vec<Value>> {
     parse_stream_sifted(text, origin, limits, &keep_all)
 }

@@ -1,8 +1,8 @@
 //! Reading what is already there: live exports (`kubectl get -o yaml|json`)
 //! and users' manifest files, bounded in size and sifted while parsed.
 
-pub mod json_sift;
+pub(crate) mod json_sift;
 pub mod live;
-pub mod live_split;
-pub mod manifest_set;
-pub mod object_files;
+pub(crate) mod live_split;
+pub(crate) mod manifest_set;
+pub(crate) mod object_files;

@@ -16,7 +16,7 @@
 //! Without parameters Argo CD sends `null`, which means "none".
 
 use crate::error::{Error, Result};
-use crate::render::params::Setting;
+use crate::render::setting::{Origin, Setting};
 use serde_json::Value;
 
 /// The environment variable Argo CD puts the parameters in.
@@ -55,7 +55,7 @@ fn setting(item: &Value) -> Result<Option<Setting>> {
     Ok(value.map(|value| Setting {
         key: name.to_string(),
         value,
-        origin: format!("Argo CD parameter `{name}` ({VARIABLE})"),
+        origin: Origin::ArgoCdParameter(name.to_string()),
     }))
 }
 
@@ -90,7 +90,7 @@ mod tests {
             ("overlays", &json!(["self-managed"]))
         );
         assert!(
-            s[0].origin.contains("ARGOCD_APP_PARAMETERS"),
+            s[0].origin.to_string().contains("ARGOCD_APP_PARAMETERS"),
             "{}",
             s[0].origin
         );

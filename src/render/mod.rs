@@ -2,12 +2,13 @@
 //! validation → legacy sort. [`render`] is the whole of it; the stages
 //! live in the modules below.
 
-pub mod argocd_params;
+pub(crate) mod argocd_params;
 pub mod file_tree;
 pub mod output;
 pub mod overlay;
 pub mod params;
-pub mod template;
+pub mod setting;
+pub(crate) mod template;
 
 use crate::error::{Error, Result};
 use file_tree::FileTree;

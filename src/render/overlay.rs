@@ -8,6 +8,7 @@
 //! parameters: {redirect: false}     # extra parameters with defaults; null = required
 //! conflicts:                        # overlays it cannot be combined with, and why
 //!   self-managed: one certificate variant at a time
+//! certificate: google-managed       # a certificate overlay: secret or google-managed
 //! resources: [secret.yaml.j2]       # templates in this directory
 //! remove: [{kind: Ingress}]         # objects it replaces
 //! patches:
@@ -30,67 +31,163 @@ use crate::yaml;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+/// One overlay, as its `overlay.yaml` declares it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Overlay {
+    /// The directory name, which is what `--overlay` names.
     #[serde(skip)]
     pub name: String,
+    /// One line for `--help`-style listings and the README's table.
     pub description: String,
+    /// Parameters this overlay adds, with defaults (`null`: required).
     #[serde(default)]
     pub parameters: Map<String, Value>,
+    /// Overlays it cannot be combined with, each with the reason.
     #[serde(default)]
     pub conflicts: Map<String, Value>,
+    /// The certificate this overlay supplies, if it is a certificate overlay.
+    #[serde(default)]
+    pub certificate: Option<CertificateSource>,
+    /// Templates in the overlay's directory that render new objects.
     #[serde(default)]
     pub resources: Vec<String>,
+    /// Objects of the base this overlay replaces.
     #[serde(default)]
     pub remove: Vec<Selector>,
+    /// Changes to objects or to the Helm values, applied in order.
     #[serde(default)]
     pub patches: Vec<Patch>,
 }
 
+/// Where the load balancer's certificate comes from: which parameters and
+/// checks apply (`--tls-cert`/`--tls-key`, Google's domain rules) and how a
+/// client connects.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum CertificateSource {
+    /// A `kubernetes.io/tls` Secret: rendered from `--tls-cert`/`--tls-key`,
+    /// or one that exists already. Clients must trust it themselves.
+    Secret,
+    /// A ManagedCertificate, which Google provisions for the domain.
+    GoogleManaged,
+}
+
+/// One patch: what it changes, how, and with which body.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "RawPatch")]
 pub struct Patch {
+    /// The objects or the Helm values it changes.
     pub target: Target,
-    #[serde(rename = "type")]
+    /// RFC 7386 merge or RFC 6902 operations.
     pub kind: PatchKind,
-    #[serde(default)]
-    pub patch: Option<Value>,
-    #[serde(default)]
-    pub path: Option<String>,
+    /// The patch itself, inline or from a template file.
+    pub body: PatchBody,
     /// A patch for objects that only some combinations have (the Ingress
     /// or the Gateway); without it, matching nothing is an error.
-    #[serde(default)]
     pub optional: bool,
 }
 
+/// How a patch changes its target.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum PatchKind {
+    /// RFC 7386 JSON merge patch: `null` deletes.
     Merge,
+    /// RFC 6902 operation list, applied atomically.
     Json6902,
 }
 
-/// What a patch applies to: objects chosen by a selector, or the Helm values.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+/// Where a patch's body comes from.
+#[derive(Debug, Clone)]
+pub enum PatchBody {
+    /// Written in `overlay.yaml`; string values may use `{{ }}`.
+    Inline(Value),
+    /// A template file in the overlay's directory, rendering one document.
+    File(String),
+}
+
+/// What a patch applies to.
+#[derive(Debug, Clone)]
 pub enum Target {
+    /// The milvus chart's values (`target: helmValues`).
+    HelmValues,
+    /// The objects a selector chooses.
+    Objects(Selector),
+}
+
+/// `overlay.yaml`'s spelling of a patch, checked into a [`Patch`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPatch {
+    target: RawTarget,
+    #[serde(rename = "type")]
+    kind: PatchKind,
+    #[serde(default)]
+    patch: Option<Value>,
+    #[serde(default)]
+    path: Option<String>,
+    #[serde(default)]
+    optional: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawTarget {
     Named(String),
     Select(Selector),
+}
+
+impl TryFrom<RawPatch> for Patch {
+    type Error = String;
+
+    fn try_from(raw: RawPatch) -> std::result::Result<Patch, String> {
+        let target = match raw.target {
+            RawTarget::Named(name) if name == HELM_VALUES => Target::HelmValues,
+            RawTarget::Named(name) => {
+                return Err(format!(
+                    "unknown patch target `{name}`: use a selector like {{kind: Ingress}} or `{HELM_VALUES}`"
+                ))
+            }
+            RawTarget::Select(selector) => Target::Objects(selector),
+        };
+        let body = match (raw.patch, raw.path) {
+            (Some(inline), None) => PatchBody::Inline(inline),
+            (None, Some(file)) => PatchBody::File(file),
+            _ => {
+                return Err(
+                    "each patch needs exactly one of `patch` (inline) or `path` (a template file)"
+                        .into(),
+                )
+            }
+        };
+        Ok(Patch {
+            target,
+            kind: raw.kind,
+            body,
+            optional: raw.optional,
+        })
+    }
 }
 
 /// Chooses objects by exact field values; an absent field matches anything.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Selector {
+    /// API group; `""` is the core group.
     pub group: Option<String>,
+    /// API version, without the group.
     pub version: Option<String>,
+    /// Kind, e.g. `Ingress`.
     pub kind: Option<String>,
+    /// `metadata.name`.
     pub name: Option<String>,
+    /// `metadata.namespace`.
     pub namespace: Option<String>,
 }
 
 impl Selector {
+    /// Whether `r` has every field the selector sets.
     pub fn matches(&self, r: &Resource) -> bool {
         let field = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w == have);
         field(&self.group, &r.id.group)
@@ -170,28 +267,10 @@ fn load_one(tree: &FileTree, name: &str) -> Result<Overlay> {
         overlay_error(
             name,
             &format!("{origin}: {e}"),
-            "see the overlay format at the top of src/overlay.rs or in the README",
+            "see the overlay format in the README (section Overlays)",
         )
     })?;
     overlay.name = name.to_string();
-    for patch in &overlay.patches {
-        if patch.patch.is_some() == patch.path.is_some() {
-            return Err(overlay_error(
-                name,
-                "each patch needs exactly one of `patch` (inline) or `path` (a template file)",
-                "fix the patch in overlay.yaml",
-            ));
-        }
-        if let Target::Named(t) = &patch.target {
-            if t != HELM_VALUES {
-                return Err(overlay_error(
-                    name,
-                    &format!("unknown patch target `{t}`"),
-                    &format!("use a selector like {{kind: Ingress}} or `{HELM_VALUES}`"),
-                ));
-            }
-        }
-    }
     Ok(overlay)
 }
 
@@ -268,14 +347,14 @@ fn apply_patches(
             )
         };
         match &patch.target {
-            Target::Named(_) => apply_patch(patch.kind, &body, helm_values).map_err(|m| {
+            Target::HelmValues => apply_patch(patch.kind, &body, helm_values).map_err(|m| {
                 overlay_error(
                     &overlay.name,
                     &format!("{}: {m}", describe()),
                     "fix the patch path or value",
                 )
             })?,
-            Target::Select(selector) => {
+            Target::Objects(selector) => {
                 let mut matched = 0;
                 for r in resources.iter_mut().filter(|r| selector.matches(r)) {
                     apply_patch(patch.kind, &body, &mut r.value).map_err(|m| {
@@ -310,8 +389,8 @@ fn apply_patches(
 
 fn describe_target(target: &Target) -> String {
     match target {
-        Target::Named(n) => n.clone(),
-        Target::Select(s) => {
+        Target::HelmValues => HELM_VALUES.into(),
+        Target::Objects(s) => {
             let parts: Vec<String> = [
                 ("group", &s.group),
                 ("version", &s.version),
@@ -337,19 +416,18 @@ fn patch_body(
     engine: &TemplateEngine,
     context: &Value,
 ) -> Result<Value> {
-    if let Some(inline) = &patch.patch {
-        let mut body = inline.clone();
-        engine.render_strings(
-            &mut body,
-            context,
-            &format!("overlays/{}/overlay.yaml", overlay.name),
-        )?;
-        return Ok(body);
-    }
-    let file = patch
-        .path
-        .as_deref()
-        .expect("checked at load: patch or path");
+    let file = match &patch.body {
+        PatchBody::Inline(inline) => {
+            let mut body = inline.clone();
+            engine.render_strings(
+                &mut body,
+                context,
+                &format!("overlays/{}/overlay.yaml", overlay.name),
+            )?;
+            return Ok(body);
+        }
+        PatchBody::File(file) => file,
+    };
     let template = format!("overlays/{}/{file}", overlay.name);
     let mut docs = engine.render_documents(&template, context)?;
     match docs.len() {

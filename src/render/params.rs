@@ -18,8 +18,9 @@
 use crate::error::{Error, Result};
 use crate::k8s::names;
 use crate::render::argocd_params;
+pub use crate::render::setting::{Origin, Setting};
 use crate::render::file_tree::FileTree;
-use crate::render::overlay::{self, Overlay};
+use crate::render::overlay::{self, CertificateSource, Overlay};
 use crate::suggest;
 use crate::tls::TlsFiles;
 use serde_json::{json, Map, Value};
@@ -118,14 +119,6 @@ pub fn core_parameters() -> Vec<(&'static str, Value, &'static str)> {
     ]
 }
 
-/// One value set somewhere, and where, for messages.
-#[derive(Debug, Clone)]
-pub struct Setting {
-    pub key: String,
-    pub value: Value,
-    pub origin: String,
-}
-
 /// Everything the resolver reads, gathered by the caller so that the library
 /// itself never looks at the process environment or the working directory.
 #[derive(Debug, Default, Clone)]
@@ -154,6 +147,8 @@ pub struct Params {
     pub health_check_port: u16,
     pub app_protocol: String,
     pub overlays: Vec<String>,
+    /// The certificate the selected overlays supply, as they declare it.
+    pub certificate: Option<CertificateSource>,
     pub tls: Option<TlsFiles>,
     /// Every parameter by name (core and overlay-declared), as templates see it.
     values: Map<String, Value>,
@@ -192,9 +187,6 @@ impl Params {
         self.values.get(key)
     }
 
-    pub fn has_overlay(&self, name: &str) -> bool {
-        self.overlays.iter().any(|o| o == name)
-    }
 }
 
 /// Merges the layers, loads the selected overlays from `overlay_tree`, and
@@ -206,7 +198,7 @@ pub fn resolve(inputs: &ParamInputs, overlay_tree: &FileTree) -> Result<(Params,
         None => as_string_list(&Setting {
             key: "overlays".into(),
             value: core_default("overlays"),
-            origin: "default".into(),
+            origin: Origin::Default,
         })?,
     };
     let overlays = overlay::load(overlay_tree, &overlay_names)?;
@@ -227,9 +219,9 @@ pub fn resolve(inputs: &ParamInputs, overlay_tree: &FileTree) -> Result<(Params,
         .iter()
         .map(|(k, (default, _))| (k.clone(), default.clone()))
         .collect();
-    let mut origins: BTreeMap<String, String> = known
+    let mut origins: BTreeMap<String, Origin> = known
         .keys()
-        .map(|k| (k.clone(), "default".to_string()))
+        .map(|k| (k.clone(), Origin::Default))
         .collect();
     for setting in &settings {
         let typed = coerce(setting, &known[&setting.key].0)?;
@@ -238,7 +230,7 @@ pub fn resolve(inputs: &ParamInputs, overlay_tree: &FileTree) -> Result<(Params,
     }
     derive_defaults(&mut values);
     check_required(&values, &known)?;
-    build(values, origins, overlay_names).map(|p| (p, overlays))
+    build(values, origins, &overlays).map(|p| (p, overlays))
 }
 
 /// All settings from every layer, lowest precedence first.
@@ -253,7 +245,7 @@ fn gather(inputs: &ParamInputs) -> Result<Vec<Setting>> {
         settings.push(Setting {
             key: "namespace".into(),
             value: json!(ns),
-            origin: "env ARGOCD_APP_NAMESPACE".into(),
+            origin: Origin::Env("ARGOCD_APP_NAMESPACE".into()),
         });
     }
     if let Some((path, text)) = &inputs.config {
@@ -296,7 +288,10 @@ fn config_settings(path: &Path, text: &str) -> Result<Vec<Setting>> {
                 _ => value,
             };
             Setting {
-                origin: format!("{origin} (key `{key}`)"),
+                origin: Origin::ConfigFile {
+                    path: origin.clone(),
+                    key: key.clone(),
+                },
                 key,
                 value,
             }
@@ -319,7 +314,7 @@ fn env_settings(env: &BTreeMap<&str, &str>, prefix: &str) -> Result<Vec<Setting>
         settings.push(Setting {
             key,
             value: Value::String(value.to_string()),
-            origin: format!("env {name}"),
+            origin: Origin::Env(name.to_string()),
         });
     }
     let items: Vec<(usize, &str)> = env
@@ -339,7 +334,7 @@ fn env_settings(env: &BTreeMap<&str, &str>, prefix: &str) -> Result<Vec<Setting>
         settings.push(Setting {
             key: "overlays".into(),
             value: Value::Array(list),
-            origin: format!("env {prefix}OVERLAYS_<n>"),
+            origin: Origin::Env(format!("{prefix}OVERLAYS_<n>")),
         });
     }
     Ok(settings)
@@ -352,7 +347,7 @@ fn with_known_env_key(
     mut setting: Setting,
     known: &BTreeMap<String, (Value, Option<String>)>,
 ) -> Setting {
-    if setting.origin.starts_with("env ") && !known.contains_key(&setting.key) {
+    if setting.origin.is_env() && !known.contains_key(&setting.key) {
         let spelled = setting.key.to_lowercase();
         if let Some(key) = known.keys().find(|k| k.to_lowercase() == spelled) {
             setting.key = key.clone();
@@ -361,26 +356,9 @@ fn with_known_env_key(
     setting
 }
 
-fn is_reserved_argocd(origin: &str) -> bool {
-    origin.starts_with("env ARGOCD_ENV_") || origin.starts_with("env PARAM_")
-}
-
 /// `HEALTH_CHECK_PORT` → `healthCheckPort`.
 fn camel_case(screaming: &str) -> String {
-    let mut out = String::new();
-    for (i, word) in screaming.split('_').filter(|w| !w.is_empty()).enumerate() {
-        let lower = word.to_lowercase();
-        if i == 0 {
-            out.push_str(&lower);
-        } else {
-            let mut chars = lower.chars();
-            if let Some(first) = chars.next() {
-                out.extend(first.to_uppercase());
-                out.push_str(chars.as_str());
-            }
-        }
-    }
-    out
+    heck::ToLowerCamelCase::to_lower_camel_case(screaming.to_lowercase().as_str())
 }
 
 fn core_default(key: &str) -> Value {
@@ -421,7 +399,7 @@ fn check_known(
     }
     // Environment variables under Argo CD's shared prefixes may belong to
     // someone else: skip them rather than fail the whole app.
-    if is_reserved_argocd(&setting.origin) {
+    if setting.origin.is_reserved_argocd() {
         return Ok(());
     }
     // Only on the error path: which unselected overlay declares the key.
@@ -447,7 +425,7 @@ fn check_known(
     };
     Err(Error::Param {
         key: setting.key.clone(),
-        origin: setting.origin.clone(),
+        origin: setting.origin.to_string(),
         message: "unknown parameter".into(),
         hint,
     })
@@ -476,7 +454,7 @@ fn check_required(
 fn coerce(setting: &Setting, default: &Value) -> Result<Value> {
     let bad = |expected: &str| Error::Param {
         key: setting.key.clone(),
-        origin: setting.origin.clone(),
+        origin: setting.origin.to_string(),
         message: format!("expected {expected}, got {}", short(&setting.value)),
         hint: format!("set `{}` to {expected}", setting.key),
     };
@@ -520,7 +498,7 @@ fn short(value: &Value) -> String {
 fn as_string_list(setting: &Setting) -> Result<Vec<String>> {
     let bad = || Error::Param {
         key: setting.key.clone(),
-        origin: setting.origin.clone(),
+        origin: setting.origin.to_string(),
         message: format!("expected a list of names, got {}", short(&setting.value)),
         hint: "give a YAML list, or names separated by commas".into(),
     };
@@ -554,122 +532,159 @@ fn derive_defaults(values: &mut Map<String, Value>) {
     }
 }
 
-fn build(
-    values: Map<String, Value>,
-    origins: BTreeMap<String, String>,
-    overlays: Vec<String>,
-) -> Result<Params> {
-    let text = |key: &str| values[key].as_str().unwrap_or_default().to_string();
-    let fail = |key: &str, message: String, hint: &str| Error::Param {
-        key: key.into(),
-        origin: origins[key].clone(),
-        message,
-        hint: hint.into(),
-    };
-    let check = |key: &str, result: std::result::Result<(), String>, hint: &str| {
-        result.map_err(|m| fail(key, m, hint))
-    };
+/// The merged values and where each came from: what every check reads,
+/// so that a failing check names the value and its origin.
+struct Resolved<'a> {
+    values: &'a Map<String, Value>,
+    origins: &'a BTreeMap<String, Origin>,
+}
 
-    let release = text("release");
-    check(
-        "release",
-        names::check_release(&release),
-        "use lowercase letters, digits and `-`, starting with a letter, like Helm requires",
-    )?;
-    let namespace = text("namespace");
-    check(
-        "namespace",
-        names::check_dns1123_label(&namespace, 63),
-        "use an existing namespace name",
-    )?;
-    let domain = text("domain");
-    check(
-        "domain",
-        names::check_ingress_host(&domain),
-        "give the lowercase DNS name clients will connect to, e.g. milvus.example.com",
-    )?;
-    if overlays.iter().any(|o| o == "google-managed") {
-        check(
-            "domain",
-            names::check_managed_certificate_domain(&domain),
-            "use the self-managed overlay for wildcard or long names, or a shorter name",
-        )?;
+impl Resolved<'_> {
+    fn text(&self, key: &str) -> String {
+        self.values[key].as_str().unwrap_or_default().to_string()
     }
-    let service_name = text("serviceName");
-    check(
-        "serviceName",
-        names::check_dns1035_label(&service_name, 63),
-        "a Service name is a DNS-1035 label",
-    )?;
-    for key in ["backendConfigName", "certificateName"] {
-        check(
-            key,
-            names::check_dns1123_subdomain(&text(key)),
-            "object names are lowercase DNS names",
-        )?;
+
+    fn fail(&self, key: &str, message: String, hint: &str) -> Error {
+        Error::Param {
+            key: key.into(),
+            origin: self.origins[key].to_string(),
+            message,
+            hint: hint.into(),
+        }
     }
-    let port = |key: &str| -> Result<u16> {
-        let n = values[key].as_u64().unwrap_or(0);
+
+    fn check(&self, key: &str, result: std::result::Result<(), String>, hint: &str) -> Result<()> {
+        result.map_err(|m| self.fail(key, m, hint))
+    }
+
+    fn port(&self, key: &str) -> Result<u16> {
+        let n = self.values[key].as_u64().unwrap_or(0);
         u16::try_from(n).ok().filter(|p| *p > 0).ok_or_else(|| {
-            fail(
+            self.fail(
                 key,
                 format!("{n} is not a TCP port"),
                 "use a number from 1 to 65535",
             )
         })
+    }
+}
+
+fn build(
+    values: Map<String, Value>,
+    origins: BTreeMap<String, Origin>,
+    overlays: &[Overlay],
+) -> Result<Params> {
+    let r = Resolved {
+        values: &values,
+        origins: &origins,
     };
-    let service_port = port("servicePort")?;
-    let health_check_port = port("healthCheckPort")?;
-    let service_port_name = text("servicePortName");
-    check(
+    let certificate = overlays.iter().find_map(|o| o.certificate);
+    check_names(&r, certificate)?;
+    let service_port = r.port("servicePort")?;
+    let health_check_port = r.port("healthCheckPort")?;
+    r.check(
         "servicePortName",
-        check_port_name(&service_port_name),
+        check_port_name(&r.text("servicePortName")),
         "port names are at most 15 lowercase letters, digits and `-`, with a letter",
     )?;
-    if !text("healthCheckPath").starts_with('/') {
-        return Err(fail(
+    check_protocols_and_mode(&r)?;
+    let tls = read_tls_files(&r, certificate)?;
+    Ok(Params {
+        release: r.text("release"),
+        namespace: r.text("namespace"),
+        domain: r.text("domain"),
+        service_name_explicit: origins["serviceName"] != Origin::Default,
+        service_name: r.text("serviceName"),
+        backend_config_name: r.text("backendConfigName"),
+        certificate_name: r.text("certificateName"),
+        service_port,
+        service_port_name: r.text("servicePortName"),
+        health_check_port,
+        app_protocol: r.text("appProtocol"),
+        overlays: overlays.iter().map(|o| o.name.clone()).collect(),
+        certificate,
+        tls,
+        values,
+    })
+}
+
+/// The release, namespace, domain and object names are names Kubernetes
+/// (and, for a Google-managed certificate, Google) must accept.
+fn check_names(r: &Resolved, certificate: Option<CertificateSource>) -> Result<()> {
+    r.check(
+        "release",
+        names::check_release(&r.text("release")),
+        "use lowercase letters, digits and `-`, starting with a letter, like Helm requires",
+    )?;
+    r.check(
+        "namespace",
+        names::check_dns1123_label(&r.text("namespace"), 63),
+        "use an existing namespace name",
+    )?;
+    let domain = r.text("domain");
+    r.check(
+        "domain",
+        names::check_ingress_host(&domain),
+        "give the lowercase DNS name clients will connect to, e.g. milvus.example.com",
+    )?;
+    if certificate == Some(CertificateSource::GoogleManaged) {
+        r.check(
+            "domain",
+            names::check_managed_certificate_domain(&domain),
+            "use the self-managed overlay for wildcard or long names, or a shorter name",
+        )?;
+    }
+    r.check(
+        "serviceName",
+        names::check_dns1035_label(&r.text("serviceName"), 63),
+        "a Service name is a DNS-1035 label",
+    )?;
+    for key in ["backendConfigName", "certificateName"] {
+        r.check(
+            key,
+            names::check_dns1123_subdomain(&r.text(key)),
+            "object names are lowercase DNS names",
+        )?;
+    }
+    Ok(())
+}
+
+/// The health check path, the protocols, the chart mode and the Ingress
+/// class are values from short fixed lists or of a fixed form.
+fn check_protocols_and_mode(r: &Resolved) -> Result<()> {
+    let path = r.text("healthCheckPath");
+    if !path.starts_with('/') {
+        return Err(r.fail(
             "healthCheckPath",
-            format!("`{}` does not start with `/`", text("healthCheckPath")),
+            format!("`{path}` does not start with `/`"),
             "give an absolute request path like /healthz",
         ));
     }
     for key in ["healthCheckType", "appProtocol"] {
-        if !["HTTP", "HTTPS", "HTTP2"].contains(&text(key).as_str()) {
-            return Err(fail(
+        if !["HTTP", "HTTPS", "HTTP2"].contains(&r.text(key).as_str()) {
+            return Err(r.fail(
                 key,
-                format!("`{}` is not HTTP, HTTPS or HTTP2", text(key)),
+                format!("`{}` is not HTTP, HTTPS or HTTP2", r.text(key)),
                 "GKE accepts only HTTP, HTTPS and HTTP2 here",
             ));
         }
     }
-    if !["cluster", "standalone"].contains(&text("mode").as_str()) {
-        return Err(fail("mode", format!("`{}` is not cluster or standalone", text("mode")), "the milvus/milvus chart runs either a cluster (cluster.enabled: true, its default) or standalone"));
+    if !["cluster", "standalone"].contains(&r.text("mode").as_str()) {
+        return Err(r.fail(
+            "mode",
+            format!("`{}` is not cluster or standalone", r.text("mode")),
+            "the milvus/milvus chart runs either a cluster (cluster.enabled: true, its default) or standalone",
+        ));
     }
-    let ingress_class = text("ingressClass");
+    let ingress_class = r.text("ingressClass");
     if !ingress_class.is_empty() {
-        check(
+        r.check(
             "ingressClass",
             names::check_dns1123_label(&ingress_class, 63),
             "e.g. gce or gce-internal",
         )?;
     }
-    let tls = read_tls_files(&values, &origins, &overlays)?;
-    Ok(Params {
-        release,
-        namespace,
-        domain,
-        service_name_explicit: origins["serviceName"] != "default",
-        service_name,
-        backend_config_name: text("backendConfigName"),
-        certificate_name: text("certificateName"),
-        service_port,
-        service_port_name,
-        health_check_port,
-        app_protocol: text("appProtocol"),
-        overlays,
-        tls,
-        values,
-    })
+    Ok(())
 }
 
 /// An IANA service name, which is what a Service port name must be.
@@ -685,18 +700,12 @@ fn check_port_name(name: &str) -> std::result::Result<(), String> {
 }
 
 fn read_tls_files(
-    values: &Map<String, Value>,
-    origins: &BTreeMap<String, String>,
-    overlays: &[String],
+    r: &Resolved,
+    certificate: Option<CertificateSource>,
 ) -> Result<Option<TlsFiles>> {
-    let cert = values["tlsCert"].as_str().unwrap_or_default();
-    let key = values["tlsKey"].as_str().unwrap_or_default();
-    let fail = |k: &str, message: &str, hint: &str| Error::Param {
-        key: k.into(),
-        origin: origins[k].clone(),
-        message: message.into(),
-        hint: hint.into(),
-    };
+    let cert = r.values["tlsCert"].as_str().unwrap_or_default();
+    let key = r.values["tlsKey"].as_str().unwrap_or_default();
+    let fail = |k: &str, message: &str, hint: &str| r.fail(k, message.into(), hint);
     match (cert.is_empty(), key.is_empty()) {
         (true, true) => return Ok(None),
         (false, true) => {
@@ -715,7 +724,7 @@ fn read_tls_files(
         }
         (false, false) => {}
     }
-    if !overlays.iter().any(|o| o == "self-managed") {
+    if certificate != Some(CertificateSource::Secret) {
         return Err(fail(
             "tlsCert",
             "certificate files are only used by the self-managed overlay, which is not selected",
@@ -749,11 +758,11 @@ mod tests {
             [
                 (
                     "google-managed/overlay.yaml",
-                    "description: g\nconflicts: {self-managed: x}\n",
+                    "description: g\ncertificate: google-managed\nconflicts: {self-managed: x}\n",
                 ),
                 (
                     "self-managed/overlay.yaml",
-                    "description: s\nconflicts: {google-managed: x}\n",
+                    "description: s\ncertificate: secret\nconflicts: {google-managed: x}\n",
                 ),
                 (
                     "static-ip/overlay.yaml",
@@ -767,7 +776,7 @@ mod tests {
         Setting {
             key: key.into(),
             value,
-            origin: format!("--{key}"),
+            origin: Origin::Flag(format!("--{key}")),
         }
     }
 

@@ -1,7 +1,7 @@
 //! TLS: making a self-signed certificate ([`generate`]) and checking a
 //! certificate and key against a domain ([`check`]).
 
-pub mod check;
+pub(crate) mod check;
 pub mod generate;
 
 use std::fmt;

@@ -1,6 +1,7 @@
 //! The integration tests: one binary (so the crate and the helpers compile
 //! once), one module per command or concern.
 
+mod architecture;
 mod argocd;
 mod cert;
 mod cli;

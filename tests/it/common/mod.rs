@@ -153,7 +153,7 @@ pub fn setting(key: &str, value: Value) -> Setting {
     Setting {
         key: key.into(),
         value,
-        origin: format!("--set {key}"),
+        origin: milvus_l7::render::params::Origin::Flag(format!("--set {key}")),
     }
 }
 
