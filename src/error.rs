@@ -11,9 +11,13 @@ pub enum Error {
     /// A parameter has a bad value or an unknown name.
     #[error("invalid parameter `{key}` (set by {origin}): {message}\n  hint: {hint}")]
     Param {
+        /// The parameter, as the user named it.
         key: String,
+        /// Where it was set: a flag, a variable, a config file key.
         origin: String,
+        /// What is wrong.
         message: String,
+        /// How to fix it.
         hint: String,
     },
 
@@ -22,7 +26,9 @@ pub enum Error {
     Parse {
         /// `file:line:column`, or the file alone when the parser gave no position.
         location: String,
+        /// What is wrong.
         message: String,
+        /// How to fix it.
         hint: String,
     },
 
@@ -31,45 +37,61 @@ pub enum Error {
     Template {
         /// `name:line` when the line is known.
         template: String,
+        /// What is wrong.
         message: String,
+        /// How to fix it.
         hint: String,
     },
 
     /// An overlay is unknown, malformed, or its patches do not apply.
     #[error("overlay `{overlay}`: {message}\n  hint: {hint}")]
     Overlay {
+        /// The overlay's name.
         overlay: String,
+        /// What is wrong.
         message: String,
+        /// How to fix it.
         hint: String,
     },
 
     /// A rendered or given object breaks a rule (schema, cross-reference, certificate).
     #[error("{subject}: {message}\n  hint: {hint}")]
     Invalid {
+        /// The object or input the rule is about.
         subject: String,
+        /// What is wrong.
         message: String,
+        /// How to fix it.
         hint: String,
     },
 
     /// Reading or writing a file failed.
     #[error("{action} {path}: {source}\n  hint: {hint}", path = path.display())]
     Io {
+        /// What was being done, e.g. "reading".
         action: &'static str,
+        /// The file or directory.
         path: PathBuf,
+        /// The operating system's error.
         source: std::io::Error,
+        /// How to fix it.
         hint: String,
     },
 
     /// The output directory cannot be written safely.
     #[error("output directory {path}: {message}\n  hint: {hint}", path = path.display())]
     Output {
+        /// The file or directory.
         path: PathBuf,
+        /// What is wrong.
         message: String,
+        /// How to fix it.
         hint: String,
     },
 }
 
 impl Error {
+    /// A file error, with a hint chosen by what went wrong.
     pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         let hint = match source.kind() {
             std::io::ErrorKind::NotFound => {
@@ -89,4 +111,5 @@ impl Error {
     }
 }
 
+/// The result of everything that can fail with an [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

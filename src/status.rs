@@ -345,7 +345,7 @@ fn certificate_status_check(object: &str, status: &str, name: &str, all: &Value)
     }
 }
 
-/// Each `domainStatus` value, with what to do (gke-managed-certs, research-gke.md §1.3, §5).
+/// Each `domainStatus` value, with what to do (the states gke-managed-certs sets on a ManagedCertificate).
 fn domain_check(object: &str, domain: &str, state: Option<&str>, address: Option<&str>) -> Check {
     let detail = |s: &str| format!("domain {domain}: {s}");
     let target = address.unwrap_or("the load balancer's address (the Ingress ADDRESS)");
@@ -564,8 +564,8 @@ struct JsonCheck<'a> {
 mod tests {
     use super::*;
     use crate::render::params::{ParamInputs, Setting};
-    use serde_json::json;
     use crate::render::{render, Sources};
+    use serde_json::json;
 
     fn rendered(overlays: &[&str], extra: &[(&str, &str)]) -> Rendered {
         let mut flags = vec![Setting {

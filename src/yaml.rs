@@ -1,6 +1,6 @@
 //! Reading and writing YAML the way Kubernetes does.
 //!
-//! serde-saphyr is used both ways (see DESIGN.md, "Crates"): when writing it
+//! serde-saphyr is used both ways (serde_yaml is deprecated; its libyaml forks emit YAML 1.1 look-alikes unquoted): when writing it
 //! quotes `yes`, `on`, `1_000` and friends, which kubectl's YAML 1.1 reader
 //! would otherwise turn into booleans and numbers; when reading it types
 //! `0123` as octal like kubectl does, refuses duplicate keys and enforces a
@@ -13,8 +13,11 @@ use serde_json::Value;
 /// hand-written files; live exports raise `max_documents`.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
+    /// Largest input accepted, in bytes.
     pub max_bytes: usize,
+    /// Most documents in one stream.
     pub max_documents: usize,
+    /// Deepest nesting of mappings and lists.
     pub max_depth: usize,
 }
 

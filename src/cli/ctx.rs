@@ -19,9 +19,13 @@ pub enum Verbosity {
 pub struct Ctx<'a> {
     /// The process environment (parameters come from it under Argo CD).
     pub env: Vec<(String, String)>,
+    /// Where `--live -` and `validate -` read from.
     pub stdin: &'a mut dyn Read,
+    /// Objects and reports only.
     pub stdout: &'a mut dyn Write,
+    /// Every message for a person.
     pub stderr: &'a mut dyn Write,
+    /// How much to say on stderr.
     pub verbosity: Verbosity,
     /// Whether stdout takes ANSI colour: decided once, by `main`, from the
     /// terminal, `NO_COLOR`, `CLICOLOR_FORCE` and `TERM` (anstream's rules).

@@ -27,7 +27,9 @@ use clap::{Parser, Subcommand};
     about = "Render Milvus behind a Google Cloud Layer-7 load balancer on GKE, declaratively, and diff it against the live cluster.",
     after_help = TOP_LEVEL_EXAMPLES
 )]
+/// The whole command line: a subcommand and the verbosity flags.
 pub struct Cli {
+    /// What to do.
     #[command(subcommand)]
     pub command: Command,
     /// Print only errors on stderr.

@@ -122,6 +122,7 @@ impl ParamArgs {
         Ok(flags)
     }
 
+    /// The templates and overlays: built in, or the directories given.
     pub fn sources(&self) -> Result<Sources> {
         // A built-in tree is loaded only when no directory replaces it.
         let tree = |dir: &Option<PathBuf>, builtin: fn() -> FileTree| match dir {

@@ -3,7 +3,7 @@
 //! field holds its default: writing a default in a template, or leaving it
 //! out, then makes no difference in `diff --strict`.
 //!
-//! Service: `pkg/apis/core/v1/defaults.go` (research-gke.md §2.2). Gateway
+//! Service: kubernetes `pkg/apis/core/v1/defaults.go`. Gateway
 //! API: the `+kubebuilder:default` markers of the references in
 //! `apis/v1/{gateway,httproute,shared,object_reference}_types.go`.
 

@@ -26,9 +26,13 @@ use std::collections::{HashMap, HashSet};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
+    /// Live differs from rendered.
     Changed,
+    /// Rendered, not live.
     Missing,
+    /// Live and ours by kind and name, no longer rendered.
     Extra,
+    /// The same after normalization.
     Unchanged,
 }
 
@@ -37,27 +41,34 @@ pub enum Status {
 /// already masked: nothing downstream can print a Secret's data.
 #[derive(Debug, Clone)]
 pub struct ObjectDiff {
+    /// What became of it.
     pub status: Status,
     /// The rendered object's id, or the live one's for extras.
     pub id: ResId,
     /// The live object's id (its version may differ from the rendered one).
     pub live_id: Option<ResId>,
+    /// The live side, as compared (absent for a missing object).
     pub live: Option<Value>,
+    /// The rendered side, as compared (absent for an extra object).
     pub rendered: Option<Value>,
 }
 
 /// All objects, in output order, and what to do about the differences.
 #[derive(Debug, Clone, Default)]
 pub struct Comparison {
+    /// Every compared object: rendered ones in output order, then extras.
     pub objects: Vec<ObjectDiff>,
+    /// What to run or change to fix the differences.
     pub hints: Vec<String>,
 }
 
 impl Comparison {
+    /// How many objects ended up `status`.
     pub fn count(&self, status: Status) -> usize {
         self.objects.iter().filter(|o| o.status == status).count()
     }
 
+    /// Whether anything is not unchanged (exit status 1).
     pub fn differs(&self) -> bool {
         self.objects.iter().any(|o| o.status != Status::Unchanged)
     }

@@ -6,7 +6,7 @@
 //! controller's `neg-status`, the managed-certs controller's `mcrt-…`
 //! pre-shared-cert, the Gateway controller's `networking.gke.io/*` list of
 //! Compute resources and its finalizer) and `status`. They are dropped
-//! here, following research-gke.md §2.7 and §4, so that a diff shows only
+//! here (the real exports in `testdata/live/` show each one), so that a diff shows only
 //! what a person or our render decided.
 //!
 //! Both sides are also put in a canonical form: numbers that are whole
@@ -135,7 +135,7 @@ fn names_only_managed_certs(list: &str) -> bool {
         .all(|name| name.starts_with("mcrt-"))
 }
 
-/// What the API server allocates for a Service (research-gke.md §2.2):
+/// What the API server allocates for a Service (kubernetes `pkg/registry/core/service`):
 /// addresses and IP families. A headless Service's `clusterIP: None` is a
 /// choice, not an allocation.
 fn strip_service_allocations(value: &mut Value) {

@@ -53,7 +53,7 @@ const OWNED_PATHS: &[(&str, &str)] = &[
     ("Service", "/metadata/annotations/cloud.google.com~1neg"),
 ];
 
-/// The value of the NEG annotation GKE adds (research-gke.md §2.2): on
+/// The value of the NEG annotation GKE adds (seen in the exports in `testdata/live/`): on
 /// VPC-native clusters GKE writes it on Services that never asked for it.
 const GKE_DEFAULT_NEG: &str = r#"{"ingress":true}"#;
 
@@ -185,10 +185,7 @@ fn insert_at(target: &mut Value, pointer: &str, value: Value) {
     let Ok(pointer) = jsonptr::Pointer::parse(pointer) else {
         return;
     };
-    let tokens: Vec<String> = pointer
-        .tokens()
-        .map(|t| t.decoded().into_owned())
-        .collect();
+    let tokens: Vec<String> = pointer.tokens().map(|t| t.decoded().into_owned()).collect();
     let Some((last, parents)) = tokens.split_last() else {
         return;
     };

@@ -211,8 +211,8 @@ fn escape_pointer(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
     use crate::k8s::resource::ResId;
+    use serde_json::json;
 
     fn changed(live: Value, rendered: Value) -> Comparison {
         let id = ResId::of(&json!({"apiVersion": "cloud.google.com/v1", "kind": "BackendConfig", "metadata": {"name": "bc", "namespace": "default"}})).unwrap();

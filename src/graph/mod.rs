@@ -33,16 +33,22 @@ pub enum NodeKind {
 /// renders diff well) and its text, one entry per line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Node {
+    /// Identifier safe in Mermaid and Graphviz.
     pub id: String,
+    /// What it stands for, which sets its shape.
     pub kind: NodeKind,
+    /// The text in the box, one entry per line.
     pub lines: Vec<String>,
 }
 
 /// An arrow from one box to another, labelled with what makes the reference.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edge {
+    /// The id of the referring node.
     pub from: String,
+    /// The id of the referred node.
     pub to: String,
+    /// How it refers, e.g. `backend`.
     pub label: String,
 }
 
@@ -50,7 +56,9 @@ pub struct Edge {
 /// because the rendered objects are sorted.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Graph {
+    /// Boxes, in the order added.
     pub nodes: Vec<Node>,
+    /// Arrows, in the order added.
     pub edges: Vec<Edge>,
 }
 
@@ -77,6 +85,7 @@ impl Graph {
         }
     }
 
+    /// The node with this id.
     pub fn node(&self, id: &str) -> Option<&Node> {
         self.nodes.iter().find(|n| n.id == id)
     }

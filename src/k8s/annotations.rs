@@ -2,8 +2,10 @@
 //! one definition each, so that the lints, diff's normalization, status
 //! and the diagram cannot drift apart on a spelling.
 //!
-//! Facts: research-gke.md §1.4 (keys users set), §2 (keys controllers
-//! write), §4 (Gateway API on GKE).
+//! Sources: ingress-gce `pkg/annotations/{ingress,service}.go` (keys users
+//! set and keys the controller writes), gke-managed-certs (the
+//! `managed-certificates` annotation), and GKE's Gateway documentation
+//! (<https://cloud.google.com/kubernetes-engine/docs/how-to/secure-gateway>).
 
 use serde_json::{Map, Value};
 
@@ -49,7 +51,7 @@ pub const INGRESS_HTTPS_FORWARDING_RULE: &str = "ingress.kubernetes.io/https-for
 /// GKE forbids combining it with `tls.certificateRefs`.
 pub const CERTMAP: &str = "networking.gke.io/certmap";
 /// What GKE's Gateway controller writes on a Gateway: the Compute
-/// resources it made and when it last reconciled (research-gke.md §4).
+/// resources it made and when it last reconciled (seen on live Gateways; see `testdata/live/`).
 /// Under the same `networking.gke.io/` prefix as the user's `certmap`,
 /// so they are listed one by one.
 pub const GATEWAY_CONTROLLER: &[&str] = &[

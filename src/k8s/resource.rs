@@ -10,14 +10,20 @@ use std::fmt;
 /// older served version of the same object.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ResId {
+    /// API group; empty for the core group.
     pub group: String,
+    /// API version, without the group.
     pub version: String,
+    /// Kind, e.g. `Ingress`.
     pub kind: String,
+    /// `metadata.namespace`; empty for cluster-scoped objects.
     pub namespace: String,
+    /// `metadata.name`.
     pub name: String,
 }
 
 impl ResId {
+    /// The identity of an object; `None` without apiVersion, kind or metadata.name.
     pub fn of(value: &Value) -> Option<ResId> {
         let api_version = value.get("apiVersion")?.as_str()?;
         let (group, version) = match api_version.split_once('/') {
@@ -47,6 +53,7 @@ impl ResId {
             && self.name == other.name
     }
 
+    /// `group/version`, or `version` for the core group.
     pub fn api_version(&self) -> String {
         if self.group.is_empty() {
             self.version.clone()
@@ -163,7 +170,9 @@ impl fmt::Display for ResId {
 /// A rendered or live object: its JSON value and its identity.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resource {
+    /// Its identity, kept in step with `value`.
     pub id: ResId,
+    /// The whole object.
     pub value: Value,
 }
 
@@ -173,6 +182,7 @@ impl Resource {
         ResId::of(&value).map(|id| Resource { id, value })
     }
 
+    /// A core/v1 Secret: its data is never printed.
     pub fn is_secret(&self) -> bool {
         self.id.group.is_empty() && self.id.kind == "Secret"
     }

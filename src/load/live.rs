@@ -47,7 +47,9 @@ pub const LIVE_LIMITS: Limits = Limits {
 /// Where documents were read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
+    /// `-`: standard input.
     Stdin,
+    /// A file, or one file of a directory.
     File(PathBuf),
 }
 
@@ -75,7 +77,9 @@ impl fmt::Display for Source {
 /// not unwrapped yet, so each document keeps its position for messages.
 #[derive(Debug, Clone)]
 pub struct Input {
+    /// Where the text came from.
     pub source: Source,
+    /// The documents kept, a null for each one dropped.
     pub documents: Vec<Value>,
 }
 
@@ -90,6 +94,7 @@ impl Input {
 /// Everything one path argument held.
 #[derive(Debug, Clone, Default)]
 pub struct Inputs {
+    /// The inputs read, in path order.
     pub files: Vec<Input>,
     /// Files of a directory that were not read (see [`object_files`]).
     pub skipped: Vec<PathBuf>,

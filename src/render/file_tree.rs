@@ -27,10 +27,12 @@ pub struct FileTree {
 }
 
 impl FileTree {
+    /// The templates built into the binary.
     pub fn builtin_templates() -> Self {
         Self::from_embedded("built-in templates", &EMBEDDED_TEMPLATES)
     }
 
+    /// The overlays built into the binary.
     pub fn builtin_overlays() -> Self {
         Self::from_embedded("built-in overlays", &EMBEDDED_OVERLAYS)
     }
@@ -44,6 +46,7 @@ impl FileTree {
         }
     }
 
+    /// A tree held in memory, for tests and fuzzing.
     pub fn from_map<K: Into<String>, V: Into<String>>(
         origin: &str,
         entries: impl IntoIterator<Item = (K, V)>,
@@ -96,10 +99,12 @@ impl FileTree {
         })
     }
 
+    /// Every file as (path, text), in path order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.files.iter().map(|(p, t)| (p.as_str(), t.as_str()))
     }
 
+    /// The text of one file.
     pub fn get(&self, path: &str) -> Option<&str> {
         self.files.get(path).map(String::as_str)
     }

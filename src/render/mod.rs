@@ -23,11 +23,14 @@ use template::TemplateEngine;
 /// Where templates and overlays come from: built in, or a user's copies.
 #[derive(Debug, Clone)]
 pub struct Sources {
+    /// The base templates and the Helm values template.
     pub templates: FileTree,
+    /// One directory per overlay.
     pub overlays: FileTree,
 }
 
 impl Sources {
+    /// The templates and overlays built into the binary.
     pub fn builtin() -> Self {
         Sources {
             templates: FileTree::builtin_templates(),
@@ -40,8 +43,11 @@ impl Sources {
 /// for the milvus/milvus Helm chart (which makes the Service).
 #[derive(Debug, Clone)]
 pub struct Rendered {
+    /// The parameters it was rendered with.
     pub params: Params,
+    /// The objects, in kustomize's legacy order.
     pub resources: Vec<Resource>,
+    /// Values for the milvus chart, which makes the Milvus Service.
     pub helm_values: Value,
     /// What the user should know but need not act on (e.g. a certificate
     /// that expires within 30 days), for the caller to show.
@@ -71,6 +77,7 @@ impl Rendered {
 const BASE_DIR: &str = "base";
 const HELM_VALUES_TEMPLATE: &str = "helm/values.yaml.j2";
 
+/// The whole render: resolve the parameters, render the base, apply the overlays, check, sort.
 pub fn render(inputs: &ParamInputs, sources: &Sources) -> Result<Rendered> {
     let (params, overlays) = params::resolve(inputs, &sources.overlays)?;
     let engine = TemplateEngine::new(&sources.templates, &sources.overlays)?;

@@ -47,6 +47,7 @@ pub fn summary(rendered: &Rendered) -> String {
 /// A file of the output directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
+    /// The file's content.
     pub text: String,
     /// Holds a Secret: written mode 0600, never shown in a diff.
     pub secret: bool,

@@ -151,16 +151,15 @@ impl TryFrom<RawPatch> for Patch {
             }
             RawTarget::Select(selector) => Target::Objects(selector),
         };
-        let body = match (raw.patch, raw.path) {
-            (Some(inline), None) => PatchBody::Inline(inline),
-            (None, Some(file)) => PatchBody::File(file),
-            _ => {
-                return Err(
+        let body =
+            match (raw.patch, raw.path) {
+                (Some(inline), None) => PatchBody::Inline(inline),
+                (None, Some(file)) => PatchBody::File(file),
+                _ => return Err(
                     "each patch needs exactly one of `patch` (inline) or `path` (a template file)"
                         .into(),
-                )
-            }
-        };
+                ),
+            };
         Ok(Patch {
             target,
             kind: raw.kind,

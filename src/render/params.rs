@@ -18,9 +18,9 @@
 use crate::error::{Error, Result};
 use crate::k8s::names;
 use crate::render::argocd_params;
-pub use crate::render::setting::{Origin, Setting};
 use crate::render::file_tree::FileTree;
 use crate::render::overlay::{self, CertificateSource, Overlay};
+pub use crate::render::setting::{Origin, Setting};
 use crate::suggest;
 use crate::tls::TlsFiles;
 use serde_json::{json, Map, Value};
@@ -134,21 +134,33 @@ pub struct ParamInputs {
 /// Resolved, validated parameters.
 #[derive(Debug, Clone)]
 pub struct Params {
+    /// Helm release name of Milvus.
     pub release: String,
+    /// Namespace of every object.
     pub namespace: String,
+    /// The DNS name clients connect to.
     pub domain: String,
+    /// The Milvus Service, as the chart names it (or as set).
     pub service_name: String,
     /// True when the Service name was set, so the chart needs `fullnameOverride`.
     pub service_name_explicit: bool,
+    /// The BackendConfig's name.
     pub backend_config_name: String,
+    /// The TLS Secret's or ManagedCertificate's name.
     pub certificate_name: String,
+    /// Milvus' gRPC port on the Service.
     pub service_port: u16,
+    /// That port's name, which the annotations key on.
     pub service_port_name: String,
+    /// Where the load balancer checks health.
     pub health_check_port: u16,
+    /// The protocol from load balancer to Milvus.
     pub app_protocol: String,
+    /// The selected overlays, in order.
     pub overlays: Vec<String>,
     /// The certificate the selected overlays supply, as they declare it.
     pub certificate: Option<CertificateSource>,
+    /// The self-managed certificate and key, when given.
     pub tls: Option<TlsFiles>,
     /// Every parameter by name (core and overlay-declared), as templates see it.
     values: Map<String, Value>,
@@ -183,10 +195,10 @@ impl Params {
         }
     }
 
+    /// Any parameter by name, core or overlay-declared.
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.values.get(key)
     }
-
 }
 
 /// Merges the layers, loads the selected overlays from `overlay_tree`, and
@@ -219,10 +231,8 @@ pub fn resolve(inputs: &ParamInputs, overlay_tree: &FileTree) -> Result<(Params,
         .iter()
         .map(|(k, (default, _))| (k.clone(), default.clone()))
         .collect();
-    let mut origins: BTreeMap<String, Origin> = known
-        .keys()
-        .map(|k| (k.clone(), Origin::Default))
-        .collect();
+    let mut origins: BTreeMap<String, Origin> =
+        known.keys().map(|k| (k.clone(), Origin::Default)).collect();
     for setting in &settings {
         let typed = coerce(setting, &known[&setting.key].0)?;
         values.insert(setting.key.clone(), typed);

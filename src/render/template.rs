@@ -1,6 +1,6 @@
 //! The template engine: minijinja over the in-memory template and overlay trees.
 //!
-//! Settings follow DESIGN.md: no auto-escaping (minijinja would JSON-escape
+//! Settings: no auto-escaping (minijinja would JSON-escape
 //! `*.yaml` templates), strict undefined values (a typo in a template is an
 //! error, not an empty string), a compact `tojson` (annotation values must
 //! look like what kubectl prints) and a `b64encode` filter for Secret data.

@@ -21,6 +21,7 @@ use time::OffsetDateTime;
 /// File names written into `--out-dir`: the names `kubectl create secret tls`
 /// and the guide use.
 pub const KEY_FILE: &str = "tls.key";
+/// See [`KEY_FILE`].
 pub const CERT_FILE: &str = "tls.crt";
 
 /// Longest validity `--days` accepts: the CA/Browser Forum's former limit
@@ -39,7 +40,9 @@ pub enum KeyType {
 /// A freshly made key and certificate, PEM-encoded. Debug never shows the key.
 #[derive(Clone)]
 pub struct SelfSigned {
+    /// The certificate, PEM.
     pub cert_pem: String,
+    /// The private key, PEM: never printed.
     pub key_pem: String,
 }
 

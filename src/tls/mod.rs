@@ -10,9 +10,13 @@ use std::path::PathBuf;
 /// A certificate and key read from files. Debug never shows the key.
 #[derive(Clone)]
 pub struct TlsFiles {
+    /// Where the certificate was read from.
     pub cert_path: PathBuf,
+    /// Where the key was read from.
     pub key_path: PathBuf,
+    /// The certificate chain, PEM.
     pub cert_pem: String,
+    /// The private key, PEM: never printed.
     pub key_pem: String,
 }
 

@@ -113,7 +113,9 @@ fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
 
 #[test]
 fn the_reference_reader_sees_groups_and_paths() {
-    let refs = crate_references("use crate::{k8s::names, error::Result};\nlet x = crate::yaml::to_string(v);");
+    let refs = crate_references(
+        "use crate::{k8s::names, error::Result};\nlet x = crate::yaml::to_string(v);",
+    );
     assert_eq!(
         refs.into_iter().collect::<Vec<_>>(),
         ["error", "k8s", "yaml"]
@@ -127,10 +129,7 @@ fn the_cycle_finder_finds_a_planted_circle() {
     graph.entry("b".into()).or_default().insert("c".into());
     assert_eq!(find_cycle(&graph), None);
     graph.entry("c".into()).or_default().insert("a".into());
-    assert_eq!(
-        find_cycle(&graph).expect("a circle"),
-        ["a", "b", "c", "a"]
-    );
+    assert_eq!(find_cycle(&graph).expect("a circle"), ["a", "b", "c", "a"]);
 }
 
 #[test]

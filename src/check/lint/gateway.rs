@@ -1,4 +1,4 @@
-//! Gateway API lints (research-gke.md §4): a Gateway's HTTPS listeners have
+//! Gateway API lints (gateway-api CRDs and GKE's Gateway docs): a Gateway's HTTPS listeners have
 //! a certificate, from one source only; an HTTPRoute attaches to a Gateway
 //! and listener that exist, and sends traffic to a Service port that exists
 //! and declares a protocol GKE's Gateway can speak to Milvus; the GKE

@@ -1,8 +1,9 @@
 //! Cross-reference lints: rules that span objects, which no schema can
 //! express, each one a way the guide's setup fails silently on GKE (an
 //! Ingress ignored, a health check on the wrong port, a certificate stuck in
-//! Provisioning, a Gateway without a certificate). See research-gke.md §1,
-//! §4 and §5 for the facts behind them.
+//! Provisioning, a Gateway without a certificate). The facts behind them
+//! come from ingress-gce, gke-managed-certs and the gateway-api CRDs; each
+//! rule names its source.
 //!
 //! They work on any set of objects, rendered or a user's own, plus the
 //! Milvus Service as the lints can see it ([`ServiceView`]): the chart makes
