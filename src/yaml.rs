@@ -79,6 +79,8 @@ fn check_size(text: &str, origin: &str, limits: Limits) -> Result<()> {
     Ok(())
 }
 
+const BOUNDED_HINT: &str = "the input nests too deeply, has too many documents or aliases; it is refused to bound time and memory";
+
 fn parse_error(e: &serde_saphyr::Error, origin: &str) -> Error {
     let e = e.without_snippet();
     let location = match e.location() {
@@ -86,16 +88,20 @@ fn parse_error(e: &serde_saphyr::Error, origin: &str) -> Error {
         _ => origin.to_string(),
     };
     let message = first_line(&e.to_string());
-    let hint = if message.contains("budget")
-        || message.contains("recursion limit")
-        || message.contains("alias")
-    {
-        "the input nests too deeply, has too many documents or aliases; it is refused to bound time and memory".into()
-    } else if message.contains("duplicate") {
-        "remove one of the two entries with the same key".into()
-    } else {
-        "fix the YAML syntax at that position (indentation, quoting, a missing `:`)".into()
-    };
+    let hint = match e {
+        serde_saphyr::Error::Budget { .. }
+        | serde_saphyr::Error::AliasReplayCounterOverflow { .. }
+        | serde_saphyr::Error::AliasReplayLimitExceeded { .. }
+        | serde_saphyr::Error::AliasExpansionLimitExceeded { .. }
+        | serde_saphyr::Error::AliasReplayStackDepthExceeded { .. } => BOUNDED_HINT,
+        serde_saphyr::Error::DuplicateMappingKey { .. } => {
+            "remove one of the two entries with the same key"
+        }
+        // The parser underneath reports its nesting limit as text only.
+        _ if message.contains("recursion limit") => BOUNDED_HINT,
+        _ => "fix the YAML syntax at that position (indentation, quoting, a missing `:`)",
+    }
+    .to_string();
     Error::Parse {
         location,
         message,
