@@ -188,6 +188,7 @@ mod tests {
         let err = parse("a: 1\na: 2\n").unwrap_err().to_string();
         assert!(err.starts_with("input.yaml:2:"), "{err}");
         assert!(err.contains("duplicate"), "{err}");
+        assert!(err.contains("hint: remove one of the two entries"), "{err}");
     }
 
     #[test]
@@ -201,6 +202,10 @@ mod tests {
         }
         let err = parse(&lines.join("\n")).unwrap_err().to_string();
         assert!(err.contains("budget") || err.contains("alias"), "{err}");
+        assert!(
+            err.contains("hint: the input nests too deeply, has too many documents or aliases"),
+            "{err}"
+        );
     }
 
     #[test]
