@@ -79,6 +79,16 @@ fn check_size(text: &str, origin: &str, limits: Limits) -> Result<()> {
     Ok(())
 }
 
+/// The error itself, out of the wrappers that only add a place.
+fn innermost(mut e: &serde_saphyr::Error) -> &serde_saphyr::Error {
+    while let serde_saphyr::Error::AliasError { error, .. }
+    | serde_saphyr::Error::WithSnippet { error, .. } = e
+    {
+        e = error;
+    }
+    e
+}
+
 const BOUNDED_HINT: &str = "the input nests too deeply, has too many documents or aliases; it is refused to bound time and memory";
 
 fn parse_error(e: &serde_saphyr::Error, origin: &str) -> Error {
@@ -88,7 +98,7 @@ fn parse_error(e: &serde_saphyr::Error, origin: &str) -> Error {
         _ => origin.to_string(),
     };
     let message = first_line(&e.to_string());
-    let hint = match e {
+    let hint = match innermost(e) {
         serde_saphyr::Error::Budget { .. }
         | serde_saphyr::Error::AliasReplayCounterOverflow { .. }
         | serde_saphyr::Error::AliasReplayLimitExceeded { .. }
