@@ -7,7 +7,7 @@
 //! API: the `+kubebuilder:default` markers of the references in
 //! `apis/v1/{gateway,httproute,shared,object_reference}_types.go`.
 
-use crate::diff::normalize::kind_is;
+use crate::k8s::resource::kind_is;
 use serde_json::{Map, Value};
 
 const GATEWAY_API: &str = "gateway.networking.k8s.io";

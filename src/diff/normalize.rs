@@ -20,6 +20,7 @@ use crate::diff::api_defaults;
 use crate::k8s::annotations::{
     GATEWAY_CONTROLLER, INGRESS_GCE_PREFIX, LAST_APPLIED, NEG_STATUS, PRE_SHARED_CERT,
 };
+use crate::k8s::resource::kind_is;
 use serde_json::{Map, Value};
 
 /// Metadata the API server sets on every object.
@@ -88,16 +89,6 @@ pub fn live(value: &mut Value, origin: Origin) {
 pub fn desired(value: &mut Value) {
     api_defaults::strip(value);
     canonicalize(value);
-}
-
-/// Whether `value` is of `kind` in API `group` (`""` for core).
-pub fn kind_is(value: &Value, group: &str, kind: &str) -> bool {
-    let api_version = value
-        .get("apiVersion")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    let value_group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
-    value_group == group && value.get("kind").and_then(Value::as_str) == Some(kind)
 }
 
 fn strip_server_fields(value: &mut Value) {

@@ -194,6 +194,16 @@ pub fn sort_legacy(resources: &mut [Resource]) {
     resources.sort_by_cached_key(|r| r.id.legacy_sort_key());
 }
 
+/// Whether `value` is of `kind` in API `group` (`""` for core).
+pub fn kind_is(value: &Value, group: &str, kind: &str) -> bool {
+    let api_version = value
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let value_group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+    value_group == group && value.get("kind").and_then(Value::as_str) == Some(kind)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

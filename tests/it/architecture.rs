@@ -58,6 +58,17 @@ fn crate_references(text: &str) -> BTreeSet<String> {
     names
 }
 
+/// The code of a file that can depend on anything: no comments (doc links
+/// are not dependencies) and no unit-test module.
+fn code_of(text: &str) -> String {
+    let before_tests = text.split("#[cfg(test)]").next().unwrap_or("");
+    before_tests
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn dependency_graph() -> BTreeMap<String, BTreeSet<String>> {
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for file in rust_files(&src()) {
@@ -68,7 +79,7 @@ fn dependency_graph() -> BTreeMap<String, BTreeSet<String>> {
         let text = std::fs::read_to_string(&file).expect("readable");
         let deps = graph.entry(module.clone()).or_default();
         deps.extend(
-            crate_references(&text)
+            crate_references(&code_of(&text))
                 .into_iter()
                 .filter(|d| *d != module && d != "Error" && d != "Result"),
         );
@@ -138,6 +149,64 @@ fn top_level_modules_have_no_dependency_circle() {
     assert!(graph.contains_key("render") && graph.contains_key("cli"));
     if let Some(cycle) = find_cycle(&graph) {
         panic!("dependency circle between modules: {}", cycle.join(" → "));
+    }
+}
+
+/// Inside each folder, its modules' references to each other
+/// (`crate::diff::normalize` from `src/diff/api_defaults.rs`), unit tests
+/// left out.
+fn submodule_graphs() -> BTreeMap<String, BTreeMap<String, BTreeSet<String>>> {
+    let mut folders: BTreeMap<String, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
+    for file in rust_files(&src()) {
+        let relative = file.strip_prefix(src()).expect("under src").to_path_buf();
+        let parts: Vec<String> = relative
+            .components()
+            .map(|c| {
+                c.as_os_str()
+                    .to_string_lossy()
+                    .trim_end_matches(".rs")
+                    .to_string()
+            })
+            .collect();
+        let [top, sub, ..] = parts.as_slice() else {
+            continue;
+        };
+        let code = code_of(&std::fs::read_to_string(&file).expect("readable"));
+        let prefix = format!("crate::{top}::");
+        let deps: BTreeSet<String> = code
+            .replace(&prefix, "crate::")
+            .split("crate::")
+            .skip(1)
+            .map(|rest| {
+                rest.chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect::<String>()
+            })
+            .filter(|d| d != sub && folder_has(top, d))
+            .collect();
+        folders
+            .entry(top.clone())
+            .or_default()
+            .entry(sub.clone())
+            .or_default()
+            .extend(deps);
+    }
+    folders
+}
+
+fn folder_has(top: &str, module: &str) -> bool {
+    let dir = src().join(top);
+    dir.join(format!("{module}.rs")).is_file() || dir.join(module).is_dir()
+}
+
+#[test]
+fn modules_inside_a_folder_have_no_circle() {
+    let folders = submodule_graphs();
+    assert!(folders.contains_key("diff") && folders.contains_key("render"));
+    for (folder, graph) in folders {
+        if let Some(cycle) = find_cycle(&graph) {
+            panic!("dependency circle inside {folder}/: {}", cycle.join(" → "));
+        }
     }
 }
 
