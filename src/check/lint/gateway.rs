@@ -41,11 +41,20 @@ pub(super) fn certificate(gateway: &Resource) -> Vec<Problem> {
     {
         let place = format!("spec.listeners[{index}] (`{}`)", text(listener, "name"));
         let refs = !array(listener.pointer("/tls/certificateRefs")).is_empty();
+        let has_tls = listener.get("tls").is_some();
         match (refs, certmap.is_some()) {
             (true, true) => problems.push(Problem::new(
                 &subject,
                 format!("{place} has tls.certificateRefs and the Gateway has the {CERTMAP} annotation: GKE does not accept both"),
                 format!("keep one: the {CERTMAP} annotation (a Certificate Manager map) or tls.certificateRefs (a TLS Secret, what --overlay self-managed renders)"),
+            )),
+            // gateway-api v1.1.0+ refuses `tls.mode: Terminate` (the
+            // default) without certificateRefs or options, and GKE refuses
+            // any `tls` next to a certmap; v1.1.0 allows leaving it out.
+            (false, true) if has_tls => problems.push(Problem::new(
+                &subject,
+                format!("{place} has `tls` and the Gateway has the {CERTMAP} annotation: GKE refuses a listener tls next to a certmap, and gateway-api v1.1+ refuses `mode: Terminate` without certificateRefs (\"certificateRefs or options must be specified when mode is Terminate\")"),
+                format!("remove the listener's `tls` entirely; the {CERTMAP} annotation supplies the certificate"),
             )),
             (false, false) if !has_pre_shared_certs(listener) => problems.push(Problem::new(
                 &subject,
@@ -321,11 +330,28 @@ mod tests {
     #[test]
     fn the_rendered_gateway_setup_is_clean() {
         assert_eq!(lint(&good()), Vec::<String>::new());
+        // With a certmap the listener has no `tls` at all (gateway-api
+        // v1.1.0+ allows that; GKE refuses any tls next to a certmap).
         let certmap = with("Gateway", |g| {
+            g["metadata"]["annotations"] = json!({"networking.gke.io/certmap": "milvus-map"});
+            g["spec"]["listeners"][0]
+                .as_object_mut()
+                .unwrap()
+                .remove("tls");
+        });
+        assert_eq!(certmap, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_certmap_gateway_listener_has_no_tls() {
+        // `tls: {mode: Terminate}` without certificateRefs: the v1.1+ CRD
+        // refuses it ("certificateRefs or options must be specified when
+        // mode is Terminate") and GKE refuses tls next to a certmap.
+        let problems = with("Gateway", |g| {
             g["metadata"]["annotations"] = json!({"networking.gke.io/certmap": "milvus-map"});
             g["spec"]["listeners"][0]["tls"] = json!({"mode": "Terminate"});
         });
-        assert_eq!(certmap, Vec::<String>::new());
+        assert_one(problems, "has `tls` and the Gateway has the networking.gke.io/certmap annotation");
     }
 
     #[test]
