@@ -17,7 +17,8 @@ pub const BACKEND_CONFIG: &str = "cloud.google.com/backend-config";
 pub const BACKEND_CONFIG_BETA: &str = "beta.cloud.google.com/backend-config";
 /// `{"<port name>": "HTTP2"}`: the protocol from the load balancer to the pods.
 pub const APP_PROTOCOLS: &str = "cloud.google.com/app-protocols";
-/// The legacy key of the same; GKE reads it when the new one is absent.
+/// The legacy key of the same. ingress-gce reads it *first*, and the new
+/// key only when it is absent (`pkg/annotations/service.go`).
 pub const APP_PROTOCOLS_LEGACY: &str = "service.alpha.kubernetes.io/app-protocols";
 /// `{"ingress": true}`: container-native load balancing. GKE adds it by
 /// itself on VPC-native clusters.

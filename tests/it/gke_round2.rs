@@ -27,3 +27,64 @@ fn a_certmap_gateway_listener_has_no_tls() {
     let listener = &by_kind(&docs, "Gateway")["spec"]["listeners"][0];
     assert_eq!(listener["tls"]["certificateRefs"][0]["name"], "my-release-milvus-tls");
 }
+
+#[test]
+fn backend_tls_with_google_managed_needs_its_own_secret() {
+    // certificateName names the ManagedCertificate: no Secret to mount.
+    let err = render_refused(&["--overlay", "google-managed", "--overlay", "backend-tls"]);
+    assert!(
+        err.contains("mounts Secret `my-release-milvus-tls`") && err.contains("backendTlsSecret"),
+        "{err}"
+    );
+    let docs = render(&[
+        "--overlay",
+        "google-managed",
+        "--overlay",
+        "backend-tls",
+        "--set",
+        "backendTlsSecret=milvus-backend-tls",
+    ]);
+    assert!(!docs.is_empty());
+    // self-managed renders the Secret the default names: fine.
+    render(&["--overlay", "self-managed", "--overlay", "backend-tls"]);
+}
+
+#[test]
+fn out_of_range_numbers_exit_2_before_apply() {
+    for (set, expected) in [
+        ("timeoutSec=0", "spec.timeoutSec is 0, outside 1..2147483647"),
+        (
+            "timeoutSec=1000000000000",
+            "spec.timeoutSec is 1000000000000, outside 1..2147483647",
+        ),
+        ("drainingTimeoutSec=3601", "is 3601, outside 0..3600"),
+        ("checkIntervalSec=301", "is 301, outside 1..300"),
+        ("healthyThreshold=0", "is 0, outside 1..10"),
+        ("unhealthyThreshold=11", "is 11, outside 1..10"),
+    ] {
+        for variant in [&["--overlay", "google-managed"][..], &["--overlay", "gateway", "--set", "certMap=m"][..]] {
+            let mut args = variant.to_vec();
+            args.extend(["--overlay", "grpc-timeouts", "--set", set]);
+            let err = render_refused(&args);
+            // The Gateway policies' schemas word it their own way.
+            assert!(
+                err.contains(expected) || err.contains("minimum") || err.contains("maximum"),
+                "{args:?}: {err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn draining_defaults_below_the_pods_grace_period_and_longer_is_a_warning() {
+    let docs = render(&["--overlay", "google-managed", "--overlay", "grpc-timeouts"]);
+    let draining = &by_kind(&docs, "BackendConfig")["spec"]["connectionDraining"];
+    assert!(draining["drainingTimeoutSec"].as_u64().unwrap() < 30, "{draining}");
+    let assert = milvus_l7(&testdata())
+        .args(["render", "--overlay", "google-managed", "--overlay", "grpc-timeouts"])
+        .args(["--set", "drainingTimeoutSec=60"])
+        .assert()
+        .success();
+    let err = stderr(assert.get_output());
+    assert!(err.contains("drainingTimeoutSec is 60 s, longer than the 30 s"), "{err}");
+}

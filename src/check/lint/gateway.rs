@@ -5,6 +5,7 @@
 //! policies target a Service that exists. Each of these fails on GKE with
 //! at most a condition on the object, never at `kubectl apply`.
 
+use super::helm_values::H2C;
 use super::{array, find_service, Objects, ServicePort, ServiceView, BACKEND_PROTOCOLS};
 use crate::k8s::annotations::{annotation, CERTMAP};
 use crate::k8s::resource::Resource;
@@ -188,10 +189,13 @@ fn app_protocol(service: &ServiceView, port: &ServicePort, route: &Resource) -> 
         port.name, port.number, route.id.name
     );
     match port.app_protocol.as_deref() {
-        Some(protocol) if BACKEND_PROTOCOLS.contains(&protocol) => None,
+        // Google's "Secure a Gateway" page: "The supported fields for
+        // appProtocol are: HTTP, HTTPS, HTTP2, and kubernetes.io/h2c". Whether
+        // h2c (clear text) fits Milvus' tlsMode is checked with the Helm values.
+        Some(protocol) if BACKEND_PROTOCOLS.contains(&protocol) || protocol == H2C => None,
         Some(other) => Some(Problem::new(
             &service.subject,
-            format!("{used} has appProtocol `{other}`; GKE's Gateway accepts only HTTP, HTTPS and HTTP2"),
+            format!("{used} has appProtocol `{other}`; GKE's Gateway accepts only HTTP, HTTPS, HTTP2 and {H2C}"),
             "set appProtocol: HTTP2 (gRPC over TLS to Milvus, tlsMode 1)",
         )),
         None => Some(Problem::new(
@@ -432,11 +436,16 @@ mod tests {
             }),
             "uses no port of Service `my-release-milvus-gateway`",
         );
+        // GKE's Gateway speaks h2c (clear-text HTTP/2) too.
+        assert!(with("Service", |s| {
+            s["spec"]["ports"][0]["appProtocol"] = json!("kubernetes.io/h2c")
+        })
+        .is_empty());
         assert_one(
             with("Service", |s| {
-                s["spec"]["ports"][0]["appProtocol"] = json!("kubernetes.io/h2c")
+                s["spec"]["ports"][0]["appProtocol"] = json!("kubernetes.io/ws")
             }),
-            "has appProtocol `kubernetes.io/h2c`; GKE's Gateway accepts only HTTP, HTTPS and HTTP2",
+            "has appProtocol `kubernetes.io/ws`; GKE's Gateway accepts only HTTP, HTTPS, HTTP2 and kubernetes.io/h2c",
         );
         assert_one(
             with("Service", |s| {

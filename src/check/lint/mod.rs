@@ -12,9 +12,12 @@
 //! ManagedCertificates), [`gateway`] (Gateway API and the GKE policies),
 //! [`health_check`] (BackendConfig and HealthCheckPolicy probes).
 
+mod draining;
 mod gateway;
 mod health_check;
+pub mod helm_values;
 mod ingress;
+mod ranges;
 
 use crate::k8s::annotations;
 use crate::k8s::chart_service::ChartService;
@@ -22,7 +25,17 @@ use crate::k8s::resource::Resource;
 use crate::problem::Problem;
 use serde_json::{Map, Value};
 
-pub use ingress::warnings;
+/// Findings that do not make the objects invalid but that a user should
+/// know: an Ingress without a certificate, a timeout over a day, a
+/// draining time longer than the pods live.
+pub fn warnings(resources: &[Resource]) -> Vec<String> {
+    let mut found = ingress::warnings(resources);
+    for object in resources {
+        found.extend(ranges::warnings(object));
+        found.extend(draining::warnings(object));
+    }
+    found
+}
 
 /// The protocols GKE load balancers speak to pods (Ingress
 /// `app-protocols` values, Gateway `appProtocol`).
@@ -163,6 +176,9 @@ pub fn all(
     }
     for policy in objects.of_kind("GCPBackendPolicy") {
         problems.extend(gateway::policy_target(policy, services));
+    }
+    for object in resources {
+        problems.extend(ranges::out_of_range(object));
     }
     problems
 }
@@ -354,6 +370,22 @@ mod tests {
                 set_annotation(s, "cloud.google.com/app-protocols", "{\"milvus\":\"GRPC\"}")
             }),
             "only HTTP, HTTPS and HTTP2",
+        );
+    }
+
+    #[test]
+    fn the_legacy_app_protocols_key_is_read_first() {
+        // ingress-gce pkg/annotations/service.go ApplicationProtocols():
+        // the alpha key first, cloud.google.com/app-protocols only without it.
+        assert_one(
+            with_service(|s| {
+                set_annotation(
+                    s,
+                    "service.alpha.kubernetes.io/app-protocols",
+                    "{\"grpc\":\"HTTP2\"}",
+                )
+            }),
+            "the service.alpha.kubernetes.io/app-protocols annotation is keyed by `grpc`, which is not a port name",
         );
     }
 
