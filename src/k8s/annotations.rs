@@ -29,6 +29,14 @@ pub const NEG_STATUS: &str = "cloud.google.com/neg-status";
 // --- on an Ingress ---
 
 pub const INGRESS_CLASS: &str = "kubernetes.io/ingress.class";
+/// Ingress classes of regional load balancers (ingress-gce
+/// `pkg/annotations/ingress.go`: `GceL7ILBIngressClass`,
+/// `GceL7XLBRegionalIngressClass`); `gce` (or no class) is the global one.
+pub const REGIONAL_INGRESS_CLASSES: &[&str] = &["gce-internal", "gce-regional-external"];
+/// A reserved global address (`GlobalStaticIPNameKey`).
+pub const GLOBAL_STATIC_IP: &str = "kubernetes.io/ingress.global-static-ip-name";
+/// A reserved regional address, for regional classes (`RegionalStaticIPNameKey`).
+pub const REGIONAL_STATIC_IP: &str = "kubernetes.io/ingress.regional-static-ip-name";
 /// Comma-separated ManagedCertificate names of the Ingress' namespace.
 pub const MANAGED_CERTIFICATES: &str = "networking.gke.io/managed-certificates";
 /// Compute SslCertificate names; the managed-certs controller also writes

@@ -88,3 +88,36 @@ fn draining_defaults_below_the_pods_grace_period_and_longer_is_a_warning() {
     let err = stderr(assert.get_output());
     assert!(err.contains("drainingTimeoutSec is 60 s, longer than the 30 s"), "{err}");
 }
+
+#[test]
+fn google_managed_certificates_refuse_a_regional_class() {
+    for class in ["gce-internal", "gce-regional-external"] {
+        let err = render_refused(&[
+            "--overlay",
+            "google-managed",
+            "--set",
+            &format!("ingressClass={class}"),
+        ]);
+        assert!(err.contains("only for the global external"), "{err}");
+    }
+}
+
+#[test]
+fn static_ip_on_a_regional_ingress_uses_the_regional_key() {
+    let docs = render(&[
+        "--overlay",
+        "self-managed",
+        "--overlay",
+        "static-ip",
+        "--set",
+        "staticIpName=milvus-ip",
+        "--set",
+        "ingressClass=gce-internal",
+    ]);
+    let annotations = &by_kind(&docs, "Ingress")["metadata"]["annotations"];
+    assert_eq!(
+        annotations["kubernetes.io/ingress.regional-static-ip-name"],
+        "milvus-ip"
+    );
+    assert!(annotations.get("kubernetes.io/ingress.global-static-ip-name").is_none());
+}

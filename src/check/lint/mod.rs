@@ -18,6 +18,7 @@ mod health_check;
 pub mod helm_values;
 mod ingress;
 mod ranges;
+mod regional;
 
 use crate::k8s::annotations;
 use crate::k8s::chart_service::ChartService;
@@ -157,6 +158,7 @@ pub fn all(
     let mut problems = Vec::new();
     for ingress in objects.of_kind("Ingress") {
         problems.extend(ingress::ingress(ingress, services, &objects));
+        problems.extend(regional::ingress(ingress));
     }
     for certificate in objects.of_kind("ManagedCertificate") {
         problems.extend(ingress::managed_certificate(certificate, &objects));
