@@ -52,7 +52,7 @@ pub struct Overlay {
     pub certificate: Option<CertificateSource>,
     /// The load balancer this overlay makes, when it is not Google's global
     /// external one: which address key, classes and certificates apply.
-    #[serde(default)]
+    #[serde(default, rename = "loadBalancer")]
     pub load_balancer: Option<LoadBalancer>,
     /// Templates in the overlay's directory that render new objects.
     #[serde(default)]

@@ -485,6 +485,20 @@ fn coerce(setting: &Setting, default: &Value) -> Result<Value> {
         hint: format!("set `{}` to {expected}", setting.key),
     };
     Ok(match (default, &setting.value) {
+        // A parameter whose default is a fraction (e.g. logSampleRate 1.0)
+        // takes any finite number; its range is checked on the objects.
+        (Value::Number(d), Value::Number(n)) if d.is_f64() => n
+            .as_f64()
+            .filter(|f| f.is_finite())
+            .map(|f| json!(f))
+            .ok_or_else(|| bad("a number"))?,
+        (Value::Number(d), Value::String(s)) if d.is_f64() => s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(|f| json!(f))
+            .ok_or_else(|| bad("a number like 0.5"))?,
         (Value::Number(_), Value::Number(n)) if n.is_u64() => setting.value.clone(),
         (Value::Number(_), Value::String(s)) => s
             .trim()

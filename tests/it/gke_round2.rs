@@ -25,7 +25,10 @@ fn a_certmap_gateway_listener_has_no_tls() {
     // With a Secret the listener keeps tls.certificateRefs.
     let docs = render(&["--overlay", "gateway", "--overlay", "self-managed"]);
     let listener = &by_kind(&docs, "Gateway")["spec"]["listeners"][0];
-    assert_eq!(listener["tls"]["certificateRefs"][0]["name"], "my-release-milvus-tls");
+    assert_eq!(
+        listener["tls"]["certificateRefs"][0]["name"],
+        "my-release-milvus-tls"
+    );
 }
 
 #[test]
@@ -52,7 +55,10 @@ fn backend_tls_with_google_managed_needs_its_own_secret() {
 #[test]
 fn out_of_range_numbers_exit_2_before_apply() {
     for (set, expected) in [
-        ("timeoutSec=0", "spec.timeoutSec is 0, outside 1..2147483647"),
+        (
+            "timeoutSec=0",
+            "spec.timeoutSec is 0, outside 1..2147483647",
+        ),
         (
             "timeoutSec=1000000000000",
             "spec.timeoutSec is 1000000000000, outside 1..2147483647",
@@ -62,7 +68,10 @@ fn out_of_range_numbers_exit_2_before_apply() {
         ("healthyThreshold=0", "is 0, outside 1..10"),
         ("unhealthyThreshold=11", "is 11, outside 1..10"),
     ] {
-        for variant in [&["--overlay", "google-managed"][..], &["--overlay", "gateway", "--set", "certMap=m"][..]] {
+        for variant in [
+            &["--overlay", "google-managed"][..],
+            &["--overlay", "gateway", "--set", "certMap=m"][..],
+        ] {
             let mut args = variant.to_vec();
             args.extend(["--overlay", "grpc-timeouts", "--set", set]);
             let err = render_refused(&args);
@@ -79,14 +88,26 @@ fn out_of_range_numbers_exit_2_before_apply() {
 fn draining_defaults_below_the_pods_grace_period_and_longer_is_a_warning() {
     let docs = render(&["--overlay", "google-managed", "--overlay", "grpc-timeouts"]);
     let draining = &by_kind(&docs, "BackendConfig")["spec"]["connectionDraining"];
-    assert!(draining["drainingTimeoutSec"].as_u64().unwrap() < 30, "{draining}");
+    assert!(
+        draining["drainingTimeoutSec"].as_u64().unwrap() < 30,
+        "{draining}"
+    );
     let assert = milvus_l7(&testdata())
-        .args(["render", "--overlay", "google-managed", "--overlay", "grpc-timeouts"])
+        .args([
+            "render",
+            "--overlay",
+            "google-managed",
+            "--overlay",
+            "grpc-timeouts",
+        ])
         .args(["--set", "drainingTimeoutSec=60"])
         .assert()
         .success();
     let err = stderr(assert.get_output());
-    assert!(err.contains("drainingTimeoutSec is 60 s, longer than the 30 s"), "{err}");
+    assert!(
+        err.contains("drainingTimeoutSec is 60 s, longer than the 30 s"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -119,5 +140,182 @@ fn static_ip_on_a_regional_ingress_uses_the_regional_key() {
         annotations["kubernetes.io/ingress.regional-static-ip-name"],
         "milvus-ip"
     );
-    assert!(annotations.get("kubernetes.io/ingress.global-static-ip-name").is_none());
+    assert!(annotations
+        .get("kubernetes.io/ingress.global-static-ip-name")
+        .is_none());
+}
+
+#[test]
+fn cloud_armor_names_the_policy_on_both_variants() {
+    let docs = render(&[
+        "--overlay",
+        "google-managed",
+        "--overlay",
+        "cloud-armor",
+        "--set",
+        "securityPolicy=waf",
+    ]);
+    assert_eq!(
+        by_kind(&docs, "BackendConfig")["spec"]["securityPolicy"]["name"],
+        "waf"
+    );
+    let docs = render(&[
+        "--overlay",
+        "gateway",
+        "--set",
+        "certMap=m",
+        "--overlay",
+        "cloud-armor",
+        "--set",
+        "securityPolicy=waf",
+    ]);
+    assert_eq!(
+        by_kind(&docs, "GCPBackendPolicy")["spec"]["default"]["securityPolicy"],
+        "waf"
+    );
+    // Required while selected; unknown while not.
+    assert!(
+        render_refused(&["--overlay", "google-managed", "--overlay", "cloud-armor"])
+            .contains("`securityPolicy`")
+    );
+    assert!(render_refused(&["--set", "securityPolicy=waf"]).contains("--overlay cloud-armor"));
+}
+
+#[test]
+fn access_logging_scales_the_rate_for_the_gateway_and_checks_its_range() {
+    let docs = render(&[
+        "--overlay",
+        "google-managed",
+        "--overlay",
+        "access-logging",
+        "--set",
+        "logSampleRate=0.25",
+    ]);
+    let logging = &by_kind(&docs, "BackendConfig")["spec"]["logging"];
+    assert_eq!(
+        (logging["enable"].clone(), logging["sampleRate"].clone()),
+        (true.into(), 0.25.into())
+    );
+    let docs = render(&[
+        "--overlay",
+        "gateway",
+        "--set",
+        "certMap=m",
+        "--overlay",
+        "access-logging",
+        "--set",
+        "logSampleRate=0.25",
+    ]);
+    let logging = &by_kind(&docs, "GCPBackendPolicy")["spec"]["default"]["logging"];
+    assert_eq!(
+        (logging["enabled"].clone(), logging["sampleRate"].clone()),
+        (true.into(), 250000.into())
+    );
+    for bad in ["1.5", "-0.1"] {
+        let set = format!("logSampleRate={bad}");
+        let err = render_refused(&[
+            "--overlay",
+            "google-managed",
+            "--overlay",
+            "access-logging",
+            "--set",
+            &set,
+        ]);
+        assert!(err.contains("sampleRate"), "{err}");
+        render_refused(&[
+            "--overlay",
+            "gateway",
+            "--set",
+            "certMap=m",
+            "--overlay",
+            "access-logging",
+            "--set",
+            &set,
+        ]);
+    }
+    assert!(render_refused(&[
+        "--overlay",
+        "google-managed",
+        "--overlay",
+        "access-logging",
+        "--set",
+        "logSampleRate=NaN"
+    ])
+    .contains("a number"));
+}
+
+#[test]
+fn internal_makes_a_regional_internal_load_balancer() {
+    let docs = render(&["--overlay", "self-managed", "--overlay", "internal"]);
+    assert_eq!(
+        by_kind(&docs, "Ingress")["metadata"]["annotations"]["kubernetes.io/ingress.class"],
+        "gce-internal"
+    );
+    let docs = render(&[
+        "--overlay",
+        "gateway",
+        "--overlay",
+        "self-managed",
+        "--overlay",
+        "internal",
+    ]);
+    assert_eq!(
+        by_kind(&docs, "Gateway")["spec"]["gatewayClassName"],
+        "gke-l7-rilb"
+    );
+    let err = render_refused(&["--overlay", "internal", "--overlay", "google-managed"]);
+    assert!(err.contains("only for the global external"), "{err}");
+}
+
+#[test]
+fn gateway_and_https_only_compose() {
+    // Without redirect: no port-80 listener at all, no extra route.
+    let docs = render(&[
+        "--overlay",
+        "gateway",
+        "--set",
+        "certMap=m",
+        "--overlay",
+        "https-only",
+    ]);
+    let listeners = by_kind(&docs, "Gateway")["spec"]["listeners"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(listeners.len(), 1);
+    assert_eq!(docs.iter().filter(|d| d["kind"] == "HTTPRoute").count(), 1);
+    assert!(docs
+        .iter()
+        .all(|d| d["kind"] != "FrontendConfig" && d["kind"] != "GCPGatewayPolicy"));
+    // With redirect and an SSL policy: an HTTP listener, a redirect-only route, a GCPGatewayPolicy.
+    let docs = render(&[
+        "--overlay",
+        "gateway",
+        "--set",
+        "certMap=m",
+        "--overlay",
+        "https-only",
+        "--set",
+        "redirect=true",
+        "--set",
+        "sslPolicy=tls12",
+    ]);
+    let http = &by_kind(&docs, "Gateway")["spec"]["listeners"][1];
+    assert_eq!(
+        (http["protocol"].as_str(), http["port"].as_u64()),
+        (Some("HTTP"), Some(80))
+    );
+    let redirect = docs
+        .iter()
+        .find(|d| d["kind"] == "HTTPRoute" && d["spec"]["parentRefs"][0]["sectionName"] == "http")
+        .unwrap();
+    let rule = &redirect["spec"]["rules"][0];
+    assert!(rule.get("backendRefs").is_none(), "{rule}");
+    assert_eq!(
+        rule["filters"][0]["requestRedirect"],
+        serde_json::json!({"scheme": "https", "statusCode": 301})
+    );
+    let policy = by_kind(&docs, "GCPGatewayPolicy");
+    assert_eq!(policy["spec"]["default"]["sslPolicy"], "tls12");
+    assert_eq!(policy["spec"]["targetRef"]["kind"], "Gateway");
 }

@@ -57,18 +57,22 @@ mod tests {
     #[test]
     fn draining_longer_than_the_grace_period_is_a_warning() {
         let config = |seconds: u64| {
-            Resource::new(json!({"apiVersion": "cloud.google.com/v1", "kind": "BackendConfig",
+            Resource::new(
+                json!({"apiVersion": "cloud.google.com/v1", "kind": "BackendConfig",
                 "metadata": {"name": "b", "namespace": "default"},
-                "spec": {"connectionDraining": {"drainingTimeoutSec": seconds}}}))
+                "spec": {"connectionDraining": {"drainingTimeoutSec": seconds}}}),
+            )
             .unwrap()
         };
         assert!(warnings(&config(30)).is_empty());
         let found = warnings(&config(60));
         assert_eq!(found.len(), 1);
         assert!(found[0].contains("longer than the 30 s"), "{found:?}");
-        let policy = Resource::new(json!({"apiVersion": "networking.gke.io/v1", "kind": "GCPBackendPolicy",
+        let policy = Resource::new(
+            json!({"apiVersion": "networking.gke.io/v1", "kind": "GCPBackendPolicy",
             "metadata": {"name": "p", "namespace": "default"},
-            "spec": {"default": {"connectionDraining": {"drainingTimeoutSec": 45}}}}))
+            "spec": {"default": {"connectionDraining": {"drainingTimeoutSec": 45}}}}),
+        )
         .unwrap();
         assert_eq!(warnings(&policy).len(), 1);
     }

@@ -226,6 +226,51 @@ pub(super) fn policy_target(policy: &Resource, services: &[ServiceView]) -> Vec<
     }
 }
 
+/// A GCPGatewayPolicy applies to the Gateway in `spec.targetRef`; one that
+/// does not exist makes the policy (and its SSL policy) do nothing.
+pub(super) fn gateway_policy_target(policy: &Resource, objects: &Objects<'_>) -> Vec<Problem> {
+    let Some(target) = policy.value.pointer("/spec/targetRef") else {
+        return Vec::new(); // the schema reports the missing targetRef
+    };
+    if !refers_to(target, GATEWAY_GROUP, "Gateway") {
+        return Vec::new();
+    }
+    let name = text(target, "name");
+    let namespace = namespace_of(target, policy);
+    if objects.find("Gateway", namespace, name).is_some() {
+        return Vec::new();
+    }
+    vec![Problem::new(
+        policy.id.to_string(),
+        format!("spec.targetRef names Gateway `{name}`, which is not among the objects in namespace `{namespace}`: the policy applies to nothing"),
+        "target the Gateway rendered with it (named like the Milvus Service)",
+    )]
+}
+
+/// gateway-api (`apis/v1/httproute_types.go`, CEL on HTTPRouteRule):
+/// "RequestRedirect filter must not be used together with backendRefs".
+/// Kubernetes refuses such a route only where the CEL rules run; here it
+/// is refused everywhere.
+pub(super) fn redirect_without_backends(route: &Resource) -> Vec<Problem> {
+    array(route.value.pointer("/spec/rules"))
+        .iter()
+        .enumerate()
+        .filter(|(_, rule)| {
+            array(rule.get("filters"))
+                .iter()
+                .any(|f| text(f, "type") == "RequestRedirect")
+                && !array(rule.get("backendRefs")).is_empty()
+        })
+        .map(|(r, _)| {
+            Problem::new(
+                route.id.to_string(),
+                format!("spec.rules[{r}] has a RequestRedirect filter and backendRefs: gateway-api refuses both in one rule"),
+                "remove the rule's backendRefs: a redirect answers by itself",
+            )
+        })
+        .collect()
+}
+
 /// Whether a reference points at `group`/`kind`, which in every reference
 /// checked here are also the API's defaults: a field left out means them.
 fn refers_to(reference: &Value, group: &str, kind: &str) -> bool {
@@ -355,7 +400,10 @@ mod tests {
             g["metadata"]["annotations"] = json!({"networking.gke.io/certmap": "milvus-map"});
             g["spec"]["listeners"][0]["tls"] = json!({"mode": "Terminate"});
         });
-        assert_one(problems, "has `tls` and the Gateway has the networking.gke.io/certmap annotation");
+        assert_one(
+            problems,
+            "has `tls` and the Gateway has the networking.gke.io/certmap annotation",
+        );
     }
 
     #[test]
@@ -462,6 +510,34 @@ mod tests {
         });
         assert_one(direct.clone(), "has no appProtocol");
         assert!(direct[0].starts_with("Service default/my-release-milvus (made by the Helm chart"));
+    }
+
+    #[test]
+    fn a_redirect_rule_has_no_backends() {
+        let redirect = json!({"type": "RequestRedirect", "requestRedirect": {"scheme": "https", "statusCode": 301}});
+        assert_one(
+            with("HTTPRoute", |r| {
+                r["spec"]["rules"][0]["filters"] = json!([redirect])
+            }),
+            "spec.rules[0] has a RequestRedirect filter and backendRefs",
+        );
+    }
+
+    #[test]
+    fn a_gateway_policy_targets_a_rendered_gateway() {
+        let mut resources = good();
+        let policy = |name: &str| {
+            Resource::new(json!({"apiVersion": "networking.gke.io/v1", "kind": "GCPGatewayPolicy",
+                "metadata": {"name": "p", "namespace": "default"},
+                "spec": {"default": {"sslPolicy": "tls12"},
+                    "targetRef": {"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": name}}}))
+            .unwrap()
+        };
+        resources.push(policy("my-release-milvus"));
+        assert_eq!(lint(&resources), Vec::<String>::new());
+        resources.pop();
+        resources.push(policy("gone"));
+        assert_one(lint(&resources), "spec.targetRef names Gateway `gone`");
     }
 
     #[test]

@@ -114,8 +114,7 @@ pub(super) const H2C: &str = "kubernetes.io/h2c";
 /// `common.security.tlsMode` from `extraConfigFiles."user.yaml"`.
 fn tls_mode(values: &Value) -> Option<u64> {
     let text = values.pointer("/extraConfigFiles/user.yaml")?.as_str()?;
-    let docs =
-        crate::yaml::parse_stream(text, "user.yaml", crate::yaml::Limits::default()).ok()?;
+    let docs = crate::yaml::parse_stream(text, "user.yaml", crate::yaml::Limits::default()).ok()?;
     docs.first()?.pointer("/common/security/tlsMode")?.as_u64()
 }
 
@@ -125,22 +124,30 @@ mod tests {
     use serde_json::json;
 
     fn managed_certificate(name: &str) -> Resource {
-        Resource::new(json!({"apiVersion": "networking.gke.io/v1", "kind": "ManagedCertificate",
-            "metadata": {"name": name, "namespace": "default"}, "spec": {"domains": ["a.b"]}}))
+        Resource::new(
+            json!({"apiVersion": "networking.gke.io/v1", "kind": "ManagedCertificate",
+            "metadata": {"name": name, "namespace": "default"}, "spec": {"domains": ["a.b"]}}),
+        )
         .unwrap()
     }
 
     #[test]
     fn a_volume_naming_the_managed_certificate_is_refused() {
-        let values = json!({"proxy": {"volumes": [{"name": "t", "secret": {"secretName": "crt"}}]}});
+        let values =
+            json!({"proxy": {"volumes": [{"name": "t", "secret": {"secretName": "crt"}}]}});
         let found = problems(&values, "default", &[managed_certificate("crt")]);
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].message.starts_with("proxy.volumes[0] mounts Secret `crt`"));
+        assert!(found[0]
+            .message
+            .starts_with("proxy.volumes[0] mounts Secret `crt`"));
         assert!(found[0].hint.contains("backendTlsSecret"));
         // Another Secret name, or a Secret of the same name: fine.
         assert!(problems(&values, "default", &[managed_certificate("other")]).is_empty());
         let top = json!({"volumes": [{"name": "t", "secret": {"secretName": "crt"}}]});
-        assert_eq!(problems(&top, "default", &[managed_certificate("crt")]).len(), 1);
+        assert_eq!(
+            problems(&top, "default", &[managed_certificate("crt")]).len(),
+            1
+        );
     }
 
     #[test]
@@ -149,9 +156,7 @@ mod tests {
             "metadata": {"name": "s", "namespace": "default"},
             "spec": {"ports": [{"name": "milvus", "port": 19530, "appProtocol": "kubernetes.io/h2c"}]}}))
         .unwrap();
-        let with_mode = |mode: u64| {
-            json!({"extraConfigFiles": {"user.yaml": format!("common:\n  security:\n    tlsMode: {mode}\n")}})
-        };
+        let with_mode = |mode: u64| json!({"extraConfigFiles": {"user.yaml": format!("common:\n  security:\n    tlsMode: {mode}\n")}});
         let found = problems(&with_mode(1), "default", std::slice::from_ref(&service));
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].message.contains("clear text"), "{found:?}");

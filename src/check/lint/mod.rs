@@ -168,6 +168,7 @@ pub fn all(
     }
     for route in objects.of_kind("HTTPRoute") {
         problems.extend(gateway::http_route(route, services, &objects));
+        problems.extend(gateway::redirect_without_backends(route));
     }
     for config in objects.of_kind("BackendConfig") {
         problems.extend(health_check::backend_config(config, expect));
@@ -178,6 +179,9 @@ pub fn all(
     }
     for policy in objects.of_kind("GCPBackendPolicy") {
         problems.extend(gateway::policy_target(policy, services));
+    }
+    for policy in objects.of_kind("GCPGatewayPolicy") {
+        problems.extend(gateway::gateway_policy_target(policy, &objects));
     }
     for object in resources {
         problems.extend(ranges::out_of_range(object));

@@ -18,7 +18,6 @@
 
 use crate::k8s::resource::Resource;
 use crate::problem::Problem;
-use serde_json::Value;
 
 /// One bounded field of a kind: where it is, its range, and which
 /// parameter renders it (for the hint).
@@ -163,11 +162,13 @@ fn show(n: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     fn backend_config(spec: Value) -> Resource {
-        Resource::new(json!({"apiVersion": "cloud.google.com/v1", "kind": "BackendConfig",
-            "metadata": {"name": "b", "namespace": "default"}, "spec": spec}))
+        Resource::new(
+            json!({"apiVersion": "cloud.google.com/v1", "kind": "BackendConfig",
+            "metadata": {"name": "b", "namespace": "default"}, "spec": spec}),
+        )
         .unwrap()
     }
 
@@ -189,7 +190,10 @@ mod tests {
     #[test]
     fn each_bound_is_enforced() {
         for (spec, field) in [
-            (json!({"timeoutSec": 0}), "spec.timeoutSec is 0, outside 1..2147483647"),
+            (
+                json!({"timeoutSec": 0}),
+                "spec.timeoutSec is 0, outside 1..2147483647",
+            ),
             (
                 json!({"timeoutSec": 1_000_000_000_000_u64}),
                 "spec.timeoutSec is 1000000000000, outside 1..2147483647",
@@ -218,10 +222,7 @@ mod tests {
                 json!({"logging": {"sampleRate": 1.5}}),
                 "sampleRate is 1.5, outside 0..1",
             ),
-            (
-                json!({"timeoutSec": "30"}),
-                "spec.timeoutSec is \"30\"",
-            ),
+            (json!({"timeoutSec": "30"}), "spec.timeoutSec is \"30\""),
         ] {
             let found = messages(spec);
             assert_eq!(found.len(), 1, "{found:?}");

@@ -59,8 +59,10 @@ mod tests {
     use serde_json::{json, Value};
 
     fn problems(annotations: Value) -> Vec<String> {
-        let object = Resource::new(json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
-            "metadata": {"name": "i", "namespace": "default", "annotations": annotations}}))
+        let object = Resource::new(
+            json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+            "metadata": {"name": "i", "namespace": "default", "annotations": annotations}}),
+        )
         .unwrap();
         ingress(&object).into_iter().map(|p| p.message).collect()
     }
@@ -69,9 +71,13 @@ mod tests {
     fn managed_certificates_need_the_global_external_class() {
         let found = problems(json!({INGRESS_CLASS: "gce-internal", MANAGED_CERTIFICATES: "c"}));
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].contains("only for the global external"), "{found:?}");
+        assert!(
+            found[0].contains("only for the global external"),
+            "{found:?}"
+        );
         assert_eq!(
-            problems(json!({INGRESS_CLASS: "gce-regional-external", MANAGED_CERTIFICATES: "c"})).len(),
+            problems(json!({INGRESS_CLASS: "gce-regional-external", MANAGED_CERTIFICATES: "c"}))
+                .len(),
             1
         );
         assert!(problems(json!({INGRESS_CLASS: "gce", MANAGED_CERTIFICATES: "c"})).is_empty());
@@ -82,8 +88,13 @@ mod tests {
     fn a_regional_class_takes_the_regional_static_ip_key() {
         let found = problems(json!({INGRESS_CLASS: "gce-internal", GLOBAL_STATIC_IP: "ip"}));
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].contains("cannot use a global address"), "{found:?}");
-        assert!(problems(json!({INGRESS_CLASS: "gce-internal", REGIONAL_STATIC_IP: "ip"})).is_empty());
+        assert!(
+            found[0].contains("cannot use a global address"),
+            "{found:?}"
+        );
+        assert!(
+            problems(json!({INGRESS_CLASS: "gce-internal", REGIONAL_STATIC_IP: "ip"})).is_empty()
+        );
         assert!(problems(json!({GLOBAL_STATIC_IP: "ip"})).is_empty());
         let both = problems(json!({GLOBAL_STATIC_IP: "a", REGIONAL_STATIC_IP: "b"}));
         assert!(both[0].contains("both"), "{both:?}");
