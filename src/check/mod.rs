@@ -52,6 +52,11 @@ pub fn rendered(
         ServiceView::of_helm_values(helm_values, &setup.release, &setup.namespace),
     );
     let mut report = check(resources, &services, &expectations(setup));
+    report.problems.extend(lint::helm_values::problems(
+        helm_values,
+        &setup.namespace,
+        resources,
+    ));
     if let Some(certificate) = certificate {
         let findings = cert_check::check_files(certificate.files, certificate.domain, now_unix());
         report.problems.extend(findings.problems);
@@ -86,6 +91,13 @@ pub fn objects(resources: &[Resource], helm_values: Option<&Value>, setup: &Setu
     };
     let services = services_with(resources, chart_service);
     let mut report = check(resources, &services, &expectations(setup));
+    if let Some(values) = helm_values {
+        report.problems.extend(lint::helm_values::problems(
+            values,
+            &setup.namespace,
+            resources,
+        ));
+    }
     let findings = secret_certificates(resources);
     report.problems.extend(findings.problems);
     report.warnings.extend(findings.warnings);

@@ -55,6 +55,11 @@ const KINDS: &[(&str, &str, &str)] = &[
         "networking.gke.io_gcpbackendpolicy_v1.json",
     ),
     (
+        "networking.gke.io/v1",
+        "GCPGatewayPolicy",
+        "networking.gke.io_gcpgatewaypolicy_v1.json",
+    ),
+    (
         "gateway.networking.k8s.io/v1",
         "Gateway",
         "gateway.networking.k8s.io_gateway_v1.json",
@@ -337,7 +342,7 @@ mod tests {
     #[test]
     fn metadata_is_checked_for_every_kind_even_unknown_ones() {
         let checked = check(json!({
-            "apiVersion": "networking.gke.io/v1", "kind": "GCPGatewayPolicy",
+            "apiVersion": "networking.gke.io/v1", "kind": "GCPSessionAffinityPolicy",
             "metadata": {"name": "g", "namespce": "default", "annotations": {"a": true}},
         }));
         assert!(!checked.has_schema);

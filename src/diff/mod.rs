@@ -245,6 +245,7 @@ const OUR_KINDS: &[(&str, &str)] = &[
     ("networking.gke.io", "FrontendConfig"),
     ("networking.gke.io", "HealthCheckPolicy"),
     ("networking.gke.io", "GCPBackendPolicy"),
+    ("networking.gke.io", "GCPGatewayPolicy"),
     ("gateway.networking.k8s.io", "Gateway"),
     ("gateway.networking.k8s.io", "HTTPRoute"),
     ("", "Service"),

@@ -27,7 +27,9 @@ pub fn build(rendered: &Rendered) -> Graph {
             "Ingress" => add_ingress(&mut graph, resource),
             "Gateway" => add_gateway(&mut graph, resource),
             "HTTPRoute" => add_http_route(&mut graph, resource),
-            "HealthCheckPolicy" | "GCPBackendPolicy" => add_policy(&mut graph, resource),
+            "HealthCheckPolicy" | "GCPBackendPolicy" | "GCPGatewayPolicy" => {
+                add_policy(&mut graph, resource)
+            }
             _ => {}
         }
     }
@@ -152,6 +154,10 @@ fn object_node(resource: &Resource) -> Node {
         "GCPBackendPolicy" => lines.push(format!(
             "timeout {}s",
             text(&value["spec"]["default"]["timeoutSec"])
+        )),
+        "GCPGatewayPolicy" => lines.push(format!(
+            "SSL policy {}",
+            text(&value["spec"]["default"]["sslPolicy"])
         )),
         _ => {}
     }

@@ -17,7 +17,8 @@ pub const BACKEND_CONFIG: &str = "cloud.google.com/backend-config";
 pub const BACKEND_CONFIG_BETA: &str = "beta.cloud.google.com/backend-config";
 /// `{"<port name>": "HTTP2"}`: the protocol from the load balancer to the pods.
 pub const APP_PROTOCOLS: &str = "cloud.google.com/app-protocols";
-/// The legacy key of the same; GKE reads it when the new one is absent.
+/// The legacy key of the same. ingress-gce reads it *first*, and the new
+/// key only when it is absent (`pkg/annotations/service.go`).
 pub const APP_PROTOCOLS_LEGACY: &str = "service.alpha.kubernetes.io/app-protocols";
 /// `{"ingress": true}`: container-native load balancing. GKE adds it by
 /// itself on VPC-native clusters.
@@ -28,6 +29,14 @@ pub const NEG_STATUS: &str = "cloud.google.com/neg-status";
 // --- on an Ingress ---
 
 pub const INGRESS_CLASS: &str = "kubernetes.io/ingress.class";
+/// Ingress classes of regional load balancers (ingress-gce
+/// `pkg/annotations/ingress.go`: `GceL7ILBIngressClass`,
+/// `GceL7XLBRegionalIngressClass`); `gce` (or no class) is the global one.
+pub const REGIONAL_INGRESS_CLASSES: &[&str] = &["gce-internal", "gce-regional-external"];
+/// A reserved global address (`GlobalStaticIPNameKey`).
+pub const GLOBAL_STATIC_IP: &str = "kubernetes.io/ingress.global-static-ip-name";
+/// A reserved regional address, for regional classes (`RegionalStaticIPNameKey`).
+pub const REGIONAL_STATIC_IP: &str = "kubernetes.io/ingress.regional-static-ip-name";
 /// Comma-separated ManagedCertificate names of the Ingress' namespace.
 pub const MANAGED_CERTIFICATES: &str = "networking.gke.io/managed-certificates";
 /// Compute SslCertificate names; the managed-certs controller also writes

@@ -9,6 +9,7 @@
 //! conflicts:                        # overlays it cannot be combined with, and why
 //!   self-managed: one certificate variant at a time
 //! certificate: google-managed       # a certificate overlay: secret or google-managed
+//! loadBalancer: internal            # not the global external load balancer
 //! resources: [secret.yaml.j2]       # templates in this directory
 //! remove: [{kind: Ingress}]         # objects it replaces
 //! patches:
@@ -49,6 +50,10 @@ pub struct Overlay {
     /// The certificate this overlay supplies, if it is a certificate overlay.
     #[serde(default)]
     pub certificate: Option<CertificateSource>,
+    /// The load balancer this overlay makes, when it is not Google's global
+    /// external one: which address key, classes and certificates apply.
+    #[serde(default, rename = "loadBalancer")]
+    pub load_balancer: Option<LoadBalancer>,
     /// Templates in the overlay's directory that render new objects.
     #[serde(default)]
     pub resources: Vec<String>,
@@ -71,6 +76,17 @@ pub enum CertificateSource {
     Secret,
     /// A ManagedCertificate, which Google provisions for the domain.
     GoogleManaged,
+}
+
+/// A load balancer other than the global external Application Load
+/// Balancer, as an overlay declares it (`loadBalancer: internal`).
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum LoadBalancer {
+    /// The regional internal Application Load Balancer (Ingress class
+    /// `gce-internal`, GatewayClass `gke-l7-rilb`): regional addresses,
+    /// no Google-managed certificates, a proxy-only subnet.
+    Internal,
 }
 
 /// One patch: what it changes, how, and with which body.

@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::k8s::names;
 use crate::render::argocd_params;
 use crate::render::file_tree::FileTree;
-use crate::render::overlay::{self, CertificateSource, Overlay};
+use crate::render::overlay::{self, CertificateSource, LoadBalancer, Overlay};
 pub use crate::render::setting::{Origin, Setting};
 use crate::suggest;
 use crate::tls::TlsFiles;
@@ -160,6 +160,9 @@ pub struct Params {
     pub overlays: Vec<String>,
     /// The certificate the selected overlays supply, as they declare it.
     pub certificate: Option<CertificateSource>,
+    /// The load balancer the selected overlays declare, when not the
+    /// global external one.
+    pub load_balancer: Option<LoadBalancer>,
     /// The self-managed certificate and key, when given.
     pub tls: Option<TlsFiles>,
     /// Every parameter by name (core and overlay-declared), as templates see it.
@@ -180,7 +183,20 @@ impl Params {
             "serviceNameExplicit".into(),
             Value::Bool(self.service_name_explicit),
         );
+        map.insert(
+            "regionalLoadBalancer".into(),
+            Value::Bool(self.regional_load_balancer()),
+        );
         Value::Object(map)
+    }
+
+    /// Whether the load balancer is regional: an overlay declares one
+    /// (`loadBalancer: internal`), or `ingressClass` is a regional class.
+    /// Templates read it as `regionalLoadBalancer` (the static address key).
+    pub fn regional_load_balancer(&self) -> bool {
+        let class = self.get("ingressClass").and_then(Value::as_str);
+        self.load_balancer.is_some()
+            || class.is_some_and(|c| crate::k8s::annotations::REGIONAL_INGRESS_CLASSES.contains(&c))
     }
 
     /// What the checks need to know of these parameters.
@@ -469,6 +485,20 @@ fn coerce(setting: &Setting, default: &Value) -> Result<Value> {
         hint: format!("set `{}` to {expected}", setting.key),
     };
     Ok(match (default, &setting.value) {
+        // A parameter whose default is a fraction (e.g. logSampleRate 1.0)
+        // takes any finite number; its range is checked on the objects.
+        (Value::Number(d), Value::Number(n)) if d.is_f64() => n
+            .as_f64()
+            .filter(|f| f.is_finite())
+            .map(|f| json!(f))
+            .ok_or_else(|| bad("a number"))?,
+        (Value::Number(d), Value::String(s)) if d.is_f64() => s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(|f| json!(f))
+            .ok_or_else(|| bad("a number like 0.5"))?,
         (Value::Number(_), Value::Number(n)) if n.is_u64() => setting.value.clone(),
         (Value::Number(_), Value::String(s)) => s
             .trim()
@@ -613,6 +643,7 @@ fn build(
         app_protocol: r.text("appProtocol"),
         overlays: overlays.iter().map(|o| o.name.clone()).collect(),
         certificate,
+        load_balancer: overlays.iter().find_map(|o| o.load_balancer),
         tls,
         values,
     })

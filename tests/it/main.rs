@@ -8,6 +8,7 @@ mod cli;
 mod common;
 mod dependencies;
 mod diff;
+mod gke_round2;
 mod graph;
 mod overlays;
 mod properties;

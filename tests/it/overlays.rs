@@ -82,7 +82,7 @@ fn grpc_timeouts_raise_the_30_second_default() {
     let docs = render(&["--overlay", "grpc-timeouts", "--set", "timeoutSec=7200"]);
     let spec = &find_kind(&docs, "BackendConfig").unwrap()["spec"];
     assert_eq!(spec["timeoutSec"], 7200);
-    assert_eq!(spec["connectionDraining"]["drainingTimeoutSec"], 60);
+    assert_eq!(spec["connectionDraining"]["drainingTimeoutSec"], 25);
     assert_eq!(
         spec["healthCheck"]["port"], 9091,
         "the base health check stays"
@@ -224,8 +224,8 @@ fn incompatible_combinations_are_refused_with_the_reason() {
         "ManagedCertificate works with Ingress only",
     );
     refused(
-        &["--overlay", "gateway", "--overlay", "https-only"],
-        "443 only",
+        &["--overlay", "internal", "--overlay", "google-managed"],
+        "only for the global external load balancer",
     );
     refused(
         &["--overlay", "self-managed", "--overlay", "google-managed"],

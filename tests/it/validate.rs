@@ -409,8 +409,9 @@ fn every_gateway_rule_fires_on_a_users_broken_files() {
         // A policy for a Service that does not exist.
         .replacen("      name: my-release-milvus-gateway\n  status:\n    conditions:\n    - lastTransitionTime: '2025-03-04T09:31:40Z'\n      message: Application of GCPBackendPolicy",
             "      name: milvus-gateway\n  status:\n    conditions:\n    - lastTransitionTime: '2025-03-04T09:31:40Z'\n      message: Application of GCPBackendPolicy", 1)
-        // An appProtocol GKE's Gateway does not speak.
-        .replacen("- appProtocol: HTTP2", "- appProtocol: kubernetes.io/h2c", 1);
+        // An appProtocol GKE's Gateway does not speak (it does speak
+        // kubernetes.io/h2c, clear-text HTTP/2).
+        .replacen("- appProtocol: HTTP2", "- appProtocol: kubernetes.io/ws", 1);
     let file = write_file(tmp.path(), "live.yaml", &broken);
     let assert = milvus_l7(tmp.path())
         .arg("validate")
@@ -425,7 +426,7 @@ fn every_gateway_rule_fires_on_a_users_broken_files() {
         "has tls.certificateRefs and the Gateway has the networking.gke.io/certmap annotation: GKE does not accept both",
         "sectionName is `http`, which is not a listener of Gateway `my-release-milvus` (listeners: https)",
         "spec.targetRef names Service `milvus-gateway`",
-        "has appProtocol `kubernetes.io/h2c`",
+        "has appProtocol `kubernetes.io/ws`",
     ] {
         assert!(stderr.contains(expected), "missing {expected:?} in:\n{stderr}");
     }

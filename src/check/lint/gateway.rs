@@ -5,6 +5,7 @@
 //! policies target a Service that exists. Each of these fails on GKE with
 //! at most a condition on the object, never at `kubectl apply`.
 
+use super::helm_values::H2C;
 use super::{array, find_service, Objects, ServicePort, ServiceView, BACKEND_PROTOCOLS};
 use crate::k8s::annotations::{annotation, CERTMAP};
 use crate::k8s::resource::Resource;
@@ -41,11 +42,20 @@ pub(super) fn certificate(gateway: &Resource) -> Vec<Problem> {
     {
         let place = format!("spec.listeners[{index}] (`{}`)", text(listener, "name"));
         let refs = !array(listener.pointer("/tls/certificateRefs")).is_empty();
+        let has_tls = listener.get("tls").is_some();
         match (refs, certmap.is_some()) {
             (true, true) => problems.push(Problem::new(
                 &subject,
                 format!("{place} has tls.certificateRefs and the Gateway has the {CERTMAP} annotation: GKE does not accept both"),
                 format!("keep one: the {CERTMAP} annotation (a Certificate Manager map) or tls.certificateRefs (a TLS Secret, what --overlay self-managed renders)"),
+            )),
+            // gateway-api v1.1.0+ refuses `tls.mode: Terminate` (the
+            // default) without certificateRefs or options, and GKE refuses
+            // any `tls` next to a certmap; v1.1.0 allows leaving it out.
+            (false, true) if has_tls => problems.push(Problem::new(
+                &subject,
+                format!("{place} has `tls` and the Gateway has the {CERTMAP} annotation: GKE refuses a listener tls next to a certmap, and gateway-api v1.1+ refuses `mode: Terminate` without certificateRefs (\"certificateRefs or options must be specified when mode is Terminate\")"),
+                format!("remove the listener's `tls` entirely; the {CERTMAP} annotation supplies the certificate"),
             )),
             (false, false) if !has_pre_shared_certs(listener) => problems.push(Problem::new(
                 &subject,
@@ -179,10 +189,13 @@ fn app_protocol(service: &ServiceView, port: &ServicePort, route: &Resource) -> 
         port.name, port.number, route.id.name
     );
     match port.app_protocol.as_deref() {
-        Some(protocol) if BACKEND_PROTOCOLS.contains(&protocol) => None,
+        // Google's "Secure a Gateway" page: "The supported fields for
+        // appProtocol are: HTTP, HTTPS, HTTP2, and kubernetes.io/h2c". Whether
+        // h2c (clear text) fits Milvus' tlsMode is checked with the Helm values.
+        Some(protocol) if BACKEND_PROTOCOLS.contains(&protocol) || protocol == H2C => None,
         Some(other) => Some(Problem::new(
             &service.subject,
-            format!("{used} has appProtocol `{other}`; GKE's Gateway accepts only HTTP, HTTPS and HTTP2"),
+            format!("{used} has appProtocol `{other}`; GKE's Gateway accepts only HTTP, HTTPS, HTTP2 and {H2C}"),
             "set appProtocol: HTTP2 (gRPC over TLS to Milvus, tlsMode 1)",
         )),
         None => Some(Problem::new(
@@ -211,6 +224,51 @@ pub(super) fn policy_target(policy: &Resource, services: &[ServiceView]) -> Vec<
             "target the Service the HTTPRoute sends traffic to (the gateway overlay's `<serviceName>-gateway`)",
         )],
     }
+}
+
+/// A GCPGatewayPolicy applies to the Gateway in `spec.targetRef`; one that
+/// does not exist makes the policy (and its SSL policy) do nothing.
+pub(super) fn gateway_policy_target(policy: &Resource, objects: &Objects<'_>) -> Vec<Problem> {
+    let Some(target) = policy.value.pointer("/spec/targetRef") else {
+        return Vec::new(); // the schema reports the missing targetRef
+    };
+    if !refers_to(target, GATEWAY_GROUP, "Gateway") {
+        return Vec::new();
+    }
+    let name = text(target, "name");
+    let namespace = namespace_of(target, policy);
+    if objects.find("Gateway", namespace, name).is_some() {
+        return Vec::new();
+    }
+    vec![Problem::new(
+        policy.id.to_string(),
+        format!("spec.targetRef names Gateway `{name}`, which is not among the objects in namespace `{namespace}`: the policy applies to nothing"),
+        "target the Gateway rendered with it (named like the Milvus Service)",
+    )]
+}
+
+/// gateway-api (`apis/v1/httproute_types.go`, CEL on HTTPRouteRule):
+/// "RequestRedirect filter must not be used together with backendRefs".
+/// Kubernetes refuses such a route only where the CEL rules run; here it
+/// is refused everywhere.
+pub(super) fn redirect_without_backends(route: &Resource) -> Vec<Problem> {
+    array(route.value.pointer("/spec/rules"))
+        .iter()
+        .enumerate()
+        .filter(|(_, rule)| {
+            array(rule.get("filters"))
+                .iter()
+                .any(|f| text(f, "type") == "RequestRedirect")
+                && !array(rule.get("backendRefs")).is_empty()
+        })
+        .map(|(r, _)| {
+            Problem::new(
+                route.id.to_string(),
+                format!("spec.rules[{r}] has a RequestRedirect filter and backendRefs: gateway-api refuses both in one rule"),
+                "remove the rule's backendRefs: a redirect answers by itself",
+            )
+        })
+        .collect()
 }
 
 /// Whether a reference points at `group`/`kind`, which in every reference
@@ -321,11 +379,31 @@ mod tests {
     #[test]
     fn the_rendered_gateway_setup_is_clean() {
         assert_eq!(lint(&good()), Vec::<String>::new());
+        // With a certmap the listener has no `tls` at all (gateway-api
+        // v1.1.0+ allows that; GKE refuses any tls next to a certmap).
         let certmap = with("Gateway", |g| {
+            g["metadata"]["annotations"] = json!({"networking.gke.io/certmap": "milvus-map"});
+            g["spec"]["listeners"][0]
+                .as_object_mut()
+                .unwrap()
+                .remove("tls");
+        });
+        assert_eq!(certmap, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_certmap_gateway_listener_has_no_tls() {
+        // `tls: {mode: Terminate}` without certificateRefs: the v1.1+ CRD
+        // refuses it ("certificateRefs or options must be specified when
+        // mode is Terminate") and GKE refuses tls next to a certmap.
+        let problems = with("Gateway", |g| {
             g["metadata"]["annotations"] = json!({"networking.gke.io/certmap": "milvus-map"});
             g["spec"]["listeners"][0]["tls"] = json!({"mode": "Terminate"});
         });
-        assert_eq!(certmap, Vec::<String>::new());
+        assert_one(
+            problems,
+            "has `tls` and the Gateway has the networking.gke.io/certmap annotation",
+        );
     }
 
     #[test]
@@ -406,11 +484,16 @@ mod tests {
             }),
             "uses no port of Service `my-release-milvus-gateway`",
         );
+        // GKE's Gateway speaks h2c (clear-text HTTP/2) too.
+        assert!(with("Service", |s| {
+            s["spec"]["ports"][0]["appProtocol"] = json!("kubernetes.io/h2c")
+        })
+        .is_empty());
         assert_one(
             with("Service", |s| {
-                s["spec"]["ports"][0]["appProtocol"] = json!("kubernetes.io/h2c")
+                s["spec"]["ports"][0]["appProtocol"] = json!("kubernetes.io/ws")
             }),
-            "has appProtocol `kubernetes.io/h2c`; GKE's Gateway accepts only HTTP, HTTPS and HTTP2",
+            "has appProtocol `kubernetes.io/ws`; GKE's Gateway accepts only HTTP, HTTPS, HTTP2 and kubernetes.io/h2c",
         );
         assert_one(
             with("Service", |s| {
@@ -427,6 +510,34 @@ mod tests {
         });
         assert_one(direct.clone(), "has no appProtocol");
         assert!(direct[0].starts_with("Service default/my-release-milvus (made by the Helm chart"));
+    }
+
+    #[test]
+    fn a_redirect_rule_has_no_backends() {
+        let redirect = json!({"type": "RequestRedirect", "requestRedirect": {"scheme": "https", "statusCode": 301}});
+        assert_one(
+            with("HTTPRoute", |r| {
+                r["spec"]["rules"][0]["filters"] = json!([redirect])
+            }),
+            "spec.rules[0] has a RequestRedirect filter and backendRefs",
+        );
+    }
+
+    #[test]
+    fn a_gateway_policy_targets_a_rendered_gateway() {
+        let mut resources = good();
+        let policy = |name: &str| {
+            Resource::new(json!({"apiVersion": "networking.gke.io/v1", "kind": "GCPGatewayPolicy",
+                "metadata": {"name": "p", "namespace": "default"},
+                "spec": {"default": {"sslPolicy": "tls12"},
+                    "targetRef": {"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": name}}}))
+            .unwrap()
+        };
+        resources.push(policy("my-release-milvus"));
+        assert_eq!(lint(&resources), Vec::<String>::new());
+        resources.pop();
+        resources.push(policy("gone"));
+        assert_one(lint(&resources), "spec.targetRef names Gateway `gone`");
     }
 
     #[test]

@@ -14,9 +14,13 @@ use crate::problem::Problem;
 use crate::tls::check::name_covers;
 use serde_json::{Map, Value};
 
-/// Service annotations GKE reads (GA key first; the GA key wins when both are set).
+/// Service annotations GKE reads, in its order: the first one set wins.
+/// backend-config: the GA key, then the beta key.
 const BACKEND_CONFIG_KEYS: &[&str] = &[BACKEND_CONFIG, BACKEND_CONFIG_BETA];
-const APP_PROTOCOLS_KEYS: &[&str] = &[APP_PROTOCOLS, APP_PROTOCOLS_LEGACY];
+/// app-protocols: ingress-gce (`pkg/annotations/service.go`,
+/// `ApplicationProtocols`) reads the legacy alpha key first and
+/// `cloud.google.com/app-protocols` only when the alpha key is absent.
+const APP_PROTOCOLS_KEYS: &[&str] = &[APP_PROTOCOLS_LEGACY, APP_PROTOCOLS];
 
 const GKE_INGRESS_CLASSES: &[&str] = &["gce", "gce-internal", "gce-regional-external"];
 

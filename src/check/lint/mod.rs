@@ -12,9 +12,13 @@
 //! ManagedCertificates), [`gateway`] (Gateway API and the GKE policies),
 //! [`health_check`] (BackendConfig and HealthCheckPolicy probes).
 
+mod draining;
 mod gateway;
 mod health_check;
+pub mod helm_values;
 mod ingress;
+mod ranges;
+mod regional;
 
 use crate::k8s::annotations;
 use crate::k8s::chart_service::ChartService;
@@ -22,7 +26,17 @@ use crate::k8s::resource::Resource;
 use crate::problem::Problem;
 use serde_json::{Map, Value};
 
-pub use ingress::warnings;
+/// Findings that do not make the objects invalid but that a user should
+/// know: an Ingress without a certificate, a timeout over a day, a
+/// draining time longer than the pods live.
+pub fn warnings(resources: &[Resource]) -> Vec<String> {
+    let mut found = ingress::warnings(resources);
+    for object in resources {
+        found.extend(ranges::warnings(object));
+        found.extend(draining::warnings(object));
+    }
+    found
+}
 
 /// The protocols GKE load balancers speak to pods (Ingress
 /// `app-protocols` values, Gateway `appProtocol`).
@@ -144,6 +158,7 @@ pub fn all(
     let mut problems = Vec::new();
     for ingress in objects.of_kind("Ingress") {
         problems.extend(ingress::ingress(ingress, services, &objects));
+        problems.extend(regional::ingress(ingress));
     }
     for certificate in objects.of_kind("ManagedCertificate") {
         problems.extend(ingress::managed_certificate(certificate, &objects));
@@ -153,6 +168,7 @@ pub fn all(
     }
     for route in objects.of_kind("HTTPRoute") {
         problems.extend(gateway::http_route(route, services, &objects));
+        problems.extend(gateway::redirect_without_backends(route));
     }
     for config in objects.of_kind("BackendConfig") {
         problems.extend(health_check::backend_config(config, expect));
@@ -163,6 +179,12 @@ pub fn all(
     }
     for policy in objects.of_kind("GCPBackendPolicy") {
         problems.extend(gateway::policy_target(policy, services));
+    }
+    for policy in objects.of_kind("GCPGatewayPolicy") {
+        problems.extend(gateway::gateway_policy_target(policy, &objects));
+    }
+    for object in resources {
+        problems.extend(ranges::out_of_range(object));
     }
     problems
 }
@@ -354,6 +376,22 @@ mod tests {
                 set_annotation(s, "cloud.google.com/app-protocols", "{\"milvus\":\"GRPC\"}")
             }),
             "only HTTP, HTTPS and HTTP2",
+        );
+    }
+
+    #[test]
+    fn the_legacy_app_protocols_key_is_read_first() {
+        // ingress-gce pkg/annotations/service.go ApplicationProtocols():
+        // the alpha key first, cloud.google.com/app-protocols only without it.
+        assert_one(
+            with_service(|s| {
+                set_annotation(
+                    s,
+                    "service.alpha.kubernetes.io/app-protocols",
+                    "{\"grpc\":\"HTTP2\"}",
+                )
+            }),
+            "the service.alpha.kubernetes.io/app-protocols annotation is keyed by `grpc`, which is not a port name",
         );
     }
 
