@@ -12,10 +12,7 @@ use std::process::Command as Process;
 use x509_parser::prelude::*;
 
 fn openssl_available() -> bool {
-    Process::new("openssl")
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success())
+    crate::common::tool_available("openssl", &["version"])
 }
 
 fn openssl(args: &[&str], dir: &Path) -> String {

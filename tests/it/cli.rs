@@ -61,6 +61,9 @@ fn version_is_the_packages() {
 /// The shell's own syntax check (`bash -n`, `zsh -n`, `fish --no-execute`)
 /// when that shell is installed.
 fn shell_accepts(shell: &str, script: &str) -> Option<bool> {
+    if !crate::common::tool_available(shell, &["-c", "true"]) {
+        return None;
+    }
     let dir = tempdir();
     let file = write_file(dir.path(), "completion", script);
     let flag = if shell == "fish" {
@@ -81,7 +84,7 @@ fn completions_cover_every_command_and_parse_in_their_shell() {
         }
         match shell_accepts(shell, &script) {
             Some(ok) => assert!(ok, "{shell} rejects its completion script"),
-            None => eprintln!("{shell} not installed; syntax not checked"),
+            None => {} // not installed: tool_available said so
         }
     }
     milvus_l7(&testdata())

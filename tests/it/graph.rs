@@ -175,6 +175,9 @@ fn formats_have_their_headers() {
         .unwrap();
     let dot = String::from_utf8(dot.stdout).unwrap();
     assert!(dot.starts_with("digraph milvus_l7 {") && dot.ends_with("}\n"));
+    if !crate::common::tool_available("dot", &["-V"]) {
+        return;
+    }
     match std::process::Command::new("dot")
         .arg("-Tsvg")
         .stdin(std::process::Stdio::piped())
@@ -191,7 +194,7 @@ fn formats_have_their_headers() {
                 .unwrap();
             assert!(child.wait().unwrap().success(), "Graphviz rejects:\n{dot}");
         }
-        Err(_) => eprintln!("Graphviz not installed; syntax not checked"),
+        Err(e) => panic!("running dot: {e}"),
     }
 }
 

@@ -6,6 +6,7 @@ mod argocd;
 mod cert;
 mod cli;
 mod common;
+mod compositions;
 mod dependencies;
 mod diff;
 mod gke_round2;
