@@ -116,6 +116,31 @@ pub fn core_parameters() -> Vec<(&'static str, Value, &'static str)> {
             json!(""),
             "self-managed: PEM private key file to put in the TLS Secret",
         ),
+        (
+            "chart",
+            json!(false),
+            "render the milvus chart too (helm template): one stream with the whole release",
+        ),
+        (
+            "chartPath",
+            json!(""),
+            "the milvus chart as a directory or .tgz (offline); empty: chartRepo + chartVersion",
+        ),
+        (
+            "chartRepo",
+            json!(crate::render::chart::DEFAULT_REPO),
+            "Helm repository of the milvus chart",
+        ),
+        (
+            "chartVersion",
+            json!(crate::render::chart::DEFAULT_VERSION),
+            "milvus chart version (pinned)",
+        ),
+        (
+            "values",
+            json!([]),
+            "your own Helm values files for the chart (one or a list), beneath the L7 values",
+        ),
     ]
 }
 
@@ -292,9 +317,10 @@ fn config_settings(path: &Path, text: &str) -> Result<Vec<Setting>> {
         .map(|(key, value)| {
             // File paths in the config file are relative to the file, like kustomize.
             let value = match (key.as_str(), &value) {
-                ("tlsCert" | "tlsKey", Value::String(p)) if !p.is_empty() => {
+                ("tlsCert" | "tlsKey" | "chartPath", Value::String(p)) if !p.is_empty() => {
                     json!(base_dir.join(p).display().to_string())
                 }
+                ("values", _) => relative_paths(base_dir, &value),
                 _ => value,
             };
             Setting {
@@ -309,16 +335,30 @@ fn config_settings(path: &Path, text: &str) -> Result<Vec<Setting>> {
         .collect())
 }
 
+/// `values` in the config file: one path or a list, each relative to the file.
+fn relative_paths(base_dir: &Path, value: &Value) -> Value {
+    let join = |v: &Value| match v {
+        Value::String(p) if !p.is_empty() => json!(base_dir.join(p).display().to_string()),
+        other => other.clone(),
+    };
+    match value {
+        Value::Array(items) => Value::Array(items.iter().map(join).collect()),
+        single => join(single),
+    }
+}
+
+/// The list parameters, as Argo CD spells their array items
+/// (`PARAM_OVERLAYS_0`, `PARAM_VALUES_1`, …).
+const LIST_PARAMETERS: [(&str, &str); 2] = [("OVERLAYS", "overlays"), ("VALUES", "values")];
+
 /// Reads `<PREFIX><KEY>` variables for every key a user could mean, plus
 /// Argo CD's array form `PARAM_OVERLAYS_0`, `PARAM_OVERLAYS_1`, …
 fn env_settings(env: &BTreeMap<&str, &str>, prefix: &str) -> Result<Vec<Setting>> {
     let mut settings = Vec::new();
     for (name, value) in env.iter().filter(|(k, _)| k.starts_with(prefix)) {
         let rest = &name[prefix.len()..];
-        if let Some(index) = rest.strip_prefix("OVERLAYS_") {
-            if index.parse::<usize>().is_ok() {
-                continue; // gathered below, in index order
-            }
+        if list_item(rest).is_some() {
+            continue; // gathered below, in index order
         }
         let key = camel_case(rest);
         settings.push(Setting {
@@ -327,27 +367,34 @@ fn env_settings(env: &BTreeMap<&str, &str>, prefix: &str) -> Result<Vec<Setting>
             origin: Origin::Env(name.to_string()),
         });
     }
-    let items: Vec<(usize, &str)> = env
-        .iter()
-        .filter_map(|(k, v)| {
-            k.strip_prefix(prefix)?
-                .strip_prefix("OVERLAYS_")?
-                .parse::<usize>()
-                .ok()
-                .map(|i| (i, *v))
-        })
-        .collect();
-    if !items.is_empty() {
-        let mut items = items;
+    for (upper, key) in LIST_PARAMETERS {
+        let mut items: Vec<(usize, &str)> = env
+            .iter()
+            .filter_map(|(k, v)| {
+                let (name, index) = list_item(k.strip_prefix(prefix)?)?;
+                (name == upper).then_some((index, *v))
+            })
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
         items.sort();
         let list = items.iter().map(|(_, v)| json!(v)).collect();
         settings.push(Setting {
-            key: "overlays".into(),
+            key: key.into(),
             value: Value::Array(list),
-            origin: Origin::Env(format!("{prefix}OVERLAYS_<n>")),
+            origin: Origin::Env(format!("{prefix}{upper}_<n>")),
         });
     }
     Ok(settings)
+}
+
+/// `OVERLAYS_3` → (`OVERLAYS`, 3) for the list parameters.
+fn list_item(rest: &str) -> Option<(&'static str, usize)> {
+    LIST_PARAMETERS.iter().find_map(|(upper, _)| {
+        let index = rest.strip_prefix(upper)?.strip_prefix('_')?;
+        index.parse::<usize>().ok().map(|i| (*upper, i))
+    })
 }
 
 /// Environment variable names lose the parameter's case: `PARAM_HEALTHCHECKPORT`
