@@ -6,9 +6,9 @@ use crate::render::chart::{self, helm::HelmCommand};
 use crate::render::output::{self, OutputFile};
 use crate::render::params::{Origin, Setting};
 use crate::render::Rendered;
+use clap::Args;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use clap::Args;
 use std::path::PathBuf;
 
 pub const EXAMPLES: &str = "Examples:
@@ -44,10 +44,22 @@ pub fn run(args: &RenderArgs, ctx: &mut Ctx) -> Result<Outcome> {
     if chart::wanted(&rendered) {
         let release = chart::render_release(rendered, &HelmCommand::from_env(&ctx.env))?;
         let files = || chart::kustomize_dir::files(&release);
-        return emit(args, ctx, files, &release.stream(), &release_summary(&release));
+        return emit(
+            args,
+            ctx,
+            files,
+            &release.stream(),
+            &release_summary(&release),
+        );
     }
     let files = || Ok(output::files(&rendered));
-    emit(args, ctx, files, &output::stream(&rendered), &output::summary(&rendered))
+    emit(
+        args,
+        ctx,
+        files,
+        &output::stream(&rendered),
+        &output::summary(&rendered),
+    )
 }
 
 /// The parameters plus `--chart`, which is the parameter `chart` set by a flag.

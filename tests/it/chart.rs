@@ -79,9 +79,8 @@ fn every_overlay_combination_renders_the_whole_release() {
     }
     for (case, args) in GOLDEN {
         let docs = render_release(&vendored_chart(), args);
-        let values: Value = crate::common::read_yaml(
-            &testdata().join(format!("golden/{case}/helm/values.yaml")),
-        );
+        let values: Value =
+            crate::common::read_yaml(&testdata().join(format!("golden/{case}/helm/values.yaml")));
         let release_service = values["fullnameOverride"]
             .as_str()
             .map(String::from)
@@ -105,9 +104,11 @@ fn every_overlay_combination_renders_the_whole_release() {
             .find(|d| {
                 d["kind"] == "Service"
                     && d["metadata"]["labels"]["app.kubernetes.io/managed-by"] == "Helm"
-                    && d["spec"]["ports"].as_array().into_iter().flatten().any(|p| {
-                        p["port"] == port && p["name"] == port_name
-                    })
+                    && d["spec"]["ports"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .any(|p| p["port"] == port && p["name"] == port_name)
             })
             .unwrap_or_else(|| panic!("{case}: the chart made the Milvus Service"));
         let annotations = &values["service"]["annotations"];
@@ -172,7 +173,10 @@ fn user_values_sit_beneath_and_user_yaml_merges() {
     let config = object(&docs, "ConfigMap", "my-release-milvus").unwrap();
     let user: Value =
         serde_saphyr::from_str(config["data"]["user.yaml"].as_str().unwrap()).unwrap();
-    assert_eq!(user["queryNode"]["gracefulTime"], 7, "the user's setting kept");
+    assert_eq!(
+        user["queryNode"]["gracefulTime"], 7,
+        "the user's setting kept"
+    );
     assert_eq!(user["common"]["security"]["tlsMode"], 1, "tlsMode added");
 }
 
@@ -213,19 +217,35 @@ fn user_values_that_fight_the_l7_setup_exit_2_naming_file_and_key() {
 fn no_helm_is_a_clear_exit_2() {
     let out = milvus_l7(&testdata())
         .env("HELM", "/nonexistent/helm")
-        .args(["render", "--chart", "--set", "chartPath=charts/milvus-5.0.19.tgz"])
+        .args([
+            "render",
+            "--chart",
+            "--set",
+            "chartPath=charts/milvus-5.0.19.tgz",
+        ])
         .assert()
         .code(2);
     let err = stderr(out.get_output());
     assert!(stdout(out.get_output()).is_empty());
-    assert!(err.contains("$HELM=/nonexistent/helm") && err.contains("PATH"), "{err}");
+    assert!(
+        err.contains("$HELM=/nonexistent/helm") && err.contains("PATH"),
+        "{err}"
+    );
     let out = milvus_l7(&testdata())
         .env("PATH", "/nonexistent")
-        .args(["render", "--chart", "--set", "chartPath=charts/milvus-5.0.19.tgz"])
+        .args([
+            "render",
+            "--chart",
+            "--set",
+            "chartPath=charts/milvus-5.0.19.tgz",
+        ])
         .assert()
         .code(2);
     let err = stderr(out.get_output());
-    assert!(err.contains("`helm` from PATH") && err.contains("HELM"), "{err}");
+    assert!(
+        err.contains("`helm` from PATH") && err.contains("HELM"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -235,7 +255,10 @@ fn without_chart_path_the_error_says_how_to_get_the_chart() {
         .assert()
         .code(2);
     let err = stderr(out.get_output());
-    assert!(err.contains("chartPath") && err.contains("helm pull milvus --repo"), "{err}");
+    assert!(
+        err.contains("chartPath") && err.contains("helm pull milvus --repo"),
+        "{err}"
+    );
 }
 
 /// `kubectl kustomize --enable-helm` of `render --chart -o DIR` builds the
@@ -243,20 +266,39 @@ fn without_chart_path_the_error_says_how_to_get_the_chart() {
 fn assert_kustomize_equals_stream(chart: &Path, args: &[&str], chart_dir: &str) {
     let tmp = tempdir();
     let out = tmp.path().join("out");
-    chart_command(chart, args).arg("-o").arg(&out).assert().success();
+    chart_command(chart, args)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
     let kustomization = std::fs::read_to_string(out.join("kustomization.yaml")).unwrap();
     assert!(kustomization.contains("helmCharts:"), "{kustomization}");
-    assert!(out.join(chart_dir).join("Chart.yaml").is_file(), "vendored at {chart_dir}");
+    assert!(
+        out.join(chart_dir).join("Chart.yaml").is_file(),
+        "vendored at {chart_dir}"
+    );
     let built = std::process::Command::new("kubectl")
-        .args(["kustomize", "--enable-helm", "--helm-command", &helm_program()])
+        .args([
+            "kustomize",
+            "--enable-helm",
+            "--helm-command",
+            &helm_program(),
+        ])
         .arg(&out)
         .output()
         .unwrap();
-    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
     let built = parse_yaml_stream(&String::from_utf8(built.stdout).unwrap());
     let streamed = render_release(chart, args);
     assert_eq!(ids(&built), ids(&streamed));
-    for kind_name in [("Service", "my-release-milvus"), ("ConfigMap", "my-release-milvus")] {
+    for kind_name in [
+        ("Service", "my-release-milvus"),
+        ("ConfigMap", "my-release-milvus"),
+    ] {
         assert_eq!(
             object(&built, kind_name.0, kind_name.1),
             object(&streamed, kind_name.0, kind_name.1),
@@ -273,7 +315,16 @@ fn kustomize_with_helm_builds_the_same_release_as_the_stream() {
     assert_kustomize_equals_stream(&vendored_chart(), &[], "charts/milvus-5.0.19/milvus");
     assert_kustomize_equals_stream(
         &vendored_chart(),
-        &["--overlay", "self-managed", "--overlay", "backend-tls", "--set", "mode=standalone", "-n", "vectors"],
+        &[
+            "--overlay",
+            "self-managed",
+            "--overlay",
+            "backend-tls",
+            "--set",
+            "mode=standalone",
+            "-n",
+            "vectors",
+        ],
         "charts/milvus-5.0.19/milvus",
     );
 }
@@ -293,7 +344,11 @@ fn second_chart_version(dir: &Path) -> PathBuf {
     let chart_yaml = chart.join("Chart.yaml");
     let text = std::fs::read_to_string(&chart_yaml).unwrap();
     assert!(text.contains("version: 5.0.19"));
-    std::fs::write(&chart_yaml, text.replace("version: 5.0.19", "version: 5.1.0-test")).unwrap();
+    std::fs::write(
+        &chart_yaml,
+        text.replace("version: 5.0.19", "version: 5.1.0-test"),
+    )
+    .unwrap();
     std::fs::rename(
         chart.join("templates/service.yaml"),
         chart.join("templates/zz-milvus-front-door.yaml"),
@@ -311,10 +366,53 @@ fn another_chart_version_with_another_layout_works_too() {
     let chart = second_chart_version(tmp.path());
     let docs = render_release(&chart, &[]);
     let service = object(&docs, "Service", "my-release-milvus").unwrap();
-    assert_eq!(service["metadata"]["labels"]["helm.sh/chart"], "milvus-5.1.0-test");
+    assert_eq!(
+        service["metadata"]["labels"]["helm.sh/chart"],
+        "milvus-5.1.0-test"
+    );
     assert_eq!(
         service["metadata"]["annotations"]["cloud.google.com/backend-config"],
         json!("{\"default\":\"my-release-backendconfig\"}")
     );
     assert_kustomize_equals_stream(&chart, &[], "charts/milvus-5.1.0-test/milvus");
+}
+
+#[test]
+fn validate_diff_and_status_take_the_whole_release() {
+    if !helm_available() {
+        return;
+    }
+    let tmp = tempdir();
+    let stream = chart_command(&vendored_chart(), &[]).assert().success();
+    let stream_file = write_file(tmp.path(), "release.yaml", &stdout(stream.get_output()));
+    let out = tmp.path().join("out");
+    chart_command(&vendored_chart(), &[])
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    // The chart's objects (null annotations, pulsar's `heritage: Helm`) are valid, not extra.
+    milvus_l7(&testdata())
+        .arg("validate")
+        .arg(&stream_file)
+        .assert()
+        .code(0);
+    milvus_l7(&testdata())
+        .arg("validate")
+        .arg(&out)
+        .assert()
+        .code(0);
+    let diff = milvus_l7(&testdata())
+        .args(["diff", "--live"])
+        .arg(&stream_file)
+        .assert()
+        .code(0);
+    let report = stdout(diff.get_output()) + &stderr(diff.get_output());
+    assert!(report.contains("0 extra"), "{report}");
+    // No status fields yet: not ready (1), never an error (2).
+    milvus_l7(&testdata())
+        .args(["status", "--live"])
+        .arg(&stream_file)
+        .assert()
+        .code(1);
 }

@@ -13,8 +13,13 @@ use std::process::Command;
 pub trait Helm {
     /// `helm template <release> <chart> --namespace <ns> -f <values>`: the
     /// chart's objects as a YAML stream.
-    fn template(&self, release: &str, chart: &Path, namespace: &str, values: &Path)
-        -> Result<String>;
+    fn template(
+        &self,
+        release: &str,
+        chart: &Path,
+        namespace: &str,
+        values: &Path,
+    ) -> Result<String>;
     /// `helm show chart <chart>`: the chart's Chart.yaml, from a directory or a .tgz alike.
     fn show_chart(&self, chart: &Path) -> Result<String>;
 }
@@ -32,7 +37,11 @@ pub const HELM_VARIABLE: &str = "HELM";
 impl HelmCommand {
     /// `$HELM` from `env` when set and not empty, else `helm` (found on `PATH`).
     pub fn from_env(env: &[(String, String)]) -> Self {
-        match env.iter().rev().find(|(k, v)| k == HELM_VARIABLE && !v.is_empty()) {
+        match env
+            .iter()
+            .rev()
+            .find(|(k, v)| k == HELM_VARIABLE && !v.is_empty())
+        {
             Some((_, program)) => HelmCommand {
                 program: program.into(),
                 from_variable: true,
@@ -118,7 +127,10 @@ mod tests {
     #[test]
     fn helm_variable_wins_over_path() {
         let env = vec![("HELM".to_string(), "/opt/helm3".to_string())];
-        assert_eq!(HelmCommand::from_env(&env).program, PathBuf::from("/opt/helm3"));
+        assert_eq!(
+            HelmCommand::from_env(&env).program,
+            PathBuf::from("/opt/helm3")
+        );
         assert_eq!(HelmCommand::from_env(&[]).program, PathBuf::from("helm"));
     }
 
@@ -129,6 +141,9 @@ mod tests {
             .show_chart(Path::new("x"))
             .unwrap_err()
             .to_string();
-        assert!(err.contains("$HELM=/nonexistent/helm") && err.contains("PATH"), "{err}");
+        assert!(
+            err.contains("$HELM=/nonexistent/helm") && err.contains("PATH"),
+            "{err}"
+        );
     }
 }

@@ -112,7 +112,13 @@ pub fn render_release(l7: Rendered, helm: &dyn Helm) -> Result<Release> {
         .prefix("milvus-l7-values-")
         .suffix(".yaml")
         .tempfile()
-        .map_err(|e| Error::io("creating a temporary values file in", std::env::temp_dir(), e))?;
+        .map_err(|e| {
+            Error::io(
+                "creating a temporary values file in",
+                std::env::temp_dir(),
+                e,
+            )
+        })?;
     std::fs::write(values.path(), yaml::to_string(&l7.helm_values))
         .map_err(|e| Error::io("writing", values.path(), e))?;
     let text = helm.template(
@@ -164,10 +170,15 @@ fn parse_chart_objects(text: &str, source: &ChartSource, namespace: &str) -> Res
     };
     let mut objects = Vec::new();
     for mut doc in yaml::parse_stream(text, &origin, limits)? {
+        drop_nulls(&mut doc);
         let kind = doc.get("kind").and_then(Value::as_str).unwrap_or_default();
         if !CLUSTER_SCOPED.contains(&kind) {
             if let Some(meta) = doc.get_mut("metadata").and_then(Value::as_object_mut) {
-                let missing = meta.get("namespace").and_then(Value::as_str).unwrap_or("").is_empty();
+                let missing = meta
+                    .get("namespace")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .is_empty();
                 if missing {
                     meta.insert("namespace".into(), json!(namespace));
                 }
@@ -175,12 +186,26 @@ fn parse_chart_objects(text: &str, source: &ChartSource, namespace: &str) -> Res
         }
         objects.push(Resource::new(doc).ok_or_else(|| Error::Parse {
             location: origin.clone(),
-            message: "the chart rendered an object without apiVersion, kind or metadata.name"
-                .into(),
+            message:
+                "the chart rendered an object without apiVersion, kind or metadata.name".into(),
             hint: "check the chart with `helm lint`".into(),
         })?);
     }
     Ok(objects)
+}
+
+/// A `null` field is an unset field to Kubernetes; charts write
+/// `annotations: null` where a value is empty. kustomize drops them too, and
+/// the metadata schema would refuse them.
+fn drop_nulls(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(drop_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
 }
 
 /// Kinds a chart may make that have no namespace (Kubernetes' built-in
@@ -231,9 +256,11 @@ fn check_chart_service(objects: &[Resource], l7: &Rendered) -> Result<()> {
             expected.service_type
         )));
     }
-    let has_port = spec["ports"].as_array().into_iter().flatten().any(|p| {
-        p["name"] == json!(expected.port_name) && p["port"] == json!(expected.port)
-    });
+    let has_port = spec["ports"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|p| p["name"] == json!(expected.port_name) && p["port"] == json!(expected.port));
     if !has_port {
         return Err(fail(format!(
             "no port {} named `{}`",
@@ -251,7 +278,10 @@ fn check_chart_service(objects: &[Resource], l7: &Rendered) -> Result<()> {
 /// The L7 objects and the chart's, in kustomize's legacy order; the same
 /// object from both is an error (kustomize refuses it too).
 fn merge(l7: &[Resource], chart: Vec<Resource>) -> Result<Vec<Resource>> {
-    if let Some(dup) = chart.iter().find(|c| l7.iter().any(|r| r.id.matches(&c.id))) {
+    if let Some(dup) = chart
+        .iter()
+        .find(|c| l7.iter().any(|r| r.id.matches(&c.id)))
+    {
         return Err(Error::Invalid {
             subject: format!("{}", dup.id),
             message: "rendered by both the chart and milvus-l7".into(),

@@ -239,7 +239,12 @@ fn merge_at(base: &Value, top: &Value, path: &mut Vec<String>, origin: &str) -> 
         (Value::String(b), Value::String(t)) if path.iter().map(String::as_str).eq(USER_YAML) => {
             let b = parse_user_yaml(b, "your values")?;
             let t = parse_user_yaml(t, origin)?;
-            Ok(json!(yaml::to_string(&merge_at(&b, &t, &mut Vec::new(), origin)?)))
+            Ok(json!(yaml::to_string(&merge_at(
+                &b,
+                &t,
+                &mut Vec::new(),
+                origin
+            )?)))
         }
         _ => Ok(top.clone()),
     }
@@ -257,7 +262,10 @@ mod tests {
             "extraConfigFiles": {"user.yaml": "common:\n  security:\n    tlsMode: 1\n"}});
         let merged = merge_over(&user, &ours, "l7").unwrap();
         assert_eq!(merged["proxy"]["replicas"], 2);
-        assert_eq!(merged["service"], json!({"labels": {"a": "b"}, "type": "ClusterIP"}));
+        assert_eq!(
+            merged["service"],
+            json!({"labels": {"a": "b"}, "type": "ClusterIP"})
+        );
         let config = merged["extraConfigFiles"]["user.yaml"].as_str().unwrap();
         let config = parse_user_yaml(config, "t").unwrap();
         assert_eq!(config["queryNode"]["gracefulTime"], 10);
@@ -266,12 +274,17 @@ mod tests {
 
     #[test]
     fn a_fight_names_file_key_and_why() {
-        let required = json!({"extraConfigFiles": {"user.yaml": "common:\n  security:\n    tlsMode: 1\n"}});
-        let user = json!({"extraConfigFiles": {"user.yaml": "common:\n  security:\n    tlsMode: 2\n"}});
+        let required =
+            json!({"extraConfigFiles": {"user.yaml": "common:\n  security:\n    tlsMode: 1\n"}});
+        let user =
+            json!({"extraConfigFiles": {"user.yaml": "common:\n  security:\n    tlsMode: 2\n"}});
         let err = find_conflicts(&user, &required, &mut Vec::new(), "mine.yaml")
             .unwrap_err()
             .to_string();
-        assert!(err.contains("mine.yaml") && err.contains("tlsMode") && err.contains("one-way TLS"), "{err}");
+        assert!(
+            err.contains("mine.yaml") && err.contains("tlsMode") && err.contains("one-way TLS"),
+            "{err}"
+        );
         let same = json!({"extraConfigFiles": {"user.yaml": "common:\n  security:\n    tlsMode: \"1\"\n"}});
         assert!(find_conflicts(&same, &required, &mut Vec::new(), "f").is_ok());
     }
