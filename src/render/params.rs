@@ -245,8 +245,9 @@ pub fn resolve(inputs: &ParamInputs, overlay_tree: &FileTree) -> Result<(Params,
         .into_iter()
         .map(|s| with_known_env_key(s, &known))
         .collect();
+    let under_argocd = inputs.env.iter().any(|(k, _)| k == ARGOCD_APP_NAME);
     for setting in &settings {
-        check_known(setting, &known, overlay_tree)?;
+        check_known(under_argocd, setting, &known, overlay_tree)?;
     }
     let settings: Vec<Setting> = settings
         .into_iter()
@@ -290,11 +291,36 @@ fn gather(inputs: &ParamInputs) -> Result<Vec<Setting>> {
     if let Some(json) = env.get(argocd_params::VARIABLE) {
         settings.extend(argocd_params::settings(json)?);
     }
-    for prefix in ["PARAM_", "MILVUS_L7_"] {
-        settings.extend(env_settings(&env, prefix)?);
+    // A field typed into and cleared in Argo CD's UI arrives as `PARAM_X=`
+    // (and `"string": ""`): unset, not an empty value.
+    settings.extend(
+        env_settings(&env, "PARAM_")?
+            .into_iter()
+            .filter(|s| s.value != json!("")),
+    );
+    let own = env_settings(&env, OWN_PREFIX)?;
+    if env.contains_key(ARGOCD_APP_NAME) {
+        settings.extend(own.into_iter().filter(|s| !is_service_link(&s.origin)));
+    } else {
+        settings.extend(own);
     }
     settings.extend(inputs.flags.iter().cloned());
     Ok(settings)
+}
+
+/// milvus-l7's own environment variables: `MILVUS_L7_<KEY>`.
+const OWN_PREFIX: &str = "MILVUS_L7_";
+/// Set by Argo CD for every plugin command: we run under Argo CD.
+const ARGOCD_APP_NAME: &str = "ARGOCD_APP_NAME";
+
+/// Under Argo CD the plugin inherits the sidecar's environment, where
+/// Kubernetes injects `MILVUS_L7_SERVICE_HOST`, `MILVUS_L7_SERVICE_PORT`,
+/// `MILVUS_L7_PORT…` for a Service named `milvus-l7` in the argocd
+/// namespace: never parameters.
+fn is_service_link(origin: &Origin) -> bool {
+    matches!(origin, Origin::Env(name)
+        if name.strip_prefix(OWN_PREFIX).is_some_and(|rest|
+            rest == "SERVICE_HOST" || rest.starts_with("SERVICE_PORT") || rest.starts_with("PORT")))
 }
 
 fn config_settings(path: &Path, text: &str) -> Result<Vec<Setting>> {
@@ -447,6 +473,7 @@ fn known_parameters(overlays: &[Overlay]) -> BTreeMap<String, (Value, Option<Str
 }
 
 fn check_known(
+    under_argocd: bool,
     setting: &Setting,
     known: &BTreeMap<String, (Value, Option<String>)>,
     tree: &FileTree,
@@ -456,7 +483,7 @@ fn check_known(
     }
     // Environment variables under Argo CD's shared prefixes may belong to
     // someone else: skip them rather than fail the whole app.
-    if setting.origin.is_reserved_argocd() {
+    if setting.origin.is_reserved_argocd() || (under_argocd && setting.origin.is_env()) {
         return Ok(());
     }
     // Only on the error path: which unselected overlay declares the key.
@@ -1098,6 +1125,37 @@ mod tests {
             key_pem: "SECRET-KEY".into(),
         };
         assert!(!format!("{t:?}").contains("SECRET-KEY"));
+    }
+
+    #[test]
+    fn an_emptied_argocd_field_means_unset() {
+        let json = r#"[{"name":"domain","string":""}]"#;
+        let (p, _) = resolve(
+            &env(&[("ARGOCD_APP_PARAMETERS", json), ("PARAM_DOMAIN", "")]),
+            &overlays(),
+        )
+        .unwrap();
+        assert_eq!(p.domain, "my-release.milvus.io");
+    }
+
+    #[test]
+    fn under_argocd_the_sidecars_service_links_are_not_parameters() {
+        let links = [
+            ("MILVUS_L7_PORT", "tcp://10.0.0.1:8080"),
+            ("MILVUS_L7_SERVICE_PORT", "8080"),
+            ("MILVUS_L7_SERVICE_HOST", "10.0.0.1"),
+        ];
+        let outside = resolve(&env(&links), &overlays());
+        assert!(
+            outside.is_err(),
+            "outside Argo CD an unknown variable is an error"
+        );
+        let mut inside = links.to_vec();
+        inside.push(("ARGOCD_APP_NAME", "milvus"));
+        inside.push(("MILVUS_L7_CHART_PATH", "/charts/milvus.tgz"));
+        let (p, _) = resolve(&env(&inside), &overlays()).unwrap();
+        assert_eq!(p.service_port, 19530);
+        assert_eq!(p.get("chartPath"), Some(&json!("/charts/milvus.tgz")));
     }
 
     #[test]
