@@ -4,6 +4,7 @@
 //! never prints. `main.rs` only parses and maps the outcome to an exit
 //! status.
 
+mod argocd_parameters;
 mod cert;
 mod completions;
 mod ctx;
@@ -75,6 +76,9 @@ pub enum Command {
     /// Tell whether the live load balancer and certificate are ready, and how to connect.
     #[command(after_help = status::EXAMPLES)]
     Status(status::StatusArgs),
+    /// Print the app's parameters as Argo CD announcements (the plugin's parameters.dynamic).
+    #[command(after_help = argocd_parameters::EXAMPLES)]
+    ArgocdParameters(argocd_parameters::ArgocdParametersArgs),
 }
 
 const TOP_LEVEL_EXAMPLES: &str = "Examples:
@@ -107,6 +111,7 @@ pub enum ReportFormat {
 pub fn run(command: &Command, ctx: &mut Ctx) -> Result<Outcome> {
     match command {
         Command::Render(args) => render::run(args, ctx),
+        Command::ArgocdParameters(args) => argocd_parameters::run(args, ctx),
         Command::Diff(args) => diff::run(args, ctx),
         Command::Graph(args) => graph::run(args, ctx),
         Command::Completions(args) => completions::run(args, ctx),

@@ -2,15 +2,21 @@
 
 use super::{Ctx, Outcome, ParamArgs};
 use crate::error::Result;
-use crate::render::output;
+use crate::render::chart::{self, helm::HelmCommand};
+use crate::render::output::{self, OutputFile};
+use crate::render::params::{Origin, Setting};
+use crate::render::Rendered;
 use clap::Args;
+use serde_json::Value;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 pub const EXAMPLES: &str = "Examples:
   milvus-l7 render --overlay google-managed | kubectl apply -f -
   milvus-l7 render --overlay self-managed --tls-cert tls.crt --tls-key tls.key -o out/
   milvus-l7 render --release milvus-prod --namespace milvus --domain milvus.example.com -o out/
-  milvus-l7 render --check out/          # exit 1 when out/ is stale (for CI)";
+  milvus-l7 render --check out/          # exit 1 when out/ is stale (for CI)
+  milvus-l7 render --chart --set chartPath=milvus-5.0.19.tgz | kubectl apply -f -";
 
 /// `milvus-l7 render` arguments.
 #[derive(Debug, Args)]
@@ -28,12 +34,72 @@ pub struct RenderArgs {
     /// Exit 1 and show a diff when DIR differs from what would be rendered now.
     #[arg(long, value_name = "DIR")]
     pub check: Option<PathBuf>,
+    /// Also render the milvus chart (helm template, chart from chartPath): the whole release.
+    #[arg(long)]
+    pub chart: bool,
 }
 
 pub fn run(args: &RenderArgs, ctx: &mut Ctx) -> Result<Outcome> {
-    let rendered = args.params.render(ctx)?;
+    let rendered = render_with_chart_flag(args, ctx)?;
+    if chart::wanted(&rendered) {
+        let release = chart::render_release(rendered, &HelmCommand::from_env(&ctx.env))?;
+        let files = || chart::kustomize_dir::files(&release);
+        return emit(
+            args,
+            ctx,
+            files,
+            &release.stream(),
+            &release_summary(&release),
+        );
+    }
+    let files = || Ok(output::files(&rendered));
+    emit(
+        args,
+        ctx,
+        files,
+        &output::stream(&rendered),
+        &output::summary(&rendered),
+    )
+}
+
+/// The parameters plus `--chart`, which is the parameter `chart` set by a flag.
+fn render_with_chart_flag(args: &RenderArgs, ctx: &mut Ctx) -> Result<Rendered> {
+    let mut inputs = args.params.inputs(ctx.env.clone())?;
+    if args.chart {
+        inputs.flags.push(Setting {
+            key: "chart".into(),
+            value: Value::Bool(true),
+            origin: Origin::Flag("--chart".into()),
+        });
+    }
+    let rendered = crate::render::render(&inputs, &args.params.sources()?)?;
+    for warning in &rendered.warnings {
+        ctx.warn(warning);
+    }
+    Ok(rendered)
+}
+
+fn release_summary(release: &chart::Release) -> String {
+    format!(
+        "{}; with chart {} {} from {}: {} objects in all",
+        output::summary(&release.l7),
+        release.chart.name,
+        release.chart.version,
+        release.source.path.display(),
+        release.objects.len()
+    )
+}
+
+/// The stream on stdout, the directory written, or the directory checked.
+fn emit(
+    args: &RenderArgs,
+    ctx: &mut Ctx,
+    files: impl Fn() -> Result<BTreeMap<String, OutputFile>>,
+    stream: &str,
+    summary: &str,
+) -> Result<Outcome> {
     if let Some(dir) = &args.check {
-        return match output::check_dir(dir, &output::files(&rendered))? {
+        return match output::check_dir(dir, &files()?)? {
             None => Ok(Outcome::Clean),
             Some(report) => {
                 ctx.print(&report)?;
@@ -52,12 +118,12 @@ pub fn run(args: &RenderArgs, ctx: &mut Ctx) -> Result<Outcome> {
         };
     }
     if let Some(dir) = &args.output_dir {
-        let files = output::files(&rendered);
+        let files = files()?;
         output::write_dir(dir, &files)?;
         ctx.info(&format!("wrote {} files to {}", files.len(), dir.display()));
         return Ok(Outcome::Clean);
     }
-    ctx.print(&output::stream(&rendered))?;
-    ctx.info(&output::summary(&rendered));
+    ctx.print(stream)?;
+    ctx.info(summary);
     Ok(Outcome::Clean)
 }

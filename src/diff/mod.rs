@@ -297,13 +297,19 @@ impl<'a> Ownership<'a> {
     }
 }
 
+/// Made by a Helm chart (the milvus chart and its subcharts, e.g. in an
+/// export of the whole release from `render --chart`): labelled
+/// `app.kubernetes.io/managed-by: Helm`, the older `heritage: Helm`
+/// (pulsar, minio), or `helm.sh/chart`. Such objects are the chart's,
+/// never "extra".
 fn is_made_by_helm(object: &Resource) -> bool {
-    object
-        .value
-        .pointer("/metadata/labels")
-        .and_then(|labels| labels.get(MANAGED_BY))
-        .and_then(Value::as_str)
-        == Some("Helm")
+    let Some(labels) = object.value.pointer("/metadata/labels") else {
+        return false;
+    };
+    let label = |key: &str| labels.get(key).and_then(Value::as_str);
+    label(MANAGED_BY) == Some("Helm")
+        || label("heritage") == Some("Helm")
+        || label("helm.sh/chart").is_some()
 }
 
 /// Names of Secrets `value` refers to: every `secretName` (Ingress

@@ -25,7 +25,7 @@ pub fn list(dir: &Path) -> Result<Listing> {
     let walker = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+        .filter_entry(|e| e.depth() == 0 || !(is_hidden(e.file_name()) || is_chart(e)));
     for entry in walker {
         let entry = entry.map_err(|e| walk_error(dir, e))?;
         if !entry.file_type().is_file() {
@@ -39,6 +39,12 @@ pub fn list(dir: &Path) -> Result<Listing> {
         }
     }
     Ok(listing)
+}
+
+/// A Helm chart (a directory with Chart.yaml, e.g. the one `render --chart
+/// -o DIR` vendors under `charts/`) holds templates, not objects.
+fn is_chart(entry: &walkdir::DirEntry) -> bool {
+    entry.file_type().is_dir() && entry.path().join("Chart.yaml").is_file()
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {

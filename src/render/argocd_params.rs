@@ -49,9 +49,12 @@ fn setting(item: &Value) -> Result<Option<Setting>> {
         .and_then(Value::as_str)
         .filter(|n| !n.is_empty())
         .ok_or_else(|| malformed(&format!("parameter without a name: {item}")))?;
-    let value = ["array", "string", "map"]
-        .iter()
-        .find_map(|field| item.get(*field).filter(|v| !v.is_null()).cloned());
+    // `"string": ""` is what Argo CD sends for a field cleared in its UI: unset.
+    let value = ["array", "string", "map"].iter().find_map(|field| {
+        item.get(*field)
+            .filter(|v| !v.is_null() && **v != Value::String(String::new()))
+            .cloned()
+    });
     Ok(value.map(|value| Setting {
         key: name.to_string(),
         value,

@@ -3,6 +3,7 @@
 //! live in the modules below.
 
 pub(crate) mod argocd_params;
+pub mod chart;
 pub mod file_tree;
 pub mod output;
 pub mod overlay;
@@ -101,6 +102,8 @@ pub fn render(inputs: &ParamInputs, sources: &Sources) -> Result<Rendered> {
         &mut resources,
         &mut helm_values,
     )?;
+    let user_values = chart::user_values::read(&params)?;
+    let helm_values = chart::user_values::merge(&helm_values, &user_values, &params)?;
     let certificate = params.tls.as_ref().map(|files| CertificateFiles {
         files,
         domain: &params.domain,

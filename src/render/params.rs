@@ -116,6 +116,31 @@ pub fn core_parameters() -> Vec<(&'static str, Value, &'static str)> {
             json!(""),
             "self-managed: PEM private key file to put in the TLS Secret",
         ),
+        (
+            "chart",
+            json!(false),
+            "render the milvus chart too (helm template): one stream with the whole release",
+        ),
+        (
+            "chartPath",
+            json!(""),
+            "the milvus chart as a directory or .tgz (offline); empty: chartRepo + chartVersion",
+        ),
+        (
+            "chartRepo",
+            json!(crate::render::chart::DEFAULT_REPO),
+            "Helm repository of the milvus chart",
+        ),
+        (
+            "chartVersion",
+            json!(crate::render::chart::DEFAULT_VERSION),
+            "milvus chart version (pinned)",
+        ),
+        (
+            "values",
+            json!([]),
+            "your own Helm values files for the chart (one or a list), beneath the L7 values",
+        ),
     ]
 }
 
@@ -236,8 +261,9 @@ pub fn resolve(inputs: &ParamInputs, overlay_tree: &FileTree) -> Result<(Params,
         .into_iter()
         .map(|s| with_known_env_key(s, &known))
         .collect();
+    let under_argocd = inputs.env.iter().any(|(k, _)| k == ARGOCD_APP_NAME);
     for setting in &settings {
-        check_known(setting, &known, overlay_tree)?;
+        check_known(under_argocd, setting, &known, overlay_tree)?;
     }
     let settings: Vec<Setting> = settings
         .into_iter()
@@ -281,11 +307,36 @@ fn gather(inputs: &ParamInputs) -> Result<Vec<Setting>> {
     if let Some(json) = env.get(argocd_params::VARIABLE) {
         settings.extend(argocd_params::settings(json)?);
     }
-    for prefix in ["PARAM_", "MILVUS_L7_"] {
-        settings.extend(env_settings(&env, prefix)?);
+    // A field typed into and cleared in Argo CD's UI arrives as `PARAM_X=`
+    // (and `"string": ""`): unset, not an empty value.
+    settings.extend(
+        env_settings(&env, "PARAM_")?
+            .into_iter()
+            .filter(|s| s.value != json!("")),
+    );
+    let own = env_settings(&env, OWN_PREFIX)?;
+    if env.contains_key(ARGOCD_APP_NAME) {
+        settings.extend(own.into_iter().filter(|s| !is_service_link(&s.origin)));
+    } else {
+        settings.extend(own);
     }
     settings.extend(inputs.flags.iter().cloned());
     Ok(settings)
+}
+
+/// milvus-l7's own environment variables: `MILVUS_L7_<KEY>`.
+const OWN_PREFIX: &str = "MILVUS_L7_";
+/// Set by Argo CD for every plugin command: we run under Argo CD.
+const ARGOCD_APP_NAME: &str = "ARGOCD_APP_NAME";
+
+/// Under Argo CD the plugin inherits the sidecar's environment, where
+/// Kubernetes injects `MILVUS_L7_SERVICE_HOST`, `MILVUS_L7_SERVICE_PORT`,
+/// `MILVUS_L7_PORT…` for a Service named `milvus-l7` in the argocd
+/// namespace: never parameters.
+fn is_service_link(origin: &Origin) -> bool {
+    matches!(origin, Origin::Env(name)
+        if name.strip_prefix(OWN_PREFIX).is_some_and(|rest|
+            rest == "SERVICE_HOST" || rest.starts_with("SERVICE_PORT") || rest.starts_with("PORT")))
 }
 
 fn config_settings(path: &Path, text: &str) -> Result<Vec<Setting>> {
@@ -308,9 +359,10 @@ fn config_settings(path: &Path, text: &str) -> Result<Vec<Setting>> {
         .map(|(key, value)| {
             // File paths in the config file are relative to the file, like kustomize.
             let value = match (key.as_str(), &value) {
-                ("tlsCert" | "tlsKey", Value::String(p)) if !p.is_empty() => {
+                ("tlsCert" | "tlsKey" | "chartPath", Value::String(p)) if !p.is_empty() => {
                     json!(base_dir.join(p).display().to_string())
                 }
+                ("values", _) => relative_paths(base_dir, &value),
                 _ => value,
             };
             Setting {
@@ -325,16 +377,30 @@ fn config_settings(path: &Path, text: &str) -> Result<Vec<Setting>> {
         .collect())
 }
 
+/// `values` in the config file: one path or a list, each relative to the file.
+fn relative_paths(base_dir: &Path, value: &Value) -> Value {
+    let join = |v: &Value| match v {
+        Value::String(p) if !p.is_empty() => json!(base_dir.join(p).display().to_string()),
+        other => other.clone(),
+    };
+    match value {
+        Value::Array(items) => Value::Array(items.iter().map(join).collect()),
+        single => join(single),
+    }
+}
+
+/// The list parameters, as Argo CD spells their array items
+/// (`PARAM_OVERLAYS_0`, `PARAM_VALUES_1`, …).
+const LIST_PARAMETERS: [(&str, &str); 2] = [("OVERLAYS", "overlays"), ("VALUES", "values")];
+
 /// Reads `<PREFIX><KEY>` variables for every key a user could mean, plus
 /// Argo CD's array form `PARAM_OVERLAYS_0`, `PARAM_OVERLAYS_1`, …
 fn env_settings(env: &BTreeMap<&str, &str>, prefix: &str) -> Result<Vec<Setting>> {
     let mut settings = Vec::new();
     for (name, value) in env.iter().filter(|(k, _)| k.starts_with(prefix)) {
         let rest = &name[prefix.len()..];
-        if let Some(index) = rest.strip_prefix("OVERLAYS_") {
-            if index.parse::<usize>().is_ok() {
-                continue; // gathered below, in index order
-            }
+        if list_item(rest).is_some() {
+            continue; // gathered below, in index order
         }
         let key = camel_case(rest);
         settings.push(Setting {
@@ -343,27 +409,34 @@ fn env_settings(env: &BTreeMap<&str, &str>, prefix: &str) -> Result<Vec<Setting>
             origin: Origin::Env(name.to_string()),
         });
     }
-    let items: Vec<(usize, &str)> = env
-        .iter()
-        .filter_map(|(k, v)| {
-            k.strip_prefix(prefix)?
-                .strip_prefix("OVERLAYS_")?
-                .parse::<usize>()
-                .ok()
-                .map(|i| (i, *v))
-        })
-        .collect();
-    if !items.is_empty() {
-        let mut items = items;
+    for (upper, key) in LIST_PARAMETERS {
+        let mut items: Vec<(usize, &str)> = env
+            .iter()
+            .filter_map(|(k, v)| {
+                let (name, index) = list_item(k.strip_prefix(prefix)?)?;
+                (name == upper).then_some((index, *v))
+            })
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
         items.sort();
         let list = items.iter().map(|(_, v)| json!(v)).collect();
         settings.push(Setting {
-            key: "overlays".into(),
+            key: key.into(),
             value: Value::Array(list),
-            origin: Origin::Env(format!("{prefix}OVERLAYS_<n>")),
+            origin: Origin::Env(format!("{prefix}{upper}_<n>")),
         });
     }
     Ok(settings)
+}
+
+/// `OVERLAYS_3` → (`OVERLAYS`, 3) for the list parameters.
+fn list_item(rest: &str) -> Option<(&'static str, usize)> {
+    LIST_PARAMETERS.iter().find_map(|(upper, _)| {
+        let index = rest.strip_prefix(upper)?.strip_prefix('_')?;
+        index.parse::<usize>().ok().map(|i| (*upper, i))
+    })
 }
 
 /// Environment variable names lose the parameter's case: `PARAM_HEALTHCHECKPORT`
@@ -416,6 +489,7 @@ fn known_parameters(overlays: &[Overlay]) -> BTreeMap<String, (Value, Option<Str
 }
 
 fn check_known(
+    under_argocd: bool,
     setting: &Setting,
     known: &BTreeMap<String, (Value, Option<String>)>,
     tree: &FileTree,
@@ -425,7 +499,7 @@ fn check_known(
     }
     // Environment variables under Argo CD's shared prefixes may belong to
     // someone else: skip them rather than fail the whole app.
-    if setting.origin.is_reserved_argocd() {
+    if setting.origin.is_reserved_argocd() || (under_argocd && setting.origin.is_env()) {
         return Ok(());
     }
     // Only on the error path: which unselected overlay declares the key.
@@ -1082,6 +1156,37 @@ mod tests {
             key_pem: "SECRET-KEY".into(),
         };
         assert!(!format!("{t:?}").contains("SECRET-KEY"));
+    }
+
+    #[test]
+    fn an_emptied_argocd_field_means_unset() {
+        let json = r#"[{"name":"domain","string":""}]"#;
+        let (p, _) = resolve(
+            &env(&[("ARGOCD_APP_PARAMETERS", json), ("PARAM_DOMAIN", "")]),
+            &overlays(),
+        )
+        .unwrap();
+        assert_eq!(p.domain, "my-release.milvus.io");
+    }
+
+    #[test]
+    fn under_argocd_the_sidecars_service_links_are_not_parameters() {
+        let links = [
+            ("MILVUS_L7_PORT", "tcp://10.0.0.1:8080"),
+            ("MILVUS_L7_SERVICE_PORT", "8080"),
+            ("MILVUS_L7_SERVICE_HOST", "10.0.0.1"),
+        ];
+        let outside = resolve(&env(&links), &overlays());
+        assert!(
+            outside.is_err(),
+            "outside Argo CD an unknown variable is an error"
+        );
+        let mut inside = links.to_vec();
+        inside.push(("ARGOCD_APP_NAME", "milvus"));
+        inside.push(("MILVUS_L7_CHART_PATH", "/charts/milvus.tgz"));
+        let (p, _) = resolve(&env(&inside), &overlays()).unwrap();
+        assert_eq!(p.service_port, 19530);
+        assert_eq!(p.get("chartPath"), Some(&json!("/charts/milvus.tgz")));
     }
 
     #[test]

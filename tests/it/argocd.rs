@@ -3,8 +3,10 @@
 //! Argo CD sets, on a read-only copy of the example app as a non-root user;
 //! plugin.yaml itself; the sidecar kustomization; the example Applications.
 
+use crate::common::tools::{helm_available, helm_program};
 use crate::common::{
     find_kind, kubectl_available, milvus_l7, parse_yaml_stream, read_yaml_docs, snapshot, tempdir,
+    testdata,
 };
 use clap::CommandFactory;
 use milvus_l7::cli::Cli;
@@ -120,6 +122,12 @@ impl Sandbox {
         let bin = root.path().join("bin");
         let tmp = root.path().join("tmp");
         copy_dir(&deploy().join("example-app"), &app);
+        // The sidecar image carries the chart (MILVUS_L7_CHART_PATH) and helm.
+        std::fs::create_dir(root.path().join("charts")).unwrap();
+        let chart = root.path().join("charts/milvus-5.0.19.tgz");
+        std::fs::copy(testdata().join("charts/milvus-5.0.19.tgz"), &chart).unwrap();
+        set_mode(&root.path().join("charts"), 0o755);
+        set_mode(&chart, 0o644);
         std::fs::create_dir(&bin).unwrap();
         std::fs::create_dir(&tmp).unwrap();
         // A hard link rather than a symlink, so that the non-root user can
@@ -157,8 +165,15 @@ impl Sandbox {
             .env("PATH", self.path_with_our_binary())
             .env("HOME", "/home/argocd")
             .env("TMPDIR", &self.tmp)
+            .env("HELM", helm_program())
+            .env("MILVUS_L7_CHART_PATH", self.chart())
             .envs(env.iter().cloned());
         command.output().unwrap()
+    }
+
+    /// Where the image keeps the chart (here: beside the app).
+    fn chart(&self) -> PathBuf {
+        self.app.parent().unwrap().join("charts/milvus-5.0.19.tgz")
     }
 
     fn path_with_our_binary(&self) -> String {
@@ -238,6 +253,9 @@ fn make_read_only(dir: &Path) {
 
 #[test]
 fn generate_as_plugin_yaml_declares_it_with_argocds_environment() {
+    if !helm_available() {
+        return;
+    }
     let sandbox = Sandbox::new();
     let before = snapshot(&sandbox.app);
     let parameters = json!([
@@ -259,8 +277,34 @@ fn generate_as_plugin_yaml_declares_it_with_argocds_environment() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     let docs = parse_yaml_stream(&stdout);
 
-    // Only Kubernetes objects on stdout, and not an empty stream.
-    assert_eq!(docs.len(), 2, "BackendConfig and Ingress:\n{stdout}");
+    // The whole release: the chart's objects, and the L7 ones for the
+    // changed release; the chart's Service is the Ingress backend and
+    // carries the annotations naming the BackendConfig of this release.
+    let service = docs
+        .iter()
+        .find(|d| d["kind"] == "Service" && d["metadata"]["name"] == "milvus-test")
+        .expect("the chart's Service for release milvus-test");
+    assert_eq!(
+        service["metadata"]["annotations"]["cloud.google.com/backend-config"],
+        "{\"default\":\"milvus-test-backendconfig\"}"
+    );
+    assert!(docs
+        .iter()
+        .any(|d| d["kind"] == "Deployment" && d["metadata"]["name"] == "milvus-test-proxy"));
+    for kind in ["BackendConfig", "Ingress"] {
+        assert_eq!(
+            docs.iter().filter(|d| d["kind"] == kind).count(),
+            1,
+            "{kind}"
+        );
+    }
+
+    assert_eq!(
+        find_kind(&docs, "Ingress").unwrap()["spec"]["rules"][0]["http"]["paths"][0]["backend"]
+            ["service"]["name"],
+        "milvus-test",
+        "the chart's fullname rule: a release containing `milvus` is the name"
+    );
     for doc in &docs {
         assert!(
             doc["apiVersion"].is_string() && doc["kind"].is_string(),
@@ -293,6 +337,9 @@ fn generate_as_plugin_yaml_declares_it_with_argocds_environment() {
 
 #[test]
 fn generate_with_the_example_apps_own_values_uses_the_config_file() {
+    if !helm_available() {
+        return;
+    }
     let sandbox = Sandbox::new();
     let out = sandbox.generate(&argocd_env("milvus", &[], &json!([])));
     assert!(
@@ -311,6 +358,9 @@ fn generate_with_the_example_apps_own_values_uses_the_config_file() {
 
 #[test]
 fn a_bad_parameter_fails_generate_with_nothing_on_stdout() {
+    if !helm_available() {
+        return;
+    }
     let sandbox = Sandbox::new();
     let cases = [
         // Not a DNS-1035 label.
@@ -422,19 +472,24 @@ fn plugin_yaml_is_a_valid_v2_plugin_for_this_binary() {
 }
 
 #[test]
-fn plugin_parameters_are_the_tools_own_with_the_same_defaults() {
-    let plugin = plugin();
-    let announced = plugin["spec"]["parameters"]["static"].as_array().unwrap();
-    let names: Vec<&str> = announced
-        .iter()
-        .map(|p| p["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, ["release", "namespace", "domain", "overlays"]);
+fn dynamic_parameters_announce_the_apps_own_values() {
+    let dynamic = &plugin()["spec"]["parameters"]["dynamic"];
+    let mut argv = strings(&dynamic["command"]);
+    argv.extend(strings(&dynamic["args"]));
+    assert_eq!(argv[0], "milvus-l7");
+    // As Argo CD runs it: in the app directory, with the app's name and no namespace.
+    let out = milvus_l7(&deploy().join("example-app"))
+        .args(&argv[1..])
+        .env("ARGOCD_APP_NAME", "milvus-demo")
+        .env("MILVUS_L7_PORT", "tcp://10.0.0.1:80")
+        .assert()
+        .success();
+    let announced: Vec<Value> = serde_json::from_slice(&out.get_output().stdout).unwrap();
     let core: BTreeMap<&str, Value> = core_parameters()
         .into_iter()
         .map(|(name, default, _)| (name, default))
         .collect();
-    // The fields of Argo CD's ParameterAnnouncement (cmpserver/plugin/config.go).
+    // The fields of Argo CD's ParameterAnnouncement (repository.proto).
     let fields = [
         "name",
         "title",
@@ -446,40 +501,22 @@ fn plugin_parameters_are_the_tools_own_with_the_same_defaults() {
         "array",
         "map",
     ];
-    for p in announced {
+    for p in &announced {
         let name = p["name"].as_str().unwrap();
+        assert!(core.contains_key(name), "`{name}` is a milvus-l7 parameter");
         for key in p.as_object().unwrap().keys() {
             assert!(
                 fields.contains(&key.as_str()),
                 "{name}: unknown field {key}"
             );
         }
-        let default = core
-            .get(name)
-            .unwrap_or_else(|| panic!("`{name}` is not a milvus-l7 parameter"));
-        assert!(
-            p["title"].is_string() && p["tooltip"].is_string(),
-            "{name}: title and tooltip"
-        );
-        match default {
-            Value::Array(_) => {
-                assert_eq!(p["collectionType"], "array", "{name}");
-                assert_eq!(&p["array"], default, "{name}: same default");
-            }
-            _ => {
-                assert_eq!(p["collectionType"], "string", "{name}");
-                // A fixed default is announced only where the tool applies a
-                // fixed one: domain derives from the release, namespace from
-                // the Application's destination (ARGOCD_APP_NAMESPACE).
-                let fixed = default.is_string() && name != "namespace";
-                if fixed {
-                    assert_eq!(&p["string"], default, "{name}: same default");
-                } else {
-                    assert!(p.get("string").is_none(), "{name}: derived default");
-                }
-            }
-        }
     }
+    let by_name = |n: &str| announced.iter().find(|p| p["name"] == n).unwrap().clone();
+    // milvus-l7.yaml's values, not the tool's defaults.
+    assert_eq!(by_name("release")["string"], "milvus-demo");
+    assert_eq!(by_name("domain")["string"], "milvus.example.com");
+    assert_eq!(by_name("overlays")["array"], json!(["google-managed"]));
+    assert_eq!(by_name("overlays")["collectionType"], "array");
 }
 
 #[test]
@@ -492,6 +529,9 @@ fn announced_parameters_reach_the_renderer_under_argocds_names() {
         ("domain", json!({"string": "ui.example.com"})),
         ("overlays", json!({"array": ["self-managed"]})),
     ];
+    if !helm_available() {
+        return;
+    }
     let sandbox = Sandbox::new();
     for (name, value) in values {
         let mut parameter = value.clone();
@@ -612,11 +652,9 @@ fn example_plugin_application_renders_what_out_holds() {
         app_dir.join(CONFIG_FILE).is_file(),
         "plugin discovery needs {CONFIG_FILE}"
     );
-    let announced: Vec<Value> = plugin()["spec"]["parameters"]["static"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["name"].clone())
+    let announced: Vec<Value> = core_parameters()
+        .into_iter()
+        .map(|(name, _, _)| json!(name))
         .collect();
     let parameters = &source["plugin"]["parameters"];
     for p in parameters.as_array().unwrap() {
@@ -636,29 +674,13 @@ fn example_plugin_application_renders_what_out_holds() {
 }
 
 #[test]
-fn example_chart_application_uses_the_rendered_helm_values() {
-    let apps = example_applications();
-    let chart_app = apps
-        .iter()
-        .find(|a| a["spec"]["sources"].is_array())
-        .expect("the milvus chart Application");
-    let sources = chart_app["spec"]["sources"].as_array().unwrap();
-    let chart = sources.iter().find(|s| s["chart"] == "milvus").unwrap();
-    let config = read_yaml_docs(&deploy().join("example-app").join(CONFIG_FILE)).remove(0);
-    assert_eq!(
-        chart["helm"]["releaseName"], config["release"],
-        "the chart's release is the one milvus-l7 renders for"
-    );
-    for file in strings(&chart["helm"]["valueFiles"]) {
-        let path = file.strip_prefix("$values/").expect("from the ref source");
-        assert!(repo().join(path).is_file(), "{path} is committed");
+fn one_application_per_milvus_without_a_second_values_source() {
+    for app in example_applications() {
+        let text = serde_json::to_string(&app).unwrap();
+        assert!(app["spec"]["sources"].is_null(), "a single source");
+        assert!(
+            !text.contains("$values") && !text.contains("valueFiles"),
+            "{text}"
+        );
     }
-    let plugin_app = apps
-        .iter()
-        .find(|a| a["spec"]["source"]["plugin"].is_object())
-        .unwrap();
-    assert_eq!(
-        chart_app["spec"]["destination"], plugin_app["spec"]["destination"],
-        "the Service and the Ingress share a namespace"
-    );
 }

@@ -4,6 +4,7 @@
 mod architecture;
 mod argocd;
 mod cert;
+mod chart;
 mod cli;
 mod common;
 mod compositions;

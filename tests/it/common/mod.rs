@@ -2,6 +2,7 @@
 //! Every test file includes this module and uses part of it.
 
 pub mod golden;
+pub mod tools;
 
 use assert_cmd::Command;
 use milvus_l7::render::params::Setting;

@@ -1,0 +1,418 @@
+//! `render --chart`: the whole release, rendered with a real Helm against
+//! the vendored milvus chart (testdata/charts), and a second chart version
+//! made from it with a different file layout.
+
+use crate::common::golden::GOLDEN;
+use crate::common::tools::{helm_available, helm_program, required_tool};
+use crate::common::{milvus_l7, parse_yaml_stream, stderr, stdout, tempdir, testdata, write_file};
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn vendored_chart() -> PathBuf {
+    testdata().join("charts/milvus-5.0.19.tgz")
+}
+
+/// `milvus-l7 render --chart --set chartPath=<chart> <args>` from testdata/, with $HELM passed on.
+fn chart_command(chart: &Path, args: &[&str]) -> assert_cmd::Command {
+    let mut cmd = milvus_l7(&testdata());
+    cmd.env("HELM", helm_program())
+        .args(["render", "--chart", "--set"])
+        .arg(format!("chartPath={}", chart.display()))
+        .args(args);
+    cmd
+}
+
+fn render_release(chart: &Path, args: &[&str]) -> Vec<Value> {
+    let out = chart_command(chart, args).assert().success();
+    parse_yaml_stream(&stdout(out.get_output()))
+}
+
+fn object<'a>(docs: &'a [Value], kind: &str, name: &str) -> Option<&'a Value> {
+    docs.iter()
+        .find(|d| d["kind"] == kind && d["metadata"]["name"] == name)
+}
+
+/// (kind, namespace, name) of every object.
+fn ids(docs: &[Value]) -> BTreeSet<(String, String, String)> {
+    docs.iter()
+        .map(|d| {
+            let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+            (
+                text(&d["kind"]),
+                text(&d["metadata"]["namespace"]),
+                text(&d["metadata"]["name"]),
+            )
+        })
+        .collect()
+}
+
+/// The Service names the Ingress and HTTPRoute send traffic to.
+fn backend_services(docs: &[Value]) -> Vec<String> {
+    let mut names = Vec::new();
+    for d in docs {
+        match d["kind"].as_str() {
+            Some("Ingress") => {
+                for rule in d["spec"]["rules"].as_array().into_iter().flatten() {
+                    for path in rule["http"]["paths"].as_array().into_iter().flatten() {
+                        names.push(path["backend"]["service"]["name"].as_str().unwrap().into());
+                    }
+                }
+            }
+            Some("HTTPRoute") => {
+                for rule in d["spec"]["rules"].as_array().into_iter().flatten() {
+                    for b in rule["backendRefs"].as_array().into_iter().flatten() {
+                        names.push(b["name"].as_str().unwrap().into());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    names
+}
+
+#[test]
+fn every_overlay_combination_renders_the_whole_release() {
+    if !helm_available() {
+        return;
+    }
+    for (case, args) in GOLDEN {
+        let docs = render_release(&vendored_chart(), args);
+        let values: Value =
+            crate::common::read_yaml(&testdata().join(format!("golden/{case}/helm/values.yaml")));
+        let release_service = values["fullnameOverride"]
+            .as_str()
+            .map(String::from)
+            .unwrap_or_else(|| {
+                let ingress_or_route = backend_services(&docs);
+                ingress_or_route[0].clone()
+            });
+        assert!(
+            docs.iter().any(|d| d["kind"] == "Deployment"),
+            "{case}: the chart's workloads are in the stream"
+        );
+        for backend in backend_services(&docs) {
+            let service = object(&docs, "Service", &backend)
+                .unwrap_or_else(|| panic!("{case}: backend Service {backend} is in the stream"));
+            assert!(service["metadata"]["namespace"].is_string(), "{case}");
+        }
+        let port = values["service"]["port"].as_u64().unwrap_or(19530);
+        let port_name = values["service"]["portName"].as_str().unwrap_or("milvus");
+        let chart_service = docs
+            .iter()
+            .find(|d| {
+                d["kind"] == "Service"
+                    && d["metadata"]["labels"]["app.kubernetes.io/managed-by"] == "Helm"
+                    && d["spec"]["ports"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .any(|p| p["port"] == port && p["name"] == port_name)
+            })
+            .unwrap_or_else(|| panic!("{case}: the chart made the Milvus Service"));
+        let annotations = &values["service"]["annotations"];
+        if annotations.is_object() {
+            assert_eq!(
+                &chart_service["metadata"]["annotations"], annotations,
+                "{case}: the chart's Service carries exactly the L7 annotations"
+            );
+            assert_eq!(
+                chart_service["metadata"]["name"], release_service,
+                "{case}: the chart's Service is the Ingress backend"
+            );
+        }
+        assert_eq!(chart_service["spec"]["type"], "ClusterIP", "{case}");
+        let config = docs
+            .iter()
+            .find(|d| d["kind"] == "ConfigMap" && d["data"]["user.yaml"].is_string())
+            .unwrap_or_else(|| panic!("{case}: the chart's milvus ConfigMap"));
+        let user: Value =
+            serde_saphyr::from_str(config["data"]["user.yaml"].as_str().unwrap()).unwrap();
+        assert_eq!(user["common"]["security"]["tlsMode"], 1, "{case}");
+        let unique = ids(&docs);
+        assert_eq!(unique.len(), docs.len(), "{case}: no object twice");
+        assert!(
+            unique.iter().all(|(_, ns, _)| !ns.is_empty()),
+            "{case}: every chart object has the release's namespace"
+        );
+    }
+}
+
+#[test]
+fn standalone_mode_runs_the_chart_standalone() {
+    if !helm_available() {
+        return;
+    }
+    let docs = render_release(&vendored_chart(), &["--set", "mode=standalone"]);
+    assert!(object(&docs, "Deployment", "my-release-milvus-standalone").is_some());
+    assert!(object(&docs, "Deployment", "my-release-milvus-proxy").is_none());
+    let service = object(&docs, "Service", "my-release-milvus").unwrap();
+    assert_eq!(service["spec"]["selector"]["component"], "standalone");
+}
+
+#[test]
+fn user_values_sit_beneath_and_user_yaml_merges() {
+    if !helm_available() {
+        return;
+    }
+    let tmp = tempdir();
+    let mine = write_file(
+        tmp.path(),
+        "mine.yaml",
+        "proxy:\n  replicas: 3\nservice:\n  labels:\n    team: search\nextraConfigFiles:\n  user.yaml: |\n    queryNode:\n      gracefulTime: 7\n",
+    );
+    let docs = render_release(
+        &vendored_chart(),
+        &["--set", &format!("values={}", mine.display())],
+    );
+    let proxy = object(&docs, "Deployment", "my-release-milvus-proxy").unwrap();
+    assert_eq!(proxy["spec"]["replicas"], 3);
+    let service = object(&docs, "Service", "my-release-milvus").unwrap();
+    assert_eq!(service["metadata"]["labels"]["team"], "search");
+    let config = object(&docs, "ConfigMap", "my-release-milvus").unwrap();
+    let user: Value =
+        serde_saphyr::from_str(config["data"]["user.yaml"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        user["queryNode"]["gracefulTime"], 7,
+        "the user's setting kept"
+    );
+    assert_eq!(user["common"]["security"]["tlsMode"], 1, "tlsMode added");
+}
+
+#[test]
+fn user_values_that_fight_the_l7_setup_exit_2_naming_file_and_key() {
+    let tmp = tempdir();
+    for (text, key, why) in [
+        ("service:\n  type: LoadBalancer\n", "service.type", "ClusterIP"),
+        (
+            "extraConfigFiles:\n  user.yaml: |\n    common:\n      security:\n        tlsMode: 2\n",
+            "common.security.tlsMode",
+            "one-way TLS",
+        ),
+        (
+            "service:\n  annotations:\n    cloud.google.com/backend-config: '{\"default\":\"other\"}'\n",
+            "service.annotations.cloud.google.com/backend-config",
+            "annotation",
+        ),
+        ("service:\n  portName: grpc\n", "service.portName", "servicePortName"),
+    ] {
+        let file = write_file(tmp.path(), "fight.yaml", text);
+        // No helm needed: the conflict is found before the chart is rendered.
+        let out = milvus_l7(&testdata())
+            .args(["render", "--set"])
+            .arg(format!("values={}", file.display()))
+            .assert()
+            .code(2);
+        let err = stderr(out.get_output());
+        assert!(stdout(out.get_output()).is_empty());
+        assert!(
+            err.contains("fight.yaml") && err.contains(key) && err.contains(why),
+            "{key}: {err}"
+        );
+    }
+}
+
+#[test]
+fn no_helm_is_a_clear_exit_2() {
+    let out = milvus_l7(&testdata())
+        .env("HELM", "/nonexistent/helm")
+        .args([
+            "render",
+            "--chart",
+            "--set",
+            "chartPath=charts/milvus-5.0.19.tgz",
+        ])
+        .assert()
+        .code(2);
+    let err = stderr(out.get_output());
+    assert!(stdout(out.get_output()).is_empty());
+    assert!(
+        err.contains("$HELM=/nonexistent/helm") && err.contains("PATH"),
+        "{err}"
+    );
+    let out = milvus_l7(&testdata())
+        .env("PATH", "/nonexistent")
+        .args([
+            "render",
+            "--chart",
+            "--set",
+            "chartPath=charts/milvus-5.0.19.tgz",
+        ])
+        .assert()
+        .code(2);
+    let err = stderr(out.get_output());
+    assert!(
+        err.contains("`helm` from PATH") && err.contains("HELM"),
+        "{err}"
+    );
+}
+
+#[test]
+fn without_chart_path_the_error_says_how_to_get_the_chart() {
+    let out = milvus_l7(&testdata())
+        .args(["render", "--chart"])
+        .assert()
+        .code(2);
+    let err = stderr(out.get_output());
+    assert!(
+        err.contains("chartPath") && err.contains("helm pull milvus --repo"),
+        "{err}"
+    );
+}
+
+/// `kubectl kustomize --enable-helm` of `render --chart -o DIR` builds the
+/// same objects as `render --chart`.
+fn assert_kustomize_equals_stream(chart: &Path, args: &[&str], chart_dir: &str) {
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    chart_command(chart, args)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let kustomization = std::fs::read_to_string(out.join("kustomization.yaml")).unwrap();
+    assert!(kustomization.contains("helmCharts:"), "{kustomization}");
+    assert!(
+        out.join(chart_dir).join("Chart.yaml").is_file(),
+        "vendored at {chart_dir}"
+    );
+    let built = std::process::Command::new("kubectl")
+        .args([
+            "kustomize",
+            "--enable-helm",
+            "--helm-command",
+            &helm_program(),
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let built = parse_yaml_stream(&String::from_utf8(built.stdout).unwrap());
+    let streamed = render_release(chart, args);
+    assert_eq!(ids(&built), ids(&streamed));
+    for kind_name in [
+        ("Service", "my-release-milvus"),
+        ("ConfigMap", "my-release-milvus"),
+    ] {
+        assert_eq!(
+            object(&built, kind_name.0, kind_name.1),
+            object(&streamed, kind_name.0, kind_name.1),
+            "{kind_name:?}"
+        );
+    }
+}
+
+#[test]
+fn kustomize_with_helm_builds_the_same_release_as_the_stream() {
+    if !helm_available() || !required_tool("kubectl", &["version", "--client"]) {
+        return;
+    }
+    assert_kustomize_equals_stream(&vendored_chart(), &[], "charts/milvus-5.0.19/milvus");
+    assert_kustomize_equals_stream(
+        &vendored_chart(),
+        &[
+            "--overlay",
+            "self-managed",
+            "--overlay",
+            "backend-tls",
+            "--set",
+            "mode=standalone",
+            "-n",
+            "vectors",
+        ],
+        "charts/milvus-5.0.19/milvus",
+    );
+}
+
+/// A second chart version: the vendored chart unpacked, its version bumped
+/// and the Service's template moved to another file name.
+fn second_chart_version(dir: &Path) -> PathBuf {
+    let status = std::process::Command::new("tar")
+        .arg("-xzf")
+        .arg(vendored_chart())
+        .arg("-C")
+        .arg(dir)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let chart = dir.join("milvus");
+    let chart_yaml = chart.join("Chart.yaml");
+    let text = std::fs::read_to_string(&chart_yaml).unwrap();
+    assert!(text.contains("version: 5.0.19"));
+    std::fs::write(
+        &chart_yaml,
+        text.replace("version: 5.0.19", "version: 5.1.0-test"),
+    )
+    .unwrap();
+    std::fs::rename(
+        chart.join("templates/service.yaml"),
+        chart.join("templates/zz-milvus-front-door.yaml"),
+    )
+    .unwrap();
+    chart
+}
+
+#[test]
+fn another_chart_version_with_another_layout_works_too() {
+    if !helm_available() || !required_tool("kubectl", &["version", "--client"]) {
+        return;
+    }
+    let tmp = tempdir();
+    let chart = second_chart_version(tmp.path());
+    let docs = render_release(&chart, &[]);
+    let service = object(&docs, "Service", "my-release-milvus").unwrap();
+    assert_eq!(
+        service["metadata"]["labels"]["helm.sh/chart"],
+        "milvus-5.1.0-test"
+    );
+    assert_eq!(
+        service["metadata"]["annotations"]["cloud.google.com/backend-config"],
+        json!("{\"default\":\"my-release-backendconfig\"}")
+    );
+    assert_kustomize_equals_stream(&chart, &[], "charts/milvus-5.1.0-test/milvus");
+}
+
+#[test]
+fn validate_diff_and_status_take_the_whole_release() {
+    if !helm_available() {
+        return;
+    }
+    let tmp = tempdir();
+    let stream = chart_command(&vendored_chart(), &[]).assert().success();
+    let stream_file = write_file(tmp.path(), "release.yaml", &stdout(stream.get_output()));
+    let out = tmp.path().join("out");
+    chart_command(&vendored_chart(), &[])
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    // The chart's objects (null annotations, pulsar's `heritage: Helm`) are valid, not extra.
+    milvus_l7(&testdata())
+        .arg("validate")
+        .arg(&stream_file)
+        .assert()
+        .code(0);
+    milvus_l7(&testdata())
+        .arg("validate")
+        .arg(&out)
+        .assert()
+        .code(0);
+    let diff = milvus_l7(&testdata())
+        .args(["diff", "--live"])
+        .arg(&stream_file)
+        .assert()
+        .code(0);
+    let report = stdout(diff.get_output()) + &stderr(diff.get_output());
+    assert!(report.contains("0 extra"), "{report}");
+    // No status fields yet: not ready (1), never an error (2).
+    milvus_l7(&testdata())
+        .args(["status", "--live"])
+        .arg(&stream_file)
+        .assert()
+        .code(1);
+}
