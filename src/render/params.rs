@@ -27,6 +27,11 @@ use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// Where the milvus chart is published (parameter `chartRepo`).
+pub const DEFAULT_CHART_REPO: &str = "https://zilliztech.github.io/milvus-helm/";
+/// The chart version the tests pass against (parameter `chartVersion`).
+pub const DEFAULT_CHART_VERSION: &str = "5.0.19";
+
 /// Name of the config file looked for in the working directory; also the
 /// marker file Argo CD's plugin discovery looks for.
 pub const CONFIG_FILE: &str = "milvus-l7.yaml";
@@ -128,12 +133,12 @@ pub fn core_parameters() -> Vec<(&'static str, Value, &'static str)> {
         ),
         (
             "chartRepo",
-            json!(crate::render::chart::DEFAULT_REPO),
+            json!(DEFAULT_CHART_REPO),
             "Helm repository of the milvus chart",
         ),
         (
             "chartVersion",
-            json!(crate::render::chart::DEFAULT_VERSION),
+            json!(DEFAULT_CHART_VERSION),
             "milvus chart version (pinned)",
         ),
         (

@@ -3,7 +3,7 @@
 //! made from it with a different file layout.
 
 use crate::common::golden::GOLDEN;
-use crate::common::tools::{helm_available, helm_program, required_tool};
+use crate::common::tools::{helm_available, helm_program, kubectl_available};
 use crate::common::{milvus_l7, parse_yaml_stream, stderr, stdout, tempdir, testdata, write_file};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -309,7 +309,7 @@ fn assert_kustomize_equals_stream(chart: &Path, args: &[&str], chart_dir: &str) 
 
 #[test]
 fn kustomize_with_helm_builds_the_same_release_as_the_stream() {
-    if !helm_available() || !required_tool("kubectl", &["version", "--client"]) {
+    if !helm_available() || !kubectl_available() {
         return;
     }
     assert_kustomize_equals_stream(&vendored_chart(), &[], "charts/milvus-5.0.19/milvus");
@@ -359,7 +359,7 @@ fn second_chart_version(dir: &Path) -> PathBuf {
 
 #[test]
 fn another_chart_version_with_another_layout_works_too() {
-    if !helm_available() || !required_tool("kubectl", &["version", "--client"]) {
+    if !helm_available() || !kubectl_available() {
         return;
     }
     let tmp = tempdir();

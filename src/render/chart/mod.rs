@@ -21,11 +21,6 @@ use helm::Helm;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
-/// Where the milvus chart is published (parameter `chartRepo`).
-pub const DEFAULT_REPO: &str = "https://zilliztech.github.io/milvus-helm/";
-/// The chart version the tests pass against (parameter `chartVersion`).
-pub const DEFAULT_VERSION: &str = "5.0.19";
-
 /// The chart as `helm show chart` describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChartMeta {

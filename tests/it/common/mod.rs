@@ -138,29 +138,7 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// Whether kubectl runs here; says on stderr that a check is skipped when not.
-pub fn kubectl_available() -> bool {
-    tool_available("kubectl", &["version", "--client"])
-}
-
-/// Whether an external tool that a test uses as an oracle runs. Missing,
-/// the test says so and skips that check — except in CI (`CI=true`), where
-/// `.ci/run` installs every such tool, so a missing one is a failure: CI
-/// can never go green without running the check.
-pub fn tool_available(tool: &str, version_args: &[&str]) -> bool {
-    let found = std::process::Command::new(tool)
-        .args(version_args)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{tool} is not installed, and CI=true: .ci/run must install it"
-        );
-        eprintln!("{tool} not installed; skipping the check that needs it");
-    }
-    found
-}
+pub use tools::{kubectl_available, tool_available};
 
 /// A render parameter as `--set key=value` would give it.
 pub fn setting(key: &str, value: Value) -> Setting {

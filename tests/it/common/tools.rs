@@ -2,21 +2,29 @@
 //! such a test skips, saying so, when the tool is missing — except in CI
 //! (`CI=true`), where `.ci/run` installs them and a missing tool must fail.
 
-/// Whether `program args` runs successfully here; panics when it does not
-/// and `CI=true`.
-pub fn required_tool(program: &str, args: &[&str]) -> bool {
-    let found = std::process::Command::new(program)
-        .args(args)
+/// Whether an external tool that a test uses as an oracle runs. Missing,
+/// the test says so and skips that check — except in CI (`CI=true`), where
+/// `.ci/run` installs every such tool, so a missing one is a failure: CI
+/// can never go green without running the check.
+pub fn tool_available(tool: &str, version_args: &[&str]) -> bool {
+    let found = std::process::Command::new(tool)
+        .args(version_args)
+        .stdin(std::process::Stdio::null())
         .output()
         .is_ok_and(|o| o.status.success());
     if !found {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
-            "{program} is required in CI (CI=true): .ci/run installs it (scripts/install-helm.sh)"
+            "{tool} is not installed, and CI=true: .ci/run must install it"
         );
-        eprintln!("{program} not installed; skipping");
+        eprintln!("{tool} not installed; skipping the check that needs it");
     }
     found
+}
+
+/// Whether kubectl (with its built-in kustomize) runs here.
+pub fn kubectl_available() -> bool {
+    tool_available("kubectl", &["version", "--client"])
 }
 
 /// The Helm binary tests use: `$HELM`, else `helm` on PATH.
@@ -27,7 +35,7 @@ pub fn helm_program() -> String {
         .unwrap_or_else(|| "helm".into())
 }
 
-/// Whether Helm 3 runs here (see [`required_tool`]).
+/// Whether Helm 3 runs here (see [`tool_available`]).
 pub fn helm_available() -> bool {
-    required_tool(&helm_program(), &["version", "--short"])
+    tool_available(&helm_program(), &["version", "--short"])
 }
