@@ -85,7 +85,7 @@ fn release_summary(release: &chart::Release) -> String {
         output::summary(&release.l7),
         release.chart.name,
         release.chart.version,
-        release.source.path.display(),
+        release.source.describe(),
         release.objects.len()
     )
 }

@@ -248,15 +248,141 @@ fn no_helm_is_a_clear_exit_2() {
     );
 }
 
+/// A Helm chart repository on loopback: the vendored chart and an
+/// `index.yaml` made by `helm repo index`, served by Python's http.server.
+/// Stopped when dropped.
+struct LocalChartRepo {
+    server: std::process::Child,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl LocalChartRepo {
+    fn start() -> LocalChartRepo {
+        let dir = tempdir();
+        std::fs::copy(vendored_chart(), dir.path().join("milvus-5.0.19.tgz")).unwrap();
+        let mut server = std::process::Command::new("python3")
+            .args(["-u", "-m", "http.server", "--bind", "127.0.0.1", "0"])
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 runs");
+        // "Serving HTTP on 127.0.0.1 port 41234 (http://127.0.0.1:41234/) ..."
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(server.stdout.take().unwrap()),
+            &mut line,
+        )
+        .unwrap();
+        let port = line
+            .split(" port ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no port in {line:?}"))
+            .to_string();
+        let url = format!("http://127.0.0.1:{port}/");
+        let indexed = std::process::Command::new(helm_program())
+            .args(["repo", "index", "."])
+            .arg("--url")
+            .arg(&url)
+            .current_dir(dir.path())
+            .status()
+            .unwrap();
+        assert!(indexed.success());
+        LocalChartRepo {
+            server,
+            url,
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for LocalChartRepo {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
+
+/// `render --chart` without chartPath: Helm fetches the pinned version
+/// from chartRepo (Helm's caches in `home`, as under Argo CD).
+fn render_from_repo(repo: &str, home: &Path, extra: &[&str]) -> assert_cmd::Command {
+    let mut cmd = milvus_l7(&testdata());
+    cmd.env("HELM", helm_program())
+        .env("HOME", home)
+        .args(["render", "--chart", "--set"])
+        .arg(format!("chartRepo={repo}"))
+        .args(["--set", "chartVersion=5.0.19"])
+        .args(extra);
+    cmd
+}
+
 #[test]
-fn without_chart_path_the_error_says_how_to_get_the_chart() {
-    let out = milvus_l7(&testdata())
-        .args(["render", "--chart"])
+fn without_chart_path_helm_fetches_the_pinned_chart_from_its_repository() {
+    if !helm_available() || !crate::common::tool_available("python3", &["--version"]) {
+        return;
+    }
+    let repo = LocalChartRepo::start();
+    let home = tempdir();
+    let out = render_from_repo(&repo.url, home.path(), &[])
         .assert()
-        .code(2);
+        .success();
+    let docs = parse_yaml_stream(&stdout(out.get_output()));
+    let service = object(&docs, "Service", "my-release-milvus").expect("the chart's Service");
+    assert_eq!(service["spec"]["type"], "ClusterIP");
+    assert_eq!(ids(&docs), ids(&render_release(&vendored_chart(), &[])));
+
+    // -o DIR names the repository and vendors nothing: kustomize pulls the
+    // same pinned version and builds the same objects.
+    let dir = tempdir();
+    let out_dir = dir.path().join("out");
+    render_from_repo(&repo.url, home.path(), &["-o"])
+        .arg(&out_dir)
+        .assert()
+        .success();
+    let kustomization = std::fs::read_to_string(out_dir.join("kustomization.yaml")).unwrap();
+    assert!(
+        kustomization.contains(&format!("repo: \"{}\"", repo.url)),
+        "{kustomization}"
+    );
+    assert!(!out_dir.join("charts").exists(), "nothing vendored");
+    if kubectl_available() {
+        let built = std::process::Command::new("kubectl")
+            .args([
+                "kustomize",
+                "--enable-helm",
+                "--helm-command",
+                &helm_program(),
+            ])
+            .arg(&out_dir)
+            .env("HOME", home.path())
+            .output()
+            .unwrap();
+        assert!(
+            built.status.success(),
+            "{}",
+            String::from_utf8_lossy(&built.stderr)
+        );
+        let built = parse_yaml_stream(&String::from_utf8(built.stdout).unwrap());
+        assert_eq!(ids(&built), ids(&docs));
+    }
+}
+
+#[test]
+fn an_unreachable_chart_repository_is_a_clear_exit_2() {
+    if !helm_available() {
+        return;
+    }
+    let home = tempdir();
+    // Port 9 (discard) on loopback: nothing listens, the connection is refused.
+    let out = render_from_repo("http://127.0.0.1:9/", home.path(), &[])
+        .assert()
+        .code(2)
+        .stdout("");
     let err = stderr(out.get_output());
     assert!(
-        err.contains("chartPath") && err.contains("helm pull milvus --repo"),
+        err.contains("helm failed") && err.contains("chartRepo"),
         "{err}"
     );
 }

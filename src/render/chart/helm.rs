@@ -5,7 +5,9 @@
 //! binary, and so that the library never looks at the process environment
 //! itself: the caller says which program to run.
 
+use super::ChartSource;
 use crate::error::{Error, Result};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -16,12 +18,28 @@ pub trait Helm {
     fn template(
         &self,
         release: &str,
-        chart: &Path,
+        chart: &ChartSource,
         namespace: &str,
         values: &Path,
     ) -> Result<String>;
-    /// `helm show chart <chart>`: the chart's Chart.yaml, from a directory or a .tgz alike.
-    fn show_chart(&self, chart: &Path) -> Result<String>;
+    /// `helm show chart <chart>`: the chart's Chart.yaml, from a directory,
+    /// a .tgz or the repository alike.
+    fn show_chart(&self, chart: &ChartSource) -> Result<String>;
+}
+
+/// How Helm names the chart: a path on disk, or `milvus --repo URL
+/// --version V`, which Helm fetches itself.
+fn chart_args(chart: &ChartSource) -> Vec<OsString> {
+    match &chart.path {
+        Some(path) => vec![path.into()],
+        None => vec![
+            super::CHART_NAME.into(),
+            "--repo".into(),
+            (&chart.repo).into(),
+            "--version".into(),
+            (&chart.version).into(),
+        ],
+    }
 }
 
 /// The real `helm`: `$HELM` when set, else `helm` on `PATH`.
@@ -53,7 +71,7 @@ impl HelmCommand {
         }
     }
 
-    fn run(&self, args: &[&std::ffi::OsStr]) -> Result<String> {
+    fn run(&self, args: &[OsString]) -> Result<String> {
         let output = Command::new(&self.program)
             .args(args)
             .stdin(std::process::Stdio::null())
@@ -64,8 +82,9 @@ impl HelmCommand {
             return Err(Error::Invalid {
                 subject: format!("render --chart: `{}`", self.program.display()),
                 message: format!("helm failed ({}): {}", output.status, stderr.trim()),
-                hint: "check chartPath (a chart directory or .tgz) and your values files; \
-                       run the same `helm template` by hand to see more"
+                hint: "check chartPath (a chart directory or .tgz), or chartRepo and \
+                       chartVersion (Helm fetches those: the repository must be reachable), and \
+                       your values files; run the same `helm template` by hand to see more"
                     .into(),
             });
         }
@@ -100,23 +119,25 @@ impl Helm for HelmCommand {
     fn template(
         &self,
         release: &str,
-        chart: &Path,
+        chart: &ChartSource,
         namespace: &str,
         values: &Path,
     ) -> Result<String> {
-        self.run(&[
-            "template".as_ref(),
-            release.as_ref(),
-            chart.as_os_str(),
-            "--namespace".as_ref(),
-            namespace.as_ref(),
-            "-f".as_ref(),
-            values.as_os_str(),
-        ])
+        let mut args: Vec<OsString> = vec!["template".into(), release.into()];
+        args.extend(chart_args(chart));
+        args.extend([
+            "--namespace".into(),
+            namespace.into(),
+            "-f".into(),
+            values.into(),
+        ]);
+        self.run(&args)
     }
 
-    fn show_chart(&self, chart: &Path) -> Result<String> {
-        self.run(&["show".as_ref(), "chart".as_ref(), chart.as_os_str()])
+    fn show_chart(&self, chart: &ChartSource) -> Result<String> {
+        let mut args: Vec<OsString> = vec!["show".into(), "chart".into()];
+        args.extend(chart_args(chart));
+        self.run(&args)
     }
 }
 
@@ -135,10 +156,39 @@ mod tests {
     }
 
     #[test]
+    fn a_chart_is_a_path_or_the_pinned_version_of_milvus_in_the_repository() {
+        let on_disk = ChartSource {
+            path: Some("milvus-5.0.19.tgz".into()),
+            repo: "https://example.com/charts".into(),
+            version: "5.0.19".into(),
+        };
+        assert_eq!(chart_args(&on_disk), [OsString::from("milvus-5.0.19.tgz")]);
+        let remote = ChartSource {
+            path: None,
+            ..on_disk
+        };
+        assert_eq!(
+            chart_args(&remote),
+            [
+                "milvus",
+                "--repo",
+                "https://example.com/charts",
+                "--version",
+                "5.0.19"
+            ]
+            .map(OsString::from)
+        );
+    }
+
+    #[test]
     fn a_missing_helm_names_the_variable_and_path() {
         let env = vec![("HELM".to_string(), "/nonexistent/helm".to_string())];
         let err = HelmCommand::from_env(&env)
-            .show_chart(Path::new("x"))
+            .show_chart(&ChartSource {
+                path: Some("x".into()),
+                repo: String::new(),
+                version: String::new(),
+            })
             .unwrap_err()
             .to_string();
         assert!(

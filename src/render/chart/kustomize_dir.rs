@@ -30,8 +30,13 @@ pub fn files(release: &Release) -> Result<BTreeMap<String, OutputFile>> {
         .get_mut("kustomization.yaml")
         .expect("output::files writes kustomization.yaml");
     kustomization.text.push_str(&helm_charts_entry(release));
+    // A chart from a repository is not vendored: kustomize pulls the
+    // pinned version itself, as Helm did for the stream.
+    let Some(path) = &release.source.path else {
+        return Ok(files);
+    };
     let home = chart_home(&release.chart);
-    for (relative, text) in chart_files(&release.source.path)? {
+    for (relative, text) in chart_files(path)? {
         files.insert(
             format!("{home}/{relative}"),
             OutputFile {

@@ -30,15 +30,29 @@ pub struct ChartMeta {
     pub version: String,
 }
 
+/// The chart's name in its repository (`helm pull milvus --repo …`).
+pub const CHART_NAME: &str = "milvus";
+
 /// The chart to render and where it is published.
 #[derive(Debug, Clone)]
 pub struct ChartSource {
-    /// A chart directory or `.tgz` on disk.
-    pub path: PathBuf,
+    /// A chart directory or `.tgz` on disk; without one, Helm fetches
+    /// `milvus` at `version` from `repo`.
+    pub path: Option<PathBuf>,
     /// The Helm repository, written into `-o DIR`'s kustomization.
     pub repo: String,
     /// The pinned version asked for (parameter `chartVersion`).
     pub version: String,
+}
+
+impl ChartSource {
+    /// The chart as messages name it: its path, or `milvus V from URL`.
+    pub fn describe(&self) -> String {
+        match &self.path {
+            Some(path) => path.display().to_string(),
+            None => format!("{CHART_NAME} {} from {}", self.version, self.repo),
+        }
+    }
 }
 
 /// The whole release: the L7 render and the chart's objects with it.
@@ -66,7 +80,8 @@ pub fn wanted(rendered: &Rendered) -> bool {
     rendered.params.get("chart") == Some(&json!(true))
 }
 
-/// The chart source the parameters name; an error when none is on disk.
+/// The chart source the parameters name: `chartPath` on disk, else the
+/// pinned `chartVersion` from `chartRepo`.
 pub fn source(rendered: &Rendered) -> Result<ChartSource> {
     let text = |key: &str| {
         rendered
@@ -77,22 +92,11 @@ pub fn source(rendered: &Rendered) -> Result<ChartSource> {
             .to_string()
     };
     let (repo, version) = (text("chartRepo"), text("chartVersion"));
-    let path = text("chartPath");
-    if path.is_empty() {
-        return Err(Error::Param {
-            key: "chartPath".into(),
-            origin: "default".into(),
-            message: "render --chart reads the milvus chart from disk, and chartPath is not set"
-                .into(),
-            hint: format!(
-                "milvus-l7 never downloads: fetch the chart once and name it, e.g. \
-                 `helm pull milvus --repo {repo} --version {version}` then \
-                 `--set chartPath=milvus-{version}.tgz` (or `chartPath:` in milvus-l7.yaml)"
-            ),
-        });
-    }
+    let path = Some(text("chartPath"))
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from);
     Ok(ChartSource {
-        path: path.into(),
+        path,
         repo,
         version,
     })
@@ -102,7 +106,7 @@ pub fn source(rendered: &Rendered) -> Result<ChartSource> {
 /// with the L7 objects.
 pub fn render_release(l7: Rendered, helm: &dyn Helm) -> Result<Release> {
     let source = source(&l7)?;
-    let chart = chart_meta(&helm.show_chart(&source.path)?, &source)?;
+    let chart = chart_meta(&helm.show_chart(&source)?, &source)?;
     let values = tempfile::Builder::new()
         .prefix("milvus-l7-values-")
         .suffix(".yaml")
@@ -118,7 +122,7 @@ pub fn render_release(l7: Rendered, helm: &dyn Helm) -> Result<Release> {
         .map_err(|e| Error::io("writing", values.path(), e))?;
     let text = helm.template(
         &l7.params.release,
-        &source.path,
+        &source,
         &l7.params.namespace,
         values.path(),
     )?;
@@ -134,7 +138,7 @@ pub fn render_release(l7: Rendered, helm: &dyn Helm) -> Result<Release> {
 }
 
 fn chart_meta(text: &str, source: &ChartSource) -> Result<ChartMeta> {
-    let origin = format!("{} (Chart.yaml)", source.path.display());
+    let origin = format!("{} (Chart.yaml)", source.describe());
     let docs = yaml::parse_stream(text, &origin, yaml::Limits::default())?;
     let field = |key: &str| {
         docs.first()
@@ -158,7 +162,7 @@ fn chart_meta(text: &str, source: &ChartSource) -> Result<ChartMeta> {
 /// would put them there, so `kubectl apply -f -` cannot scatter them into
 /// the current context's namespace.
 fn parse_chart_objects(text: &str, source: &ChartSource, namespace: &str) -> Result<Vec<Resource>> {
-    let origin = format!("helm template {}", source.path.display());
+    let origin = format!("helm template {}", source.describe());
     let limits = yaml::Limits {
         max_documents: 100_000,
         ..yaml::Limits::default()
