@@ -32,7 +32,8 @@ pub enum State {
 }
 
 impl State {
-    fn label(self) -> &'static str {
+    /// The word reports print for the state.
+    pub fn label(self) -> &'static str {
         match self {
             State::Ready => "ready",
             State::Waiting => "waiting",
