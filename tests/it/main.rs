@@ -14,4 +14,5 @@ mod overlays;
 mod properties;
 mod render;
 mod status;
+mod status_follow;
 mod validate;
