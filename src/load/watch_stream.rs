@@ -464,10 +464,7 @@ mod tests {
             .unwrap()
             .unwrap_err()
             .to_string();
-        assert!(
-            err.starts_with("w.yaml:7:") || err.starts_with("w.yaml:8:"),
-            "{err}"
-        );
+        assert!(err.starts_with("w.yaml:7:7:"), "{err}");
         let json = format!("{}{{\n  \"kind\": oops\n}}", service("a"));
         let err = WatchStream::new(json.as_bytes(), "w.json", MAX_OBJECT_BYTES)
             .unwrap()
