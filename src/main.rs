@@ -15,12 +15,11 @@ fn main() -> ExitCode {
         }
     };
     let color = anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
-    let mut stdin = std::io::stdin().lock();
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr().lock();
     let mut ctx = Ctx {
         env: std::env::vars().collect(),
-        stdin: &mut stdin,
+        stdin: Box::new(std::io::stdin()),
         stdout: &mut stdout,
         stderr: &mut stderr,
         verbosity: cli.verbosity(),

@@ -19,6 +19,8 @@ use crate::render::overlay::CertificateSource;
 use crate::render::Rendered;
 use serde_json::Value;
 
+pub mod follow;
+
 /// Where one step stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
@@ -30,7 +32,8 @@ pub enum State {
 }
 
 impl State {
-    fn label(self) -> &'static str {
+    /// The word reports print for the state.
+    pub fn label(self) -> &'static str {
         match self {
             State::Ready => "ready",
             State::Waiting => "waiting",
@@ -69,13 +72,8 @@ impl Status {
 /// input is an error: the export was taken from the wrong place.
 pub fn assess(rendered: &Rendered, live: &[Resource]) -> Result<Status> {
     let mut pairs = Vec::new();
-    for wanted in &rendered.resources {
-        if matches!(
-            wanted.id.kind.as_str(),
-            "Ingress" | "ManagedCertificate" | "Gateway" | "HTTPRoute"
-        ) {
-            pairs.push((wanted, find_live(wanted, live, &rendered.params.namespace)?));
-        }
+    for wanted in watched(rendered) {
+        pairs.push((wanted, find_live(wanted, live, &rendered.params.namespace)?));
     }
     let address = pairs
         .iter()
@@ -101,6 +99,17 @@ pub fn assess(rendered: &Rendered, live: &[Resource]) -> Result<Status> {
         checks,
         address,
         connect,
+    })
+}
+
+/// The rendered objects whose live status [`assess`] reads: the ones an
+/// export (or a watch) must hold.
+pub fn watched(rendered: &Rendered) -> impl Iterator<Item = &Resource> {
+    rendered.resources.iter().filter(|wanted| {
+        matches!(
+            wanted.id.kind.as_str(),
+            "Ingress" | "ManagedCertificate" | "Gateway" | "HTTPRoute"
+        )
     })
 }
 

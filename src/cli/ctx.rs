@@ -19,8 +19,10 @@ pub enum Verbosity {
 pub struct Ctx<'a> {
     /// The process environment (parameters come from it under Argo CD).
     pub env: Vec<(String, String)>,
-    /// Where `--live -` and `validate -` read from.
-    pub stdin: &'a mut dyn Read,
+    /// Where `--live -` and `validate -` read from. Owned and `Send`, so
+    /// `status --follow` can read it on a thread of its own (the read
+    /// blocks; the timeout must not).
+    pub stdin: Box<dyn Read + Send>,
     /// Objects and reports only.
     pub stdout: &'a mut dyn Write,
     /// Every message for a person.

@@ -45,7 +45,7 @@ pub fn run(args: &DiffArgs, ctx: &mut Ctx) -> Result<Outcome> {
     let wanted = |id: &ResId| diff::could_be_ours(&rendered, id);
     let live = live::load_only(
         std::path::Path::new(&args.live),
-        ctx.stdin,
+        &mut ctx.stdin,
         &wanted,
         args.max_input_bytes,
     )?;

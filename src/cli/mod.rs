@@ -9,10 +9,12 @@ mod cert;
 mod completions;
 mod ctx;
 mod diff;
+mod duration_arg;
 mod graph;
 mod param_args;
 mod render;
 mod status;
+mod status_follow;
 mod validate;
 
 pub use ctx::{Ctx, Verbosity};

@@ -1,4 +1,5 @@
 //! `milvus-l7 status`: the report on stdout; exit 0 ready, 1 not yet.
+//! `--follow` reads a watch stream instead and prints a line per change.
 
 use super::{Ctx, Outcome, ParamArgs, ReportFormat};
 use crate::error::Result;
@@ -6,6 +7,7 @@ use crate::load::live;
 use crate::status;
 use clap::Args;
 use std::path::PathBuf;
+use std::time::Duration;
 
 pub const EXAMPLES: &str = "Examples:
   milvus-l7 status --live live.yaml     # from kubectl get ingress,managedcertificate -o yaml
@@ -15,24 +17,40 @@ pub const EXAMPLES: &str = "Examples:
   milvus-l7 status --overlay self-managed --tls-cert tls.crt --tls-key tls.key \\
     --live live.yaml --output json
   kubectl get gateway,httproute -n default -o yaml \\
-    | milvus-l7 status --overlay gateway --set certMap=NAME --live -";
+    | milvus-l7 status --overlay gateway --set certMap=NAME --live -
+  # until ready: one line per change, exit 0 once ready (kubectl watches one kind at a time)
+  milvus-l7 status --follow --timeout 1h \\
+    --live <(kubectl get ingress -n default -o json -w) \\
+    --live <(kubectl get managedcertificate -n default -o json -w)";
 
 /// `milvus-l7 status` arguments.
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    /// Live objects: the output of `kubectl get ... -o yaml` or `-o json` (a file, a directory of .yaml/.yml/.json files, or `-` for stdin).
-    #[arg(long, value_name = "FILE|DIR|-")]
-    pub live: PathBuf,
+    /// Live objects: the output of `kubectl get ... -o yaml` or `-o json` (a file, a directory of .yaml/.yml/.json files, or `-` for stdin). May be repeated. With --follow, a watch stream (`kubectl get KIND -o json -w`); stdin when omitted.
+    #[arg(long, value_name = "FILE|DIR|-", required_unless_present = "follow")]
+    pub live: Vec<PathBuf>,
     /// Report format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text, conflicts_with = "follow")]
     pub output: ReportFormat,
+    /// Keep reading (a watch stream), print a line each time a check changes, exit 0 once everything is ready and 1 if the stream ends first.
+    #[arg(long)]
+    pub follow: bool,
+    /// With --follow: give up after this long, exit 1 (e.g. 90s, 30m, 1h, 1h30m).
+    #[arg(long, value_name = "DURATION", requires = "follow", value_parser = super::duration_arg::parse)]
+    pub timeout: Option<Duration>,
     #[command(flatten)]
     pub params: ParamArgs,
 }
 
 pub fn run(args: &StatusArgs, ctx: &mut Ctx) -> Result<Outcome> {
+    if args.follow {
+        return super::status_follow::run(args, ctx);
+    }
     let rendered = args.params.render(ctx)?;
-    let live = live::load(&args.live, ctx.stdin)?;
+    let mut live = Vec::new();
+    for spec in &args.live {
+        live.extend(live::load(spec, &mut ctx.stdin)?);
+    }
     let status = status::assess(&rendered, &live)?;
     let text = match args.output {
         ReportFormat::Text => status::to_text(&status),

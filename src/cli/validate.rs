@@ -37,7 +37,7 @@ pub fn run(args: &ValidateArgs, ctx: &mut Ctx) -> Result<Outcome> {
     }
     let sources = args.params.sources()?;
     let (params, _) = params::resolve(&args.params.inputs(ctx.env.clone())?, &sources.overlays)?;
-    let loaded = manifest_set::load(&args.paths, ctx.stdin)?;
+    let loaded = manifest_set::load(&args.paths, &mut ctx.stdin)?;
     if loaded.objects.is_empty() && loaded.problems.is_empty() {
         return Err(Error::Invalid {
             subject: args

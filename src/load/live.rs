@@ -296,7 +296,7 @@ fn looks_like_json(text: &str) -> bool {
     text.trim_start().starts_with(['{', '['])
 }
 
-fn json_error(e: &serde_json::Error, origin: &str) -> Error {
+pub(crate) fn json_error(e: &serde_json::Error, origin: &str) -> Error {
     // serde_json's message ends with " at line L column C"; we print the
     // position in our own file:line:column form instead.
     let message = e.to_string();

@@ -6,3 +6,4 @@ pub mod live;
 pub(crate) mod live_split;
 pub(crate) mod manifest_set;
 pub(crate) mod object_files;
+pub mod watch_stream;

@@ -16,4 +16,5 @@ mod overlays;
 mod properties;
 mod render;
 mod status;
+mod status_follow;
 mod validate;

@@ -1,0 +1,499 @@
+//! A watch stream, object by object as each one completes: what
+//! `kubectl get KIND -o json -w` prints (pretty JSON objects one after
+//! another, not a List) or `-o yaml -w` (YAML documents, `---` before each
+//! one but the first). `status --follow` reads such a stream for as long as
+//! it runs, so nothing here reads to the end first: memory holds one object
+//! at a time, and each object is bounded in size instead of the whole input.
+//!
+//! The format is told from the first character, like [`crate::load::live`]
+//! does. `kind: List` documents are unwrapped (a finite export works too),
+//! and `--output-watch-events` lines (`{"type": "MODIFIED", "object": …}`)
+//! are understood, so a deleted object can be forgotten. Errors name the
+//! input, line and column, never a snippet of it (it may hold a Secret).
+
+use crate::error::{Error, Result};
+use crate::k8s::resource::{ResId, Resource};
+use crate::load::live::{self, document_location, unwrap_list, LIVE_LIMITS, NOT_AN_OBJECT};
+use crate::yaml::Limits;
+use serde_json::Value;
+use std::cell::Cell;
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read};
+use std::rc::Rc;
+
+/// The largest object a watch stream may carry. The API server stores at
+/// most about 1.5 MiB per object (etcd's default request limit), and
+/// kubectl's pretty printing indents it; 8 MiB leaves room for both while
+/// bounding what one endless or hostile line can make us hold.
+pub const MAX_OBJECT_BYTES: usize = 8 << 20;
+
+/// What one step of a watch says about an object.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WatchItem {
+    /// The object as it is now (added, modified, or listed at the start).
+    Seen(Resource),
+    /// A `DELETED` watch event: the object is gone.
+    Deleted(ResId),
+}
+
+/// The objects of a watch stream, in order, each as soon as its text is
+/// complete. After the first error the iterator ends.
+pub struct WatchStream<R: Read> {
+    decoder: Decoder<R>,
+    origin: String,
+    /// Objects of a document already parsed (a List holds several).
+    pending: VecDeque<WatchItem>,
+    /// Documents read so far, for "document N" in messages.
+    documents: usize,
+}
+
+enum Decoder<R: Read> {
+    Json {
+        documents:
+            serde_json::StreamDeserializer<'static, serde_json::de::IoRead<Budget<R>>, Value>,
+        used: Rc<Cell<usize>>,
+        max_bytes: usize,
+    },
+    Yaml(YamlDocuments<R>),
+    Finished,
+}
+
+impl<R: Read> WatchStream<R> {
+    /// Starts reading `input`; blocks until its first character arrives
+    /// (that tells JSON from YAML). `origin` names it in messages.
+    pub fn new(input: R, origin: &str, max_object_bytes: usize) -> Result<Self> {
+        let mut reader = BufReader::new(input);
+        let decoder = match first_character(&mut reader, origin)? {
+            None => Decoder::Finished,
+            Some(b'{' | b'[') => {
+                let used = Rc::new(Cell::new(0));
+                let budget = Budget {
+                    inner: reader,
+                    used: Rc::clone(&used),
+                    max_bytes: max_object_bytes,
+                };
+                Decoder::Json {
+                    documents: serde_json::Deserializer::from_reader(budget).into_iter(),
+                    used,
+                    max_bytes: max_object_bytes,
+                }
+            }
+            Some(_) => Decoder::Yaml(YamlDocuments {
+                reader,
+                max_bytes: max_object_bytes,
+                line: 1,
+            }),
+        };
+        Ok(WatchStream {
+            decoder,
+            origin: origin.to_string(),
+            pending: VecDeque::new(),
+            documents: 0,
+        })
+    }
+
+    /// The next document's value, or `None` at the end of the stream.
+    fn next_document(&mut self) -> Option<Result<Value>> {
+        let origin = &self.origin;
+        match &mut self.decoder {
+            Decoder::Finished => None,
+            Decoder::Json {
+                documents,
+                used,
+                max_bytes,
+            } => {
+                used.set(0);
+                let next = documents.next()?;
+                Some(next.map_err(|e| {
+                    if used.get() > *max_bytes {
+                        too_large(origin, *max_bytes)
+                    } else {
+                        live::json_error(&e, origin)
+                    }
+                }))
+            }
+            Decoder::Yaml(yaml) => yaml.next_document(origin),
+        }
+    }
+
+    /// Turns one document into watch items (a List gives several).
+    fn items_of(&self, document: Value) -> Result<Vec<WatchItem>> {
+        let location = || document_location(&self.origin, self.documents);
+        if let Some(event) = WatchEvent::of(&document) {
+            return event.into_items(location());
+        }
+        unwrap_list(document)
+            .into_iter()
+            .map(|item| {
+                item.map(WatchItem::Seen).map_err(|_| Error::Parse {
+                    location: location(),
+                    message: NOT_AN_OBJECT.into(),
+                    hint: "give the output of `kubectl get KIND -o json -w` (or `-o yaml -w`), unedited".into(),
+                })
+            })
+            .collect()
+    }
+}
+
+impl<R: Read> Iterator for WatchStream<R> {
+    type Item = Result<WatchItem>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(item) = self.pending.pop_front() {
+                return Some(Ok(item));
+            }
+            let document = match self.next_document()? {
+                Ok(document) => document,
+                Err(e) => return Some(Err(self.finish(e))),
+            };
+            self.documents += 1;
+            match self.items_of(document) {
+                Ok(items) => self.pending.extend(items),
+                Err(e) => return Some(Err(self.finish(e))),
+            }
+        }
+    }
+}
+
+impl<R: Read> WatchStream<R> {
+    /// Nothing after an error is trusted: the position is lost.
+    fn finish(&mut self, e: Error) -> Error {
+        self.decoder = Decoder::Finished;
+        e
+    }
+}
+
+/// Skips leading white space and a byte-order mark, and returns the first
+/// character without consuming it; `None` for an empty stream.
+fn first_character(reader: &mut BufReader<impl Read>, origin: &str) -> Result<Option<u8>> {
+    let mut at_start = true;
+    loop {
+        let buffer = reader
+            .fill_buf()
+            .map_err(|e| Error::io("reading", origin, e))?;
+        if buffer.is_empty() {
+            return Ok(None);
+        }
+        if at_start && buffer.starts_with("\u{feff}".as_bytes()) {
+            reader.consume(3);
+            at_start = false;
+            continue;
+        }
+        at_start = false;
+        let blank = buffer
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+        if blank < buffer.len() {
+            let first = buffer[blank];
+            reader.consume(blank);
+            return Ok(Some(first));
+        }
+        let all = buffer.len();
+        reader.consume(all);
+    }
+}
+
+fn too_large(origin: &str, max_bytes: usize) -> Error {
+    Error::Parse {
+        location: origin.to_string(),
+        message: format!("an object in the stream is larger than {max_bytes} bytes"),
+        hint: "watch only the objects status reads: `kubectl get ingress -o json -w` and `kubectl get managedcertificate -o json -w` (gateway: gateway, httproute)".into(),
+    }
+}
+
+/// Counts the bytes of the current JSON object and fails the read once
+/// they pass the limit, so a huge object is refused before it is held.
+struct Budget<R: Read> {
+    inner: BufReader<R>,
+    used: Rc<Cell<usize>>,
+    max_bytes: usize,
+}
+
+impl<R: Read> Read for Budget<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.used.set(self.used.get() + n);
+        if self.used.get() > self.max_bytes {
+            return Err(std::io::Error::other("object too large"));
+        }
+        Ok(n)
+    }
+}
+
+/// YAML documents cut at `---` lines as the lines arrive.
+struct YamlDocuments<R: Read> {
+    reader: BufReader<R>,
+    max_bytes: usize,
+    /// The line the next document starts on, for messages.
+    line: usize,
+}
+
+impl<R: Read> YamlDocuments<R> {
+    /// Reads lines up to the next `---` (or the end) and parses them; empty
+    /// documents are skipped.
+    fn next_document(&mut self, origin: &str) -> Option<Result<Value>> {
+        loop {
+            let first_line = self.line;
+            let (text, at_end) = match self.read_document(origin) {
+                Ok(read) => read,
+                Err(e) => return Some(Err(e)),
+            };
+            if !text.trim().is_empty() {
+                return Some(parse_one(&text, origin, first_line, self.max_bytes));
+            }
+            if at_end {
+                return None;
+            }
+        }
+    }
+
+    /// The text up to the next separator line; `true` when the stream ended.
+    fn read_document(&mut self, origin: &str) -> Result<(String, bool)> {
+        let mut text = Vec::new();
+        loop {
+            let room = (self.max_bytes + 1).saturating_sub(text.len()) as u64;
+            let start = text.len();
+            let read = (&mut self.reader)
+                .take(room)
+                .read_until(b'\n', &mut text)
+                .map_err(|e| Error::io("reading", origin, e))?;
+            if text.len() > self.max_bytes {
+                return Err(too_large(origin, self.max_bytes));
+            }
+            if read == 0 {
+                return Ok((utf8(text, origin)?, true));
+            }
+            self.line += 1;
+            if is_separator(&text[start..]) {
+                text.truncate(start);
+                return Ok((utf8(text, origin)?, false));
+            }
+        }
+    }
+}
+
+/// `---` alone on its line (what kubectl writes between objects).
+fn is_separator(line: &[u8]) -> bool {
+    line.strip_prefix(b"---")
+        .is_some_and(|rest| rest.iter().all(u8::is_ascii_whitespace))
+}
+
+fn utf8(bytes: Vec<u8>, origin: &str) -> Result<String> {
+    String::from_utf8(bytes).map_err(|e| Error::Parse {
+        location: origin.to_string(),
+        message: format!(
+            "not UTF-8 text (byte {} of a document)",
+            e.utf8_error().valid_up_to()
+        ),
+        hint: "give the output of `kubectl get KIND -o yaml -w` or `-o json -w`".into(),
+    })
+}
+
+/// Parses one document's text; errors point at the stream's line, not
+/// the document's.
+fn parse_one(text: &str, origin: &str, first_line: usize, max_bytes: usize) -> Result<Value> {
+    let limits = Limits {
+        max_bytes,
+        max_documents: 1,
+        ..LIVE_LIMITS
+    };
+    let mut documents = crate::yaml::parse_stream(text, origin, limits)
+        .map_err(|e| shift_line(e, origin, first_line - 1))?;
+    Ok(documents.pop().unwrap_or(Value::Null))
+}
+
+/// `origin:L:C` → `origin:(L+offset):C`.
+fn shift_line(error: Error, origin: &str, offset: usize) -> Error {
+    let Error::Parse {
+        location,
+        message,
+        hint,
+    } = error
+    else {
+        return error;
+    };
+    let shifted = location
+        .strip_prefix(origin)
+        .and_then(|rest| rest.strip_prefix(':'))
+        .and_then(|rest| rest.split_once(':'))
+        .and_then(|(line, column)| Some((line.parse::<usize>().ok()?, column)))
+        .map(|(line, column)| format!("{origin}:{}:{column}", line + offset))
+        .unwrap_or(location);
+    Error::Parse {
+        location: shifted,
+        message,
+        hint,
+    }
+}
+
+/// `kubectl get -w --output-watch-events`: `{"type": …, "object": {…}}`.
+struct WatchEvent {
+    kind: String,
+    object: Value,
+}
+
+impl WatchEvent {
+    fn of(document: &Value) -> Option<WatchEvent> {
+        let map = document.as_object()?;
+        if map.contains_key("kind") {
+            return None;
+        }
+        Some(WatchEvent {
+            kind: map.get("type")?.as_str()?.to_string(),
+            object: map.get("object")?.clone(),
+        })
+    }
+
+    fn into_items(self, location: String) -> Result<Vec<WatchItem>> {
+        let not_an_object = |location: String| Error::Parse {
+            location,
+            message: format!("{} watch event without an object", self.kind),
+            hint: "give the output of `kubectl get KIND -o json -w`, unedited".into(),
+        };
+        match self.kind.as_str() {
+            "BOOKMARK" => Ok(Vec::new()),
+            "ERROR" => Err(Error::Parse {
+                location,
+                message: format!(
+                    "the watch reported an error: {}",
+                    self.object
+                        .get("message")
+                        .and_then(Value::as_str)
+                        .unwrap_or("no message")
+                ),
+                hint: "start the watch again (`kubectl get … -w`); it may have expired".into(),
+            }),
+            "DELETED" => ResId::of(&self.object)
+                .map(|id| vec![WatchItem::Deleted(id)])
+                .ok_or_else(|| not_an_object(location)),
+            _ => Resource::new(self.object.clone())
+                .map(|r| vec![WatchItem::Seen(r)])
+                .ok_or_else(|| not_an_object(location)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(text: &str) -> Vec<String> {
+        WatchStream::new(text.as_bytes(), "w", MAX_OBJECT_BYTES)
+            .unwrap()
+            .map(|item| match item.unwrap() {
+                WatchItem::Seen(r) => r.id.name,
+                WatchItem::Deleted(id) => format!("-{}", id.name),
+            })
+            .collect()
+    }
+
+    fn service(name: &str) -> String {
+        format!("{{\n    \"apiVersion\": \"v1\",\n    \"kind\": \"Service\",\n    \"metadata\": {{\n        \"name\": \"{name}\"\n    }}\n}}\n")
+    }
+
+    #[test]
+    fn concatenated_pretty_json_objects_come_one_by_one() {
+        let text = format!("{}{}", service("a"), service("b"));
+        assert_eq!(names(&text), ["a", "b"]);
+    }
+
+    #[test]
+    fn yaml_documents_are_cut_at_separator_lines() {
+        let text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: b\n---\n";
+        assert_eq!(names(text), ["a", "b"]);
+    }
+
+    #[test]
+    fn lists_and_watch_events_are_understood() {
+        let list = r#"{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Service","metadata":{"name":"a"}}]}"#;
+        let deleted = r#"{"type":"DELETED","object":{"apiVersion":"v1","kind":"Service","metadata":{"name":"a"}}}"#;
+        let bookmark = r#"{"type":"BOOKMARK","object":{"apiVersion":"v1","kind":"Service","metadata":{"resourceVersion":"9"}}}"#;
+        assert_eq!(
+            names(&format!("{list}\n{deleted}\n{bookmark}")),
+            ["a", "-a"]
+        );
+    }
+
+    #[test]
+    fn an_object_is_yielded_before_the_stream_ends() {
+        // A reader that fails after the first object: the object must come
+        // out before the failure is seen.
+        struct ThenFail<'a>(&'a [u8]);
+        impl Read for ThenFail<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                if self.0.is_empty() {
+                    return Err(std::io::Error::other("still open"));
+                }
+                let n = buf.len().min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        for text in [
+            service("a"),
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n---\n".into(),
+        ] {
+            let mut stream =
+                WatchStream::new(ThenFail(text.as_bytes()), "w", MAX_OBJECT_BYTES).unwrap();
+            assert!(matches!(stream.next(), Some(Ok(WatchItem::Seen(r))) if r.id.name == "a"));
+        }
+    }
+
+    #[test]
+    fn an_object_over_the_limit_is_refused_without_reading_it_all() {
+        // An endless JSON string, and an endless YAML line.
+        for (start, endless) in [(&b" {\"a\": \""[..], b'x'), (&b"a: "[..], b'a')] {
+            let input = start.chain(std::io::repeat(endless));
+            let mut stream = WatchStream::new(input, "<stdin>", 1000).unwrap();
+            let err = stream.next().unwrap().unwrap_err().to_string();
+            assert!(err.contains("larger than 1000 bytes"), "{err}");
+            assert!(stream.next().is_none());
+        }
+    }
+
+    #[test]
+    fn errors_give_the_streams_line() {
+        let text =
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: [\n";
+        let err = WatchStream::new(text.as_bytes(), "w.yaml", MAX_OBJECT_BYTES)
+            .unwrap()
+            .nth(1)
+            .unwrap()
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("w.yaml:7:7:"), "{err}");
+        let json = format!("{}{{\n  \"kind\": oops\n}}", service("a"));
+        let err = WatchStream::new(json.as_bytes(), "w.json", MAX_OBJECT_BYTES)
+            .unwrap()
+            .nth(1)
+            .unwrap()
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("w.json:9:"), "{err}");
+    }
+
+    #[test]
+    fn a_document_that_is_not_an_object_is_an_error_naming_it() {
+        let err = names_err("{\"foo\": 1}");
+        assert!(
+            err.contains("w (document 1)") && err.contains("not a Kubernetes object"),
+            "{err}"
+        );
+    }
+
+    fn names_err(text: &str) -> String {
+        WatchStream::new(text.as_bytes(), "w", MAX_OBJECT_BYTES)
+            .unwrap()
+            .find_map(Result::err)
+            .unwrap()
+            .to_string()
+    }
+
+    #[test]
+    fn an_empty_stream_has_no_objects() {
+        assert!(names("  \n").is_empty());
+    }
+}
