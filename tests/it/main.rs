@@ -10,6 +10,7 @@ mod common;
 mod compositions;
 mod dependencies;
 mod diff;
+mod docs;
 mod gke_round2;
 mod graph;
 mod overlays;
