@@ -13,6 +13,7 @@
 //! what `validate` makes of documents that are not objects (the chart's
 //! Helm values) is [`crate::load::manifest_set`]'s.
 
+use crate::bounded_read::{self, Limit};
 use crate::error::{Error, Result};
 use crate::k8s::resource::{ResId, Resource};
 use crate::load::json_sift;
@@ -43,6 +44,12 @@ pub const LIVE_LIMITS: Limits = Limits {
     max_documents: 1_000_000,
     max_depth: 64,
 };
+
+/// The default of `--max-input-bytes`: [`LIVE_LIMITS`]' byte limit.
+pub const DEFAULT_MAX_BYTES: u64 = LIVE_LIMITS.max_bytes as u64;
+
+/// What to do about an export over the limit.
+const TOO_LARGE_HINT: &str = "export only the namespace and kinds to compare (`kubectl get ingress,svc,backendconfig,managedcertificate,secret -n NS -o yaml`), or raise the limit with --max-input-bytes";
 
 /// Where documents were read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,33 +116,62 @@ pub fn read(spec: &Path, stdin: &mut dyn Read) -> Result<Inputs> {
 /// How one export is read: what is kept of it, and how large it may be.
 struct Reading<'a> {
     sift: Sift<'a>,
-    max_bytes: usize,
+    max_bytes: u64,
 }
 
 impl Reading<'_> {
     fn everything() -> Reading<'static> {
         Reading {
             sift: &live_split::keep_all,
-            max_bytes: LIVE_LIMITS.max_bytes,
+            max_bytes: DEFAULT_MAX_BYTES,
         }
     }
 
     fn limits(&self) -> Limits {
         Limits {
-            max_bytes: self.max_bytes,
+            // u64::MAX (no practical limit) does not fit a 32-bit usize.
+            max_bytes: usize::try_from(self.max_bytes).unwrap_or(usize::MAX),
             ..LIVE_LIMITS
+        }
+    }
+
+    fn limit(&self) -> Limit<'static> {
+        Limit {
+            max_bytes: self.max_bytes,
+            hint: TOO_LARGE_HINT,
         }
     }
 }
 
 fn read_with(spec: &Path, stdin: &mut dyn Read, how: &Reading) -> Result<Inputs> {
-    if spec.as_os_str() == STDIN {
-        Ok(Inputs::one(read_stdin(stdin, how)?))
+    let inputs = if spec.as_os_str() == STDIN {
+        Inputs::one(read_stdin(stdin, how)?)
     } else if spec.is_dir() {
-        read_dir(spec, how)
+        read_dir(spec, how)?
     } else {
-        Ok(Inputs::one(read_file(spec, how)?))
+        Inputs::one(read_file(spec, how)?)
+    };
+    refuse_empty(inputs, spec)
+}
+
+/// An input without a single document is what a failed `kubectl get` in a
+/// pipe leaves behind (kubectl exports an empty `kind: List` when nothing
+/// matches): every command refuses it rather than report everything as
+/// missing.
+fn refuse_empty(inputs: Inputs, spec: &Path) -> Result<Inputs> {
+    if inputs.files.iter().any(|input| !input.documents.is_empty()) {
+        return Ok(inputs);
     }
+    let origin = if spec.as_os_str() == STDIN {
+        STDIN_ORIGIN.to_string()
+    } else {
+        spec.display().to_string()
+    };
+    Err(Error::Parse {
+        location: origin,
+        message: "no Kubernetes object found: the input is empty".into(),
+        hint: "check that the `kubectl get ... -o yaml` feeding it succeeded (`set -o pipefail`); kubectl exports an empty `kind: List` when nothing matches".into(),
+    })
 }
 
 impl Inputs {
@@ -148,7 +184,7 @@ impl Inputs {
 }
 
 fn read_stdin(stdin: &mut dyn Read, how: &Reading) -> Result<Input> {
-    let text = read_bounded(stdin, STDIN_ORIGIN, how.max_bytes)?;
+    let text = read_bounded(stdin, STDIN_ORIGIN, how.limit())?;
     Ok(Input {
         documents: parse_documents_with(&text, STDIN_ORIGIN, how)?,
         source: Source::Stdin,
@@ -184,7 +220,7 @@ pub fn load_only(
     spec: &Path,
     stdin: &mut dyn Read,
     wanted: &(dyn Fn(&ResId) -> bool + Sync),
-    max_bytes: usize,
+    max_bytes: u64,
 ) -> Result<Vec<Resource>> {
     let sift = |document: Value, kept: &mut Vec<Value>| sift_wanted(document, kept, wanted);
     load_with(
@@ -206,7 +242,7 @@ pub fn parse_only(
     let sift = |document: Value, kept: &mut Vec<Value>| sift_wanted(document, kept, wanted);
     let how = Reading {
         sift: &sift,
-        max_bytes: LIVE_LIMITS.max_bytes,
+        max_bytes: DEFAULT_MAX_BYTES,
     };
     objects(parse_documents_with(text, origin, &how)?, origin)
 }
@@ -239,34 +275,17 @@ fn load_with(spec: &Path, stdin: &mut dyn Read, how: &Reading) -> Result<Vec<Res
 }
 
 fn read_file(path: &Path, how: &Reading) -> Result<Input> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io("reading", path, e))?;
     let source = Source::File(path.to_path_buf());
     let origin = source.to_string();
-    let text = read_bounded(&mut std::io::BufReader::new(file), &origin, how.max_bytes)?;
+    let text = bounded_read::into_text(bounded_read::file(path, how.limit())?, &origin)?;
     let documents = parse_documents_with(&text, &origin, how)?;
     Ok(Input { source, documents })
 }
 
 /// Reads at most one byte more than the limit, so an endless or huge input
 /// is refused without being held in memory.
-fn read_bounded(input: &mut dyn Read, origin: &str, max_bytes: usize) -> Result<String> {
-    let mut bytes = Vec::new();
-    input
-        .take(max_bytes as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io("reading", origin, e))?;
-    if bytes.len() > max_bytes {
-        return Err(Error::Parse {
-            location: origin.to_string(),
-            message: format!("input is larger than {max_bytes} bytes"),
-            hint: "export only the namespace and kinds to compare (`kubectl get ingress,svc,backendconfig,managedcertificate,secret -n NS -o yaml`), or raise the limit with --max-input-bytes".into(),
-        });
-    }
-    String::from_utf8(bytes).map_err(|e| Error::Parse {
-        location: origin.to_string(),
-        message: format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
-        hint: "give the output of `kubectl get ... -o yaml` or `-o json`".into(),
-    })
+fn read_bounded(input: &mut dyn Read, origin: &str, limit: Limit) -> Result<String> {
+    bounded_read::into_text(bounded_read::stream(input, origin, limit)?, origin)
 }
 
 /// Parses one input's text into its objects; see [`parse_documents`].
@@ -462,7 +481,11 @@ mod tests {
     #[test]
     fn input_over_the_byte_limit_is_refused_without_reading_it_all() {
         let mut endless = std::io::repeat(b'a');
-        let err = read_bounded(&mut endless, "<stdin>", 1000)
+        let limit = Limit {
+            max_bytes: 1000,
+            hint: TOO_LARGE_HINT,
+        };
+        let err = read_bounded(&mut endless, "<stdin>", limit)
             .unwrap_err()
             .to_string();
         assert!(
@@ -473,7 +496,11 @@ mod tests {
 
     #[test]
     fn binary_input_is_refused_as_not_text() {
-        let err = read_bounded(&mut &b"kind: \xff\xfe"[..], "x.yaml", 1000)
+        let limit = Limit {
+            max_bytes: 1000,
+            hint: TOO_LARGE_HINT,
+        };
+        let err = read_bounded(&mut &b"kind: \xff\xfe"[..], "x.yaml", limit)
             .unwrap_err()
             .to_string();
         assert!(err.contains("not UTF-8"), "{err}");
@@ -562,7 +589,7 @@ mod tests {
         let path = dir.path().join(name);
         std::fs::write(&path, text).unwrap();
         let wanted = |id: &ResId| id.namespace == "keep";
-        load_only(&path, &mut std::io::empty(), &wanted, LIVE_LIMITS.max_bytes)
+        load_only(&path, &mut std::io::empty(), &wanted, DEFAULT_MAX_BYTES)
     }
 
     fn load_kept(text: &str, name: &str) -> Vec<Resource> {

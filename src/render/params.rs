@@ -15,6 +15,7 @@
 //! overlay.yaml); those keys are known only when the overlay is selected, so
 //! a typo or a parameter of an unselected overlay is reported, not ignored.
 
+use crate::bounded_read::{self, Limit};
 use crate::error::{Error, Result};
 use crate::k8s::names;
 use crate::render::argocd_params;
@@ -30,6 +31,19 @@ use std::path::{Path, PathBuf};
 /// Name of the config file looked for in the working directory; also the
 /// marker file Argo CD's plugin discovery looks for.
 pub const CONFIG_FILE: &str = "milvus-l7.yaml";
+
+/// The config file holds a handful of parameters: a megabyte is far more
+/// than any real one, and bounds what a wrong `--config` costs.
+pub const CONFIG_LIMIT: Limit<'static> = Limit {
+    max_bytes: 1 << 20,
+    hint: "a config file holds a few parameters (release: …, domain: …); check that --config names milvus-l7.yaml",
+};
+
+/// A certificate chain or a key is a few kilobytes of PEM.
+const PEM_LIMIT: Limit<'static> = Limit {
+    max_bytes: 1 << 20,
+    hint: "give the PEM certificate and key files; `milvus-l7 cert --domain D` creates them",
+};
 
 /// The built-in parameters: name, default, and what it is for.
 /// `null` defaults are derived from the release after merging.
@@ -742,11 +756,18 @@ fn read_tls_files(
         ));
     }
     let read = |k: &str, path: &str| {
-        std::fs::read_to_string(path).map_err(|e| {
+        let bytes = bounded_read::file(Path::new(path), PEM_LIMIT).map_err(|e| {
             fail(
                 k,
-                &format!("cannot read {path}: {e}"),
-                "check the path; `milvus-l7 cert --domain D` creates a key and certificate",
+                &format!("cannot read {path}: {}", read_failure(&e)),
+                "give the PEM file; `milvus-l7 cert --domain D` creates a key and certificate",
+            )
+        })?;
+        String::from_utf8(bytes).map_err(|_| {
+            fail(
+                k,
+                &format!("{path} is not PEM text (it holds bytes that are not UTF-8)"),
+                "give the PEM file (`-----BEGIN ...`), not DER; `openssl x509 -inform der -in F -out F.pem` converts a certificate",
             )
         })
     };
@@ -756,6 +777,15 @@ fn read_tls_files(
         cert_pem: read("tlsCert", cert)?,
         key_pem: read("tlsKey", key)?,
     }))
+}
+
+/// Why a file could not be read, without the path (the caller names it).
+fn read_failure(e: &Error) -> String {
+    match e {
+        Error::Invalid { message, .. } => message.clone(),
+        Error::Io { source, .. } => source.to_string(),
+        other => other.to_string(),
+    }
 }
 
 #[cfg(test)]

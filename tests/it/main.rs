@@ -9,6 +9,7 @@ mod common;
 mod dependencies;
 mod diff;
 mod graph;
+mod hardening;
 mod overlays;
 mod properties;
 mod render;

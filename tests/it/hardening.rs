@@ -1,0 +1,233 @@
+//! Issue 12, "Hardening, round 2": hostile inputs that used to take the
+//! machine down, look like drift, or leak. Each test names its defect.
+
+use crate::common::{live_path, milvus_l7, stderr, stdout, tempdir, testdata, write_file};
+use std::path::Path;
+use std::time::Duration;
+
+/// Long enough for a debug build on a busy machine, far shorter than
+/// reading an endless device.
+const QUICK: Duration = Duration::from_secs(60);
+
+/// Runs `args` in `dir`; expects exit 2, nothing on stdout; returns stderr.
+fn refused(dir: &Path, args: &[&str], stdin: &[u8]) -> String {
+    let out = milvus_l7(dir)
+        .args(args)
+        .write_stdin(stdin)
+        .timeout(QUICK)
+        .output()
+        .expect("runs");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    assert!(out.stdout.is_empty(), "{args:?}: stdout {}", stdout(&out));
+    err
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+}
+
+// Defect 1: every file is read through a bounded reader; devices and FIFOs
+// are refused up front.
+
+#[cfg(unix)]
+#[test]
+fn devices_are_refused_before_reading_wherever_a_file_is_expected() {
+    let certs = testdata().join("certs");
+    let cert = certs.join("tls.crt");
+    let cert = cert.to_str().unwrap();
+    let cases: &[&[&str]] = &[
+        &["render", "--config", "/dev/zero"],
+        &[
+            "render",
+            "--overlay",
+            "self-managed",
+            "--tls-cert",
+            cert,
+            "--tls-key",
+            "/dev/zero",
+        ],
+        &[
+            "render",
+            "--overlay",
+            "self-managed",
+            "--tls-cert",
+            "/dev/zero",
+            "--tls-key",
+            cert,
+        ],
+        &["diff", "--live", "/dev/zero"],
+        &["status", "--live", "/dev/zero"],
+        &["validate", "/dev/zero"],
+    ];
+    for args in cases {
+        let err = refused(&testdata(), args, b"");
+        assert!(
+            err.contains("/dev/zero") && err.contains("character device"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_given_as_a_file_is_refused_instead_of_blocking() {
+    let tmp = tempdir();
+    let fifo = tmp.path().join("config.yaml");
+    mkfifo(&fifo);
+    for args in [
+        vec!["render", "--config", "config.yaml"],
+        vec!["diff", "--live", "config.yaml"],
+        vec!["validate", "config.yaml"],
+    ] {
+        let err = refused(tmp.path(), &args, b"");
+        assert!(err.contains("FIFO"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn a_huge_sparse_config_is_refused_by_its_size_without_reading_it() {
+    let tmp = tempdir();
+    let config = tmp.path().join("big.yaml");
+    std::fs::File::create(&config)
+        .unwrap()
+        .set_len(3 << 30)
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err = refused(tmp.path(), &["render", "--config", "big.yaml"], b"");
+    assert!(err.contains("larger than"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(10), "read it all");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_huge_template_file_is_refused_naming_it() {
+    let tmp = tempdir();
+    let templates = tmp.path().join("templates");
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let copied = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(shipped)
+        .arg(&templates)
+        .status()
+        .unwrap();
+    assert!(copied.success());
+    std::fs::File::create(templates.join("huge.yaml"))
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    let err = refused(tmp.path(), &["render", "--templates", "templates"], b"");
+    assert!(
+        err.contains("huge.yaml") && err.contains("larger than"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_huge_certificate_is_a_file_error_not_a_template_error() {
+    let tmp = tempdir();
+    let cert = tmp.path().join("tls.crt");
+    std::fs::File::create(&cert)
+        .unwrap()
+        .set_len(70 << 20)
+        .unwrap();
+    let key = testdata().join("certs/tls.key");
+    let err = refused(
+        tmp.path(),
+        &[
+            "render",
+            "--overlay",
+            "self-managed",
+            "--tls-cert",
+            "tls.crt",
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(
+        err.contains("tlsCert") && err.contains("larger than") && !err.contains("template"),
+        "{err}"
+    );
+}
+
+// Defect 4: the largest --max-input-bytes means no limit.
+
+#[test]
+fn the_largest_max_input_bytes_reads_everything() {
+    let live = live_path("milvus-google-managed.yaml");
+    let live = live.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        milvus_l7(&testdata())
+            .args(["diff", "--overlay", "google-managed", "--live", live])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let default = run(&[]);
+    let unlimited = run(&["--max-input-bytes", &u64::MAX.to_string()]);
+    assert_eq!(
+        unlimited.status.code(),
+        default.status.code(),
+        "{}",
+        stderr(&unlimited)
+    );
+    assert_eq!(stdout(&unlimited), stdout(&default));
+    assert!(
+        stdout(&unlimited).contains(" 0 missing"),
+        "{}",
+        stdout(&unlimited)
+    );
+}
+
+// Defect 8: empty live input is an error for every command, never drift.
+
+#[test]
+fn empty_live_input_is_an_error_for_every_command() {
+    let tmp = tempdir();
+    write_file(tmp.path(), "empty.yaml", "");
+    write_file(tmp.path(), "blank.yaml", "\n# nothing exported\n---\n");
+    for input in ["-", "empty.yaml", "blank.yaml"] {
+        for command in [
+            vec!["diff", "--live", input],
+            vec!["status", "--live", input],
+            vec!["validate", input],
+        ] {
+            let err = refused(tmp.path(), &command, b"");
+            assert!(
+                err.contains("no Kubernetes object found"),
+                "{command:?}: {err}"
+            );
+        }
+    }
+}
+
+// Defect 10: a milvus-l7.yaml that is there but cannot be read is an error,
+// never a silent default render.
+
+#[cfg(unix)]
+#[test]
+fn a_config_file_present_but_unreadable_is_an_error() {
+    type Make = fn(&Path);
+    let make: &[(&str, Make)] = &[
+        ("a directory", |p| std::fs::create_dir(p).unwrap()),
+        ("a dangling symlink", |p| {
+            std::os::unix::fs::symlink("/nonexistent/milvus-l7.yaml", p).unwrap()
+        }),
+        ("a FIFO", mkfifo),
+        ("a link to /dev/zero", |p| {
+            std::os::unix::fs::symlink("/dev/zero", p).unwrap()
+        }),
+    ];
+    for (what, make) in make {
+        let tmp = tempdir();
+        make(&tmp.path().join("milvus-l7.yaml"));
+        let err = refused(tmp.path(), &["render"], b"");
+        assert!(err.contains("milvus-l7.yaml"), "{what}: {err}");
+    }
+}
