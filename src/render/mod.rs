@@ -3,6 +3,7 @@
 //! live in the modules below.
 
 pub(crate) mod argocd_params;
+pub(crate) mod check_guard;
 pub mod file_tree;
 pub mod output;
 pub mod overlay;

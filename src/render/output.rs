@@ -3,7 +3,7 @@
 
 use crate::bounded_read::{self, Limit};
 use crate::error::{Error, Result};
-use crate::render::Rendered;
+use crate::render::{check_guard, Rendered};
 use crate::yaml;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -221,8 +221,10 @@ fn ensure_ours(dir: &Path) -> Result<()> {
 }
 
 /// Compares `dir` with what would be written. Returns a report of the
-/// differences, or None when the directory is current. Secret files are
-/// compared but never shown.
+/// differences, or None when the directory is current. Files that hold a
+/// Secret or a private key are compared but never shown, and a symbolic
+/// link is a difference shown by name: it is never followed, so `--check`
+/// cannot print a file from outside DIR.
 pub fn check_dir(dir: &Path, files: &BTreeMap<String, OutputFile>) -> Result<Option<String>> {
     // A missing directory is simply stale (never rendered, or not
     // committed); a file in its place is a mistake in the command.
@@ -239,15 +241,25 @@ pub fn check_dir(dir: &Path, files: &BTreeMap<String, OutputFile>) -> Result<Opt
     for path in paths {
         let want = files.get(path);
         let have = existing.get(path);
-        if want.map(|f| &f.text) == have {
+        let shown = format!("{}/{path}", dir.display());
+        let have_text = match have {
+            Some(Existing::Text(text)) => Some(text),
+            Some(Existing::Link) => {
+                report.push_str(&format!(
+                    "{shown}: is a symbolic link (not followed); render writes regular files\n"
+                ));
+                continue;
+            }
+            None => None,
+        };
+        if want.map(|f| &f.text) == have_text {
             continue;
         }
-        let shown = format!("{}/{path}", dir.display());
-        if want.is_some_and(|f| f.secret) || have.is_some_and(|t| t.contains("\nkind: Secret\n")) {
+        if want.is_some_and(|f| f.secret) || have_text.is_some_and(|t| !check_guard::may_show(t)) {
             report.push_str(&format!("{shown}: Secret differs (content not shown)\n"));
             continue;
         }
-        let old = have.map(String::as_str).unwrap_or("");
+        let old = have_text.map(String::as_str).unwrap_or("");
         let new = want.map(|f| f.text.as_str()).unwrap_or("");
         let diff = similar::TextDiff::from_lines(old, new);
         let (from, to) = (
@@ -273,28 +285,52 @@ pub fn check_dir(dir: &Path, files: &BTreeMap<String, OutputFile>) -> Result<Opt
     Ok((!report.is_empty()).then_some(report))
 }
 
-/// The YAML files of an output directory (top level and `helm/`).
-fn read_existing(dir: &Path) -> Result<BTreeMap<String, String>> {
+/// An entry `--check` found in the directory.
+enum Existing {
+    /// A regular file's text.
+    Text(String),
+    /// A symbolic link, never followed.
+    Link,
+}
+
+/// The YAML files of an output directory (top level and `helm/`), and every
+/// symbolic link where one of them (or `helm/` itself) could be.
+fn read_existing(dir: &Path) -> Result<BTreeMap<String, Existing>> {
     let mut found = BTreeMap::new();
     if !dir.is_dir() {
         return Ok(found);
     }
     for sub in ["", "helm"] {
         let here = dir.join(sub);
-        let Ok(entries) = std::fs::read_dir(&here) else {
-            continue;
-        };
+        match here.symlink_metadata() {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                found.insert(sub.to_string(), Existing::Link);
+                continue;
+            }
+            Ok(meta) if meta.is_dir() => {}
+            _ => continue,
+        }
+        let entries = std::fs::read_dir(&here).map_err(|e| Error::io("reading", &here, e))?;
         for entry in entries {
             let entry = entry.map_err(|e| Error::io("reading", &here, e))?;
             let name = entry.file_name().to_string_lossy().to_string();
-            if entry.path().is_file() && (name.ends_with(".yaml") || name.ends_with(".yml")) {
-                let key = if sub.is_empty() {
-                    name
-                } else {
-                    format!("{sub}/{name}")
-                };
+            if !(name.ends_with(".yaml") || name.ends_with(".yml")) {
+                continue;
+            }
+            let key = if sub.is_empty() {
+                name
+            } else {
+                format!("{sub}/{name}")
+            };
+            // The entry's own type: a symbolic link is not followed.
+            let kind = entry
+                .file_type()
+                .map_err(|e| Error::io("reading", entry.path(), e))?;
+            if kind.is_symlink() {
+                found.insert(key, Existing::Link);
+            } else if kind.is_file() {
                 let text = bounded_read::text_file(&entry.path(), CHECKED_FILE_LIMIT)?;
-                found.insert(key, text);
+                found.insert(key, Existing::Text(text));
             }
         }
     }

@@ -231,3 +231,69 @@ fn a_config_file_present_but_unreadable_is_an_error() {
         assert!(err.contains("milvus-l7.yaml"), "{what}: {err}");
     }
 }
+
+// Defect 7: `render --check` never follows a symlink out of DIR and never
+// prints Secret data or a private key.
+
+/// A fresh `render -o` directory in `tmp/out`, and the test key's text.
+fn rendered_dir(tmp: &Path) -> (std::path::PathBuf, String) {
+    let out = tmp.join("out");
+    crate::common::render_to_dir(&[], &out);
+    let key = std::fs::read_to_string(testdata().join("certs/tls.key")).unwrap();
+    (out, key)
+}
+
+/// `render --check out` from testdata: exit 1, returns stdout.
+fn stale_report(out: &Path) -> String {
+    let result = milvus_l7(&testdata())
+        .args(["render", "--check"])
+        .arg(out)
+        .output()
+        .unwrap();
+    assert_eq!(result.status.code(), Some(1), "{}", stderr(&result));
+    stdout(&result)
+}
+
+fn key_body_line(key: &str) -> &str {
+    key.lines().nth(1).expect("a PEM body line")
+}
+
+#[cfg(unix)]
+#[test]
+fn check_shows_a_symlink_by_name_and_never_follows_it() {
+    let tmp = tempdir();
+    let (out, key) = rendered_dir(tmp.path());
+    std::os::unix::fs::symlink(testdata().join("certs/tls.key"), out.join("zz.yaml")).unwrap();
+    let report = stale_report(&out);
+    assert!(report.contains("zz.yaml"), "{report}");
+    assert!(report.contains("symbolic link"), "{report}");
+    assert!(!report.contains("PRIVATE KEY"), "{report}");
+    assert!(!report.contains(key_body_line(&key)), "{report}");
+}
+
+#[test]
+fn check_masks_a_secret_inside_a_list_and_any_private_key() {
+    let tmp = tempdir();
+    let (out, key) = rendered_dir(tmp.path());
+    write_file(
+        &out,
+        "list.yaml",
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Secret\n  metadata: {name: s}\n  data:\n    password: c3VwZXJzZWNyZXQ=\n",
+    );
+    let indented: String = key.lines().map(|l| format!("    {l}\n")).collect();
+    write_file(
+        &out,
+        "config.yaml",
+        &format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c}}\ndata:\n  key: |\n{indented}"
+        ),
+    );
+    let report = stale_report(&out);
+    assert!(
+        report.contains("list.yaml") && report.contains("config.yaml"),
+        "{report}"
+    );
+    assert!(!report.contains("c3VwZXJzZWNyZXQ="), "{report}");
+    assert!(!report.contains("PRIVATE KEY"), "{report}");
+    assert!(!report.contains(key_body_line(&key)), "{report}");
+}
