@@ -4,6 +4,7 @@
 
 pub(crate) mod argocd_params;
 pub(crate) mod check_guard;
+pub(crate) mod dir_swap;
 pub mod file_tree;
 pub mod output;
 pub mod overlay;

@@ -3,7 +3,7 @@
 
 use crate::bounded_read::{self, Limit};
 use crate::error::{Error, Result};
-use crate::render::{check_guard, Rendered};
+use crate::render::{check_guard, dir_swap, Rendered};
 use crate::yaml;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -109,12 +109,13 @@ pub fn files(rendered: &Rendered) -> BTreeMap<String, OutputFile> {
 }
 
 /// Replaces `dir` with exactly `files`, atomically: everything is written to
-/// a temporary sibling first and renamed into place, so on any failure the
-/// old directory is left as it was. Files of an earlier render that are no
-/// longer produced disappear with the old directory.
+/// a temporary sibling first and exchanged with `dir` in one step (see
+/// [`dir_swap`]), so on any failure the old directory is left as it was,
+/// and the temporary sibling is removed on every error path. Files of an
+/// earlier render that are no longer produced disappear with the old
+/// directory. Concurrent writers of one `dir` take turns.
 pub fn write_dir(dir: &Path, files: &BTreeMap<String, OutputFile>) -> Result<()> {
     let dir = absolute(dir)?;
-    ensure_ours(&dir)?;
     let parent = dir.parent().ok_or_else(|| {
         output_error(
             &dir,
@@ -122,38 +123,35 @@ pub fn write_dir(dir: &Path, files: &BTreeMap<String, OutputFile>) -> Result<()>
             "choose a directory below /",
         )
     })?;
+    refuse_dangling_link(&dir)?;
     std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
+    let held = dir_swap::lock(&dir)?;
+    ensure_ours(&dir)?;
+    dir_swap::remove_stale_siblings(&dir, &held)?;
+    // Dropped (and removed) on every early return below.
     let staging = tempfile::Builder::new()
-        .prefix(&format!(".{}.new-", file_name(&dir)))
+        .prefix(&dir_swap::staging_prefix(&dir))
         .tempdir_in(parent)
         .map_err(|e| Error::io("creating a temporary directory in", parent, e))?;
     for (relative, file) in files {
         write_file(&staging.path().join(relative), file)?;
     }
     set_mode(staging.path(), 0o755)?;
-    swap_into_place(staging, &dir)
+    dir_swap::replace(staging, &dir, &held)
 }
 
-fn swap_into_place(staging: tempfile::TempDir, dir: &Path) -> Result<()> {
-    if !dir.exists() {
-        let staged = staging.keep();
-        return std::fs::rename(&staged, dir).map_err(|e| Error::io("renaming into place", dir, e));
-    }
-    let parent = dir.parent().expect("checked by the caller");
-    let old = tempfile::Builder::new()
-        .prefix(&format!(".{}.old-", file_name(dir)))
-        .tempdir_in(parent)
-        .map_err(|e| Error::io("creating a temporary directory in", parent, e))?;
-    // Renaming over a non-empty directory is not allowed, so move the old
-    // one aside (into a temporary dir that cleans itself up), then move the
-    // new one in; if that fails, put the old one back.
-    let aside = old.path().join("previous");
-    std::fs::rename(dir, &aside).map_err(|e| Error::io("moving aside", dir, e))?;
-    let staged = staging.keep();
-    if let Err(e) = std::fs::rename(&staged, dir) {
-        let _ = std::fs::rename(&aside, dir);
-        let _ = std::fs::remove_dir_all(&staged);
-        return Err(Error::io("renaming into place", dir, e));
+/// A symbolic link to nothing cannot be a directory we wrote, and renaming
+/// onto it would fail only after the whole render was staged.
+fn refuse_dangling_link(dir: &Path) -> Result<()> {
+    let is_link = dir
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink());
+    if is_link && !dir.exists() {
+        return Err(output_error(
+            dir,
+            "is a symbolic link to something that does not exist",
+            "remove the link, or give the directory it should point to",
+        ));
     }
     Ok(())
 }
@@ -341,12 +339,6 @@ fn absolute(dir: &Path) -> Result<PathBuf> {
     std::path::absolute(dir).map_err(|e| Error::io("resolving", dir, e))
 }
 
-fn file_name(dir: &Path) -> String {
-    dir.file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "out".into())
-}
-
 fn output_error(dir: &Path, message: &str, hint: &str) -> Error {
     Error::Output {
         path: dir.to_path_buf(),
@@ -406,7 +398,7 @@ mod tests {
         assert_eq!(listing(&out), ["a.yaml", "kustomization.yaml"]);
         assert_eq!(
             listing(tmp.path()),
-            ["out"],
+            [".out.lock", "out"],
             "the staging directory is cleaned up"
         );
     }

@@ -297,3 +297,129 @@ fn check_masks_a_secret_inside_a_list_and_any_private_key() {
     assert!(!report.contains("PRIVATE KEY"), "{report}");
     assert!(!report.contains(key_body_line(&key)), "{report}");
 }
+
+// Defects 5 and 6: the -o swap is one atomic exchange, writers of one DIR
+// take turns, and nothing is left behind.
+
+/// Names in `dir` starting with `.out.new-` or `.out.old-`.
+fn leftovers(dir: &Path, name: &str) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            n.starts_with(&format!(".{name}.new-")) || n.starts_with(&format!(".{name}.old-"))
+        })
+        .collect()
+}
+
+#[test]
+fn concurrent_renders_of_one_directory_all_succeed_and_it_is_never_absent() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    crate::common::render_to_dir(&[], &out);
+    let done = Arc::new(AtomicBool::new(false));
+    let absent = Arc::new(AtomicUsize::new(0));
+    let looks = Arc::new(AtomicUsize::new(0));
+    let observer = {
+        let (done, absent, looks) = (done.clone(), absent.clone(), looks.clone());
+        let marker = out.join("kustomization.yaml");
+        std::thread::spawn(move || {
+            while !done.load(Ordering::Relaxed) {
+                if !marker.exists() {
+                    absent.fetch_add(1, Ordering::Relaxed);
+                }
+                looks.fetch_add(1, Ordering::Relaxed);
+            }
+        })
+    };
+    let mut failures = Vec::new();
+    for round in 0..5 {
+        let overlay = if round % 2 == 0 {
+            "google-managed"
+        } else {
+            "https-only"
+        };
+        let children: Vec<_> = (0..10)
+            .map(|_| {
+                std::process::Command::new(assert_cmd::cargo::cargo_bin!("milvus-l7"))
+                    .current_dir(testdata())
+                    .env_clear()
+                    .env("NO_COLOR", "1")
+                    .args(["render", "--overlay", overlay, "-o"])
+                    .arg(&out)
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let result = child.wait_with_output().unwrap();
+            if !result.status.success() {
+                failures.push(stderr(&result));
+            }
+        }
+    }
+    done.store(true, Ordering::Relaxed);
+    observer.join().unwrap();
+    assert!(
+        failures.is_empty(),
+        "{} of 50 failed: {failures:#?}",
+        failures.len()
+    );
+    assert!(looks.load(Ordering::Relaxed) > 0);
+    assert_eq!(absent.load(Ordering::Relaxed), 0, "DIR was seen absent");
+    assert!(
+        leftovers(tmp.path(), "out").is_empty(),
+        "{:?}",
+        leftovers(tmp.path(), "out")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_failed_render_to_a_dangling_link_leaves_nothing_behind() {
+    let tmp = tempdir();
+    std::os::unix::fs::symlink("/nonexistent", tmp.path().join("vl5")).unwrap();
+    let certs = testdata().join("certs");
+    let err = refused(
+        tmp.path(),
+        &[
+            "render",
+            "--overlay",
+            "self-managed",
+            "--tls-cert",
+            certs.join("tls.crt").to_str().unwrap(),
+            "--tls-key",
+            certs.join("tls.key").to_str().unwrap(),
+            "-o",
+            "vl5",
+        ],
+        b"",
+    );
+    assert!(err.contains("vl5"), "{err}");
+    assert!(
+        leftovers(tmp.path(), "vl5").is_empty(),
+        "{:?}",
+        leftovers(tmp.path(), "vl5")
+    );
+}
+
+#[test]
+fn leftovers_of_killed_runs_are_removed_by_the_next_render() {
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    crate::common::render_to_dir(&[], &out);
+    write_file(tmp.path(), ".out.new-k1ll3d/secret.yaml", "kind: Secret\n");
+    write_file(tmp.path(), ".out.old-k1ll3d/previous/a.yaml", "x: 1\n");
+    write_file(tmp.path(), ".other.new-keep/a.yaml", "x: 1\n");
+    crate::common::render_to_dir(&[], &out);
+    assert!(
+        leftovers(tmp.path(), "out").is_empty(),
+        "{:?}",
+        leftovers(tmp.path(), "out")
+    );
+    assert!(tmp.path().join(".other.new-keep").exists());
+}
