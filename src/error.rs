@@ -9,7 +9,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A parameter has a bad value or an unknown name.
-    #[error("invalid parameter `{key}` (set by {origin}): {message}\n  hint: {hint}")]
+    #[error("invalid parameter {key} (set by {origin}): {message}\n  hint: {hint}", key = crate::quote::quoted(key), origin = crate::quote::escape(origin))]
     Param {
         /// The parameter, as the user named it.
         key: String,

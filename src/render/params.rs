@@ -18,6 +18,7 @@
 use crate::bounded_read::{self, Limit};
 use crate::error::{Error, Result};
 use crate::k8s::names;
+use crate::quote::{self, quoted};
 use crate::render::argocd_params;
 use crate::render::file_tree::FileTree;
 use crate::render::overlay::{self, CertificateSource, Overlay};
@@ -507,7 +508,8 @@ fn coerce(setting: &Setting, default: &Value) -> Result<Value> {
 }
 
 fn short(value: &Value) -> String {
-    let s = value.to_string();
+    // JSON escapes control characters already; `escape` covers the rest.
+    let s = quote::escape(&value.to_string());
     if s.len() > 60 {
         format!(
             "{}…",
@@ -680,7 +682,7 @@ fn check_protocols_and_mode(r: &Resolved) -> Result<()> {
     if !path.starts_with('/') {
         return Err(r.fail(
             "healthCheckPath",
-            format!("`{path}` does not start with `/`"),
+            format!("{} does not start with `/`", quoted(&path)),
             "give an absolute request path like /healthz",
         ));
     }
@@ -688,7 +690,7 @@ fn check_protocols_and_mode(r: &Resolved) -> Result<()> {
         if !["HTTP", "HTTPS", "HTTP2"].contains(&r.text(key).as_str()) {
             return Err(r.fail(
                 key,
-                format!("`{}` is not HTTP, HTTPS or HTTP2", r.text(key)),
+                format!("{} is not HTTP, HTTPS or HTTP2", quoted(&r.text(key))),
                 "GKE accepts only HTTP, HTTPS and HTTP2 here",
             ));
         }
@@ -696,7 +698,7 @@ fn check_protocols_and_mode(r: &Resolved) -> Result<()> {
     if !["cluster", "standalone"].contains(&r.text("mode").as_str()) {
         return Err(r.fail(
             "mode",
-            format!("`{}` is not cluster or standalone", r.text("mode")),
+            format!("{} is not cluster or standalone", quoted(&r.text("mode"))),
             "the milvus/milvus chart runs either a cluster (cluster.enabled: true, its default) or standalone",
         ));
     }
@@ -715,10 +717,10 @@ fn check_protocols_and_mode(r: &Resolved) -> Result<()> {
 fn check_port_name(name: &str) -> std::result::Result<(), String> {
     names::check_dns1123_label(name, 15)?;
     if !name.chars().any(|c| c.is_ascii_lowercase()) {
-        return Err(format!("`{name}` needs at least one letter"));
+        return Err(format!("{} needs at least one letter", quoted(name)));
     }
     if name.contains("--") {
-        return Err(format!("`{name}` must not contain `--`"));
+        return Err(format!("{} must not contain `--`", quoted(name)));
     }
     Ok(())
 }

@@ -423,3 +423,37 @@ fn leftovers_of_killed_runs_are_removed_by_the_next_render() {
     );
     assert!(tmp.path().join(".other.new-keep").exists());
 }
+
+// Defect 12: values in messages are quoted and escaped.
+
+#[test]
+fn control_characters_in_values_are_escaped_in_messages() {
+    let err = refused(
+        &testdata(),
+        &["render", "--domain", "\x1b[31mred.example.com"],
+        b"",
+    );
+    assert!(!err.contains('\x1b'), "{err:?}");
+    assert!(err.contains("`\\e[31mred`"), "{err}");
+    let err = refused(
+        &testdata(),
+        &[
+            "render",
+            "--set",
+            "healthCheckType=HTTP\nhint: run `rm -rf /`",
+        ],
+        b"",
+    );
+    assert!(!err.lines().any(|l| l.starts_with("hint: run")), "{err}");
+    assert!(err.contains("HTTP\\nhint: run"), "{err}");
+    let err = refused(&testdata(), &["render", "--set", "a\x07b=1"], b"");
+    assert!(!err.contains('\x07') && err.contains("a\\x07b"), "{err:?}");
+}
+
+// Defect 13: hints that say what is wrong.
+
+#[test]
+fn an_empty_domain_label_is_named() {
+    let err = refused(&testdata(), &["render", "--domain", "../x"], b"");
+    assert!(err.contains("`../x` has an empty label (label 1)"), "{err}");
+}
