@@ -100,6 +100,18 @@ impl Error {
             std::io::ErrorKind::PermissionDenied => {
                 "check the file's permissions and the user running milvus-l7".to_string()
             }
+            std::io::ErrorKind::AlreadyExists | std::io::ErrorKind::NotADirectory => {
+                "a file is where a directory is needed (in the path or at its end); choose another path, or move the file away".to_string()
+            }
+            std::io::ErrorKind::IsADirectory => {
+                "a directory is where a file is needed; give the file's path".to_string()
+            }
+            std::io::ErrorKind::ReadOnlyFilesystem => {
+                "the file system is read-only; choose a writable place".to_string()
+            }
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+                "the disk (or your quota) is full; free space and run again".to_string()
+            }
             _ => "check the path and that the disk is writable".to_string(),
         };
         Error::Io {

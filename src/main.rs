@@ -9,6 +9,13 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
+            let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+            if e.kind() == clap::error::ErrorKind::InvalidUtf8 {
+                if let Some(which) = cli::non_utf8::describe(&args) {
+                    eprintln!("error: {which}");
+                    return ExitCode::from(2);
+                }
+            }
             let code = if e.use_stderr() { 2 } else { 0 };
             let _ = e.print();
             return ExitCode::from(code);

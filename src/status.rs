@@ -14,7 +14,8 @@ use crate::k8s::annotations::{
     annotation, INGRESS_BACKENDS, INGRESS_HTTPS_FORWARDING_RULE, MANAGED_CERTIFICATES,
     PRE_SHARED_CERT,
 };
-use crate::k8s::resource::Resource;
+use crate::k8s::resource::{ResId, Resource};
+use crate::load::live::Keep;
 use crate::render::overlay::CertificateSource;
 use crate::render::Rendered;
 use serde_json::Value;
@@ -64,16 +65,32 @@ impl Status {
     }
 }
 
+/// The kinds `status` reads from a live export.
+const ASSESSED_KINDS: [&str; 4] = ["Ingress", "ManagedCertificate", "Gateway", "HTTPRoute"];
+
+/// How much of a live object [`assess`] needs, decided while the export is
+/// read so that a whole-cluster export costs little more than its text:
+/// the rendered objects it assesses whole, others of their kinds by name
+/// (for the message when one is missing), nothing of the rest.
+pub fn needed(rendered: &Rendered, id: &ResId) -> Keep {
+    let assessed = |r: &&Resource| ASSESSED_KINDS.contains(&r.id.kind.as_str());
+    let mut ours = rendered.resources.iter().filter(assessed);
+    if ours.clone().any(|r| r.id.matches(id)) {
+        Keep::Whole
+    } else if ours.any(|r| r.id.kind == id.kind) {
+        Keep::Id
+    } else {
+        Keep::Nothing
+    }
+}
+
 /// Checks every rendered Ingress, ManagedCertificate, Gateway and HTTPRoute
 /// against its live counterpart. A rendered object missing from the live
 /// input is an error: the export was taken from the wrong place.
 pub fn assess(rendered: &Rendered, live: &[Resource]) -> Result<Status> {
     let mut pairs = Vec::new();
     for wanted in &rendered.resources {
-        if matches!(
-            wanted.id.kind.as_str(),
-            "Ingress" | "ManagedCertificate" | "Gateway" | "HTTPRoute"
-        ) {
+        if ASSESSED_KINDS.contains(&wanted.id.kind.as_str()) {
             pairs.push((wanted, find_live(wanted, live, &rendered.params.namespace)?));
         }
     }

@@ -9,6 +9,7 @@ mod completions;
 mod ctx;
 mod diff;
 mod graph;
+pub mod non_utf8;
 mod param_args;
 mod render;
 mod status;

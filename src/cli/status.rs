@@ -26,13 +26,17 @@ pub struct StatusArgs {
     /// Report format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub output: ReportFormat,
+    /// Refuse a live export larger than this many bytes (bounds time and memory).
+    #[arg(long, value_name = "BYTES", default_value_t = live::DEFAULT_MAX_BYTES)]
+    pub max_input_bytes: u64,
     #[command(flatten)]
     pub params: ParamArgs,
 }
 
 pub fn run(args: &StatusArgs, ctx: &mut Ctx) -> Result<Outcome> {
     let rendered = args.params.render(ctx)?;
-    let live = live::load(&args.live, ctx.stdin)?;
+    let needed = |id: &crate::k8s::resource::ResId| status::needed(&rendered, id);
+    let live = live::load_kept(&args.live, ctx.stdin, &needed, args.max_input_bytes)?;
     let status = status::assess(&rendered, &live)?;
     let text = match args.output {
         ReportFormat::Text => status::to_text(&status),

@@ -4,7 +4,7 @@ use super::{Ctx, Outcome, ParamArgs};
 use crate::check;
 use crate::error::{Error, Result};
 use crate::k8s::resource::Resource;
-use crate::load::manifest_set;
+use crate::load::{live, manifest_set};
 use crate::problem::{self, Problem};
 use crate::render::params;
 use std::path::PathBuf;
@@ -22,6 +22,9 @@ pub struct ValidateArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Render parameters; with PATHs they say which Milvus Service, ports and health port to expect.
+    /// Refuse an input (a file, stdin) larger than this many bytes (bounds time and memory).
+    #[arg(long, value_name = "BYTES", default_value_t = live::DEFAULT_MAX_BYTES)]
+    pub max_input_bytes: u64,
     #[command(flatten)]
     pub params: ParamArgs,
 }
@@ -37,7 +40,7 @@ pub fn run(args: &ValidateArgs, ctx: &mut Ctx) -> Result<Outcome> {
     }
     let sources = args.params.sources()?;
     let (params, _) = params::resolve(&args.params.inputs(ctx.env.clone())?, &sources.overlays)?;
-    let loaded = manifest_set::load(&args.paths, ctx.stdin)?;
+    let loaded = manifest_set::load(&args.paths, ctx.stdin, args.max_input_bytes)?;
     if loaded.objects.is_empty() && loaded.problems.is_empty() {
         return Err(Error::Invalid {
             subject: args

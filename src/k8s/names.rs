@@ -131,7 +131,13 @@ pub fn chart_fullname(release: &str) -> String {
     } else {
         format!("{release}-milvus")
     };
-    let truncated: String = full.chars().take(63).collect();
+    fit_label(&full)
+}
+
+/// Helm's `trunc 63 | trimSuffix "-"`: a name derived from a release of
+/// up to 53 characters (Helm's own limit) always fits a DNS label.
+pub fn fit_label(name: &str) -> String {
+    let truncated: String = name.chars().take(63).collect();
     truncated.trim_end_matches('-').to_string()
 }
 

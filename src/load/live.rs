@@ -222,13 +222,54 @@ pub fn load_only(
     wanted: &(dyn Fn(&ResId) -> bool + Sync),
     max_bytes: u64,
 ) -> Result<Vec<Resource>> {
-    let sift = |document: Value, kept: &mut Vec<Value>| sift_wanted(document, kept, wanted);
+    let keep = |id: &ResId| {
+        if wanted(id) {
+            Keep::Whole
+        } else {
+            Keep::Nothing
+        }
+    };
+    load_kept(spec, stdin, &keep, max_bytes)
+}
+
+/// How much of a live object a command needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// All of it.
+    Whole,
+    /// Its apiVersion, kind and name and namespace only: enough to say
+    /// what else the export held, at a few bytes per object.
+    Id,
+    /// None of it.
+    Nothing,
+}
+
+/// Like [`load_only`], with a finer choice per object (see [`Keep`]).
+pub fn load_kept(
+    spec: &Path,
+    stdin: &mut dyn Read,
+    keep: &(dyn Fn(&ResId) -> Keep + Sync),
+    max_bytes: u64,
+) -> Result<Vec<Resource>> {
+    let sift = |document: Value, kept: &mut Vec<Value>| sift_kept(document, kept, keep);
     load_with(
         spec,
         stdin,
         &Reading {
             sift: &sift,
             max_bytes,
+        },
+    )
+}
+
+/// [`read`], refusing an input of more than `max_bytes`.
+pub fn read_at_most(spec: &Path, stdin: &mut dyn Read, max_bytes: u64) -> Result<Inputs> {
+    read_with(
+        spec,
+        stdin,
+        &Reading {
+            max_bytes,
+            ..Reading::everything()
         },
     )
 }
@@ -248,6 +289,17 @@ pub fn parse_only(
 }
 
 fn sift_wanted(document: Value, kept: &mut Vec<Value>, wanted: &(dyn Fn(&ResId) -> bool + Sync)) {
+    let keep = |id: &ResId| {
+        if wanted(id) {
+            Keep::Whole
+        } else {
+            Keep::Nothing
+        }
+    };
+    sift_kept(document, kept, &keep)
+}
+
+fn sift_kept(document: Value, kept: &mut Vec<Value>, keep: &(dyn Fn(&ResId) -> Keep + Sync)) {
     if is_list(&document) {
         let mut items = Vec::new();
         let Value::Object(mut map) = document else {
@@ -255,15 +307,37 @@ fn sift_wanted(document: Value, kept: &mut Vec<Value>, wanted: &(dyn Fn(&ResId) 
         };
         if let Some(Value::Array(all)) = map.remove("items") {
             for item in all {
-                sift_wanted(item, &mut items, wanted);
+                sift_kept(item, &mut items, keep);
             }
         }
         map.insert("items".into(), Value::Array(items));
         kept.push(Value::Object(map));
         return;
     }
-    let keep = ResId::of(&document).is_none_or(|id| wanted(&id));
-    kept.push(if keep { document } else { Value::Null });
+    let Some(id) = ResId::of(&document) else {
+        kept.push(document);
+        return;
+    };
+    kept.push(match keep(&id) {
+        Keep::Whole => document,
+        Keep::Id => id_only(&document),
+        Keep::Nothing => Value::Null,
+    });
+}
+
+/// apiVersion, kind, metadata.name and metadata.namespace of `object`.
+fn id_only(object: &Value) -> Value {
+    let mut metadata = serde_json::Map::new();
+    for key in ["name", "namespace"] {
+        if let Some(v) = object["metadata"].get(key) {
+            metadata.insert(key.into(), v.clone());
+        }
+    }
+    serde_json::json!({
+        "apiVersion": object["apiVersion"],
+        "kind": object["kind"],
+        "metadata": metadata,
+    })
 }
 
 fn load_with(spec: &Path, stdin: &mut dyn Read, how: &Reading) -> Result<Vec<Resource>> {

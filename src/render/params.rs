@@ -548,8 +548,16 @@ fn derive_defaults(values: &mut Map<String, Value>) {
     let derived = [
         ("domain", format!("{release}.milvus.io")),
         ("serviceName", names::chart_fullname(&release)),
-        ("backendConfigName", format!("{release}-backendconfig")),
-        ("certificateName", format!("{release}-milvus-tls")),
+        // Like the chart's own names, cut to 63 characters as Helm's
+        // `trunc 63` does, so every release Helm accepts renders.
+        (
+            "backendConfigName",
+            names::fit_label(&format!("{release}-backendconfig")),
+        ),
+        (
+            "certificateName",
+            names::fit_label(&format!("{release}-milvus-tls")),
+        ),
     ];
     for (key, value) in derived {
         if values[key].is_null() {

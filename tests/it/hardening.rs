@@ -457,3 +457,84 @@ fn an_empty_domain_label_is_named() {
     let err = refused(&testdata(), &["render", "--domain", "../x"], b"");
     assert!(err.contains("`../x` has an empty label (label 1)"), "{err}");
 }
+
+#[test]
+fn status_and_validate_take_the_max_input_bytes_their_hint_names() {
+    let live = live_path("milvus-google-managed.yaml");
+    let live = live.to_str().unwrap();
+    for args in [
+        vec!["status", "--live", live, "--max-input-bytes", "100"],
+        vec!["validate", live, "--max-input-bytes", "100"],
+    ] {
+        let err = refused(&testdata(), &args, b"");
+        assert!(
+            err.contains("larger than 100 bytes") && err.contains("--max-input-bytes"),
+            "{args:?}: {err}"
+        );
+    }
+    milvus_l7(&testdata())
+        .args(["validate", live, "--max-input-bytes", &u64::MAX.to_string()])
+        .assert()
+        .success();
+}
+
+#[test]
+fn the_longest_release_helm_accepts_renders_with_names_cut_like_helm() {
+    let release = "a".repeat(53);
+    let out = milvus_l7(&testdata())
+        .args([
+            "render",
+            "--overlay",
+            "google-managed",
+            "--release",
+            &release,
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let docs = crate::common::parse_yaml_stream(&stdout(&out));
+    for doc in &docs {
+        let name = doc["metadata"]["name"].as_str().unwrap();
+        assert!(name.len() <= 63 && !name.ends_with('-'), "{name}");
+    }
+    let backend = crate::common::by_kind(&docs, "BackendConfig");
+    assert_eq!(
+        backend["metadata"]["name"],
+        format!("{release}-backendconfig")[..63]
+    );
+}
+
+#[test]
+fn a_file_in_the_way_of_an_output_directory_is_named_as_such() {
+    let tmp = tempdir();
+    write_file(tmp.path(), "afile", "x");
+    for args in [
+        vec!["render", "-o", "afile/sub"],
+        vec!["cert", "--domain", "a.example.com", "--out-dir", "afile"],
+    ] {
+        let err = refused(tmp.path(), &args, b"");
+        assert!(
+            err.contains("a file is where a directory is needed")
+                && !err.contains("disk is writable"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_non_utf8_argument_is_named() {
+    use std::os::unix::ffi::OsStrExt;
+    let out = milvus_l7(&testdata())
+        .arg("render")
+        .arg("--domain")
+        .arg(std::ffi::OsStr::from_bytes(b"\xff.example.com"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("`\\xff.example.com` (the value of --domain) is not UTF-8"),
+        "{err}"
+    );
+}
