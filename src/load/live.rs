@@ -16,6 +16,7 @@
 use crate::bounded_read::{self, Limit};
 use crate::error::{Error, Result};
 use crate::k8s::resource::{ResId, Resource};
+use crate::load::duplicates;
 use crate::load::json_sift;
 use crate::load::live_split::{self, Sift};
 use crate::load::object_files;
@@ -343,9 +344,15 @@ fn id_only(object: &Value) -> Value {
 fn load_with(spec: &Path, stdin: &mut dyn Read, how: &Reading) -> Result<Vec<Resource>> {
     let mut objects = Vec::new();
     for input in read_with(spec, stdin, how)?.files {
-        objects.extend(input.into_objects()?);
+        let origin = input.source.to_string();
+        objects.extend(
+            input
+                .into_objects()?
+                .into_iter()
+                .map(|object| (origin.clone(), object)),
+        );
     }
-    Ok(objects)
+    duplicates::merge(objects)
 }
 
 fn read_file(path: &Path, how: &Reading) -> Result<Input> {

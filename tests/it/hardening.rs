@@ -538,3 +538,33 @@ fn a_non_utf8_argument_is_named() {
         "{err}"
     );
 }
+
+// Defect 9: one object in two files of a live directory.
+
+#[test]
+fn conflicting_copies_in_a_live_directory_are_an_error_naming_both_files() {
+    let ingress = crate::common::live_fixture("milvus-google-managed.yaml");
+    let changed = ingress.replacen("number: 19530", "number: 19531", 1);
+    assert_ne!(ingress, changed, "the fixture has the port");
+    for (first, second) in [("a.yaml", "b.yaml"), ("c.yaml", "b.yaml")] {
+        let tmp = tempdir();
+        write_file(tmp.path(), first, &ingress);
+        write_file(tmp.path(), second, &changed);
+        let err = refused(
+            tmp.path(),
+            &["diff", "--overlay", "google-managed", "--live", "."],
+            b"",
+        );
+        assert!(
+            err.contains(first) && err.contains(second) && err.contains("different content"),
+            "{err}"
+        );
+    }
+    let tmp = tempdir();
+    write_file(tmp.path(), "a.yaml", &ingress);
+    write_file(tmp.path(), "b.yaml", &ingress);
+    milvus_l7(tmp.path())
+        .args(["diff", "--overlay", "google-managed", "--live", "."])
+        .assert()
+        .code(0);
+}
