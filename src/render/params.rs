@@ -21,6 +21,7 @@ use crate::k8s::names;
 use crate::quote::{self, quoted};
 use crate::render::argocd_params;
 use crate::render::file_tree::FileTree;
+use crate::render::free_text;
 use crate::render::overlay::{self, CertificateSource, Overlay};
 pub use crate::render::setting::{Origin, Setting};
 use crate::suggest;
@@ -683,17 +684,22 @@ fn check_names(r: &Resolved, certificate: Option<CertificateSource>) -> Result<(
     Ok(())
 }
 
+/// The free-text parameters that are set follow their rules (see
+/// [`free_text`]).
+fn check_free_text(r: &Resolved) -> Result<()> {
+    for (key, rule) in free_text::RULES {
+        let Some(value) = r.values.get(*key).and_then(Value::as_str) else {
+            continue;
+        };
+        free_text::check(*rule, value).map_err(|(message, hint)| r.fail(key, message, hint))?;
+    }
+    Ok(())
+}
+
 /// The health check path, the protocols, the chart mode and the Ingress
 /// class are values from short fixed lists or of a fixed form.
 fn check_protocols_and_mode(r: &Resolved) -> Result<()> {
-    let path = r.text("healthCheckPath");
-    if !path.starts_with('/') {
-        return Err(r.fail(
-            "healthCheckPath",
-            format!("{} does not start with `/`", quoted(&path)),
-            "give an absolute request path like /healthz",
-        ));
-    }
+    check_free_text(r)?;
     for key in ["healthCheckType", "appProtocol"] {
         if !["HTTP", "HTTPS", "HTTP2"].contains(&r.text(key).as_str()) {
             return Err(r.fail(

@@ -568,3 +568,53 @@ fn conflicting_copies_in_a_live_directory_are_an_error_naming_both_files() {
         .assert()
         .code(0);
 }
+
+// Defect 11: free-text parameters follow their rules.
+
+#[test]
+fn free_text_parameters_gke_would_refuse_are_refused_naming_them() {
+    let long_path = format!("healthCheckPath=/{}", "a".repeat(5000));
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["--set", "healthCheckPath=/a\nb"], "healthCheckPath"),
+        (vec!["--set", "healthCheckPath=/a\x01"], "healthCheckPath"),
+        (vec!["--set", &long_path], "healthCheckPath"),
+        (
+            vec!["--overlay", "static-ip", "--set", "staticIpName=ip\nx: y"],
+            "staticIpName",
+        ),
+        (
+            vec!["--overlay", "gateway", "--set", "certMap=a: {{ x }}"],
+            "certMap",
+        ),
+        (
+            vec![
+                "--overlay",
+                "gateway",
+                "--set",
+                "certMap=m",
+                "--set",
+                "gatewayClass=gke-l7\nx",
+            ],
+            "gatewayClass",
+        ),
+    ];
+    for (flags, key) in cases {
+        let mut args = vec!["render"];
+        args.extend(flags.iter().copied());
+        let err = refused(&testdata(), &args, b"");
+        assert!(
+            err.contains(&format!("invalid parameter `{key}`")),
+            "{args:?}: {err}"
+        );
+    }
+    milvus_l7(&testdata())
+        .args([
+            "render",
+            "--overlay",
+            "static-ip",
+            "--set",
+            "staticIpName=milvus-ip",
+        ])
+        .assert()
+        .success();
+}
