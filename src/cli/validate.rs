@@ -7,6 +7,7 @@ use crate::k8s::resource::Resource;
 use crate::load::{live, manifest_set};
 use crate::problem::{self, Problem};
 use crate::render::params;
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 pub const EXAMPLES: &str = "Examples:
@@ -54,7 +55,8 @@ pub fn run(args: &ValidateArgs, ctx: &mut Ctx) -> Result<Outcome> {
                 .into(),
         });
     }
-    let resources: Vec<Resource> = loaded.objects.iter().map(|(_, r)| r.clone()).collect();
+    // Moved, not cloned: a big export is held once.
+    let (origins, resources): (Vec<String>, Vec<Resource>) = loaded.objects.into_iter().unzip();
     let report = check::objects(&resources, loaded.helm_values.as_ref(), &params.setup());
     for skipped in &loaded.skipped {
         ctx.info(&format!(
@@ -70,25 +72,23 @@ pub fn run(args: &ValidateArgs, ctx: &mut Ctx) -> Result<Outcome> {
     for warning in &report.warnings {
         ctx.note(&format!("warning: {warning}"));
     }
+    // The first file of each object, looked up once per problem (a linear
+    // search per problem made many problems quadratic).
+    let mut files: HashMap<String, &str> = HashMap::with_capacity(resources.len());
+    for (file, object) in origins.iter().zip(&resources) {
+        files.entry(object.id.to_string()).or_insert(file);
+    }
     let mut problems = loaded.problems;
-    problems.extend(
-        report
-            .problems
-            .into_iter()
-            .map(|p| with_file(p, &loaded.objects)),
-    );
+    problems.extend(report.problems.into_iter().map(|p| with_file(p, &files)));
     problem::into_result(problems, "the given manifests")?;
     ctx.note(&format!("valid: {} objects", resources.len()));
     Ok(Outcome::Clean)
 }
 
 /// Prefixes the file an object came from, so the user knows what to edit.
-fn with_file(problem: Problem, objects: &[(String, Resource)]) -> Problem {
-    match objects
-        .iter()
-        .find(|(_, r)| problem.subject == r.id.to_string())
-    {
-        Some((file, _)) => Problem {
+fn with_file(problem: Problem, files: &HashMap<String, &str>) -> Problem {
+    match files.get(&problem.subject) {
+        Some(file) => Problem {
             subject: format!("{file}: {}", problem.subject),
             ..problem
         },
