@@ -241,6 +241,9 @@ pub enum Keep {
     /// Its apiVersion, kind and name and namespace only: enough to say
     /// what else the export held, at a few bytes per object.
     Id,
+    /// What its author wrote: without `status`, `managedFields` and the
+    /// last-applied annotation.
+    Written,
     /// None of it.
     Nothing,
 }
@@ -263,17 +266,46 @@ pub fn load_kept(
     )
 }
 
-/// [`read`], refusing an input of more than `max_bytes`.
-pub fn read_at_most(spec: &Path, stdin: &mut dyn Read, max_bytes: u64) -> Result<Inputs> {
+/// [`read`], refusing an input of more than `max_bytes`, and dropping
+/// while parsing what only the API server writes (see
+/// [`without_server_fields`]): what `validate` checks is what a user
+/// applies, and a big export then needs a fraction of the memory.
+pub fn read_written(spec: &Path, stdin: &mut dyn Read, max_bytes: u64) -> Result<Inputs> {
+    let sift = |document: Value, kept: &mut Vec<Value>| {
+        sift_kept(document, kept, &|_: &ResId| Keep::Written)
+    };
     read_with(
         spec,
         stdin,
         &Reading {
+            sift: &sift,
             max_bytes,
-            ..Reading::everything()
         },
     )
 }
+
+/// `object` without `status`, `metadata.managedFields` and the
+/// `kubectl.kubernetes.io/last-applied-configuration` annotation: the API
+/// server and kubectl write them, `kubectl apply` never takes them from a
+/// manifest, and in a live export they are most of the bytes.
+fn without_server_fields(mut object: Value) -> Value {
+    if let Some(map) = object.as_object_mut() {
+        map.shift_remove("status");
+        if let Some(metadata) = map.get_mut("metadata").and_then(Value::as_object_mut) {
+            metadata.shift_remove("managedFields");
+            if let Some(annotations) = metadata
+                .get_mut("annotations")
+                .and_then(Value::as_object_mut)
+            {
+                annotations.shift_remove(LAST_APPLIED);
+            }
+        }
+    }
+    object
+}
+
+/// kubectl's copy of the applied manifest, as JSON in an annotation.
+const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 /// [`parse`], keeping only what `wanted` accepts (see [`load_only`]).
 pub fn parse_only(
@@ -322,6 +354,7 @@ fn sift_kept(document: Value, kept: &mut Vec<Value>, keep: &(dyn Fn(&ResId) -> K
     kept.push(match keep(&id) {
         Keep::Whole => document,
         Keep::Id => id_only(&document),
+        Keep::Written => without_server_fields(document),
         Keep::Nothing => Value::Null,
     });
 }

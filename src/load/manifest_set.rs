@@ -32,11 +32,12 @@ pub struct ManifestSet {
 }
 
 /// Reads every path (a file, a directory, or `-` for `stdin`), each input
-/// at most `max_bytes`.
+/// at most `max_bytes`, without what only the API server writes (`status`,
+/// `managedFields`, the last-applied annotation).
 pub fn load(paths: &[PathBuf], stdin: &mut dyn Read, max_bytes: u64) -> Result<ManifestSet> {
     let mut set = ManifestSet::default();
     for path in paths {
-        let inputs = live::read_at_most(path, stdin, max_bytes)?;
+        let inputs = live::read_written(path, stdin, max_bytes)?;
         set.skipped.extend(inputs.skipped);
         for input in inputs.files {
             set.add(input);

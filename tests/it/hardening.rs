@@ -618,3 +618,37 @@ fn free_text_parameters_gke_would_refuse_are_refused_naming_them() {
         .assert()
         .success();
 }
+
+// Defect 2: status and validate sift while reading.
+
+#[test]
+fn validate_checks_what_a_user_writes_not_what_the_server_adds() {
+    // A status field no schema knows, server-side managedFields and a
+    // last-applied copy: validate drops them while reading (they are most
+    // of a live export's bytes), so only the written object is judged.
+    let tmp = tempdir();
+    write_file(
+        tmp.path(),
+        "mc.yaml",
+        "apiVersion: networking.gke.io/v1\nkind: ManagedCertificate\nmetadata:\n  name: c\n  namespace: default\n  managedFields:\n  - manager: glbc\n    operation: Update\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: '{}'\nspec:\n  domains: [a.example.com]\nstatus:\n  somethingNew: {x: 1}\n",
+    );
+    let out = milvus_l7(tmp.path())
+        .args(["validate", "mc.yaml"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(!err.contains("somethingNew"), "{err}");
+    assert!(!err.contains("status"), "{err}");
+}
+
+#[test]
+fn status_reads_only_the_objects_it_assesses_and_still_names_the_others() {
+    // The export holds the Ingress under another name: status must say
+    // which Ingress it found, although it kept only names while reading.
+    let live = crate::common::live_fixture("milvus-google-managed.yaml")
+        .replace("name: my-release-milvus\n", "name: other-milvus\n");
+    let tmp = tempdir();
+    write_file(tmp.path(), "live.yaml", &live);
+    let err = refused(tmp.path(), &["status", "--live", "live.yaml"], b"");
+    assert!(err.contains("other-milvus"), "{err}");
+}
