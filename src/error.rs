@@ -9,7 +9,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A parameter has a bad value or an unknown name.
-    #[error("invalid parameter `{key}` (set by {origin}): {message}\n  hint: {hint}")]
+    #[error("invalid parameter {key} (set by {origin}): {message}\n  hint: {hint}", key = crate::quote::quoted(key), origin = crate::quote::escape(origin))]
     Param {
         /// The parameter, as the user named it.
         key: String,
@@ -99,6 +99,18 @@ impl Error {
             }
             std::io::ErrorKind::PermissionDenied => {
                 "check the file's permissions and the user running milvus-l7".to_string()
+            }
+            std::io::ErrorKind::AlreadyExists | std::io::ErrorKind::NotADirectory => {
+                "a file is where a directory is needed (in the path or at its end); choose another path, or move the file away".to_string()
+            }
+            std::io::ErrorKind::IsADirectory => {
+                "a directory is where a file is needed; give the file's path".to_string()
+            }
+            std::io::ErrorKind::ReadOnlyFilesystem => {
+                "the file system is read-only; choose a writable place".to_string()
+            }
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+                "the disk (or your quota) is full; free space and run again".to_string()
             }
             _ => "check the path and that the disk is writable".to_string(),
         };

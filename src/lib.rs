@@ -5,7 +5,7 @@
 //! The modules follow the data flow, and depend only downwards:
 //!
 //! ```text
-//! {k8s, tls, yaml, error, problem} ← load ← check ← render ← {diff, status, graph} ← cli ← main
+//! {k8s, tls, yaml, error, problem, bounded_read, quote} ← load ← check ← render ← {diff, status, graph} ← cli ← main
 //! ```
 //!
 //! [`render::render`] is the whole render pipeline (parameters → templates →
@@ -13,6 +13,7 @@
 //! [`status::assess`] weigh a render against what [`load`] read from a
 //! live export. Only [`cli`] prints.
 
+pub mod bounded_read;
 pub(crate) mod check;
 pub mod cli;
 pub mod diff;
@@ -21,6 +22,7 @@ pub mod graph;
 pub mod k8s;
 pub mod load;
 pub(crate) mod problem;
+pub mod quote;
 pub mod render;
 pub(crate) mod status;
 pub(crate) mod suggest;

@@ -9,6 +9,13 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
+            let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+            if e.kind() == clap::error::ErrorKind::InvalidUtf8 {
+                if let Some(which) = cli::non_utf8::describe(&args) {
+                    eprintln!("error: {which}");
+                    return ExitCode::from(2);
+                }
+            }
             let code = if e.use_stderr() { 2 } else { 0 };
             let _ = e.print();
             return ExitCode::from(code);
@@ -29,7 +36,8 @@ fn main() -> ExitCode {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Differs) => ExitCode::from(1),
         Err(e) => {
-            let _ = writeln!(ctx.stderr, "error: {e}");
+            let message = milvus_l7::quote::escape_message(&e.to_string());
+            let _ = writeln!(ctx.stderr, "error: {message}");
             ExitCode::from(2)
         }
     }

@@ -14,7 +14,8 @@ use crate::k8s::annotations::{
     annotation, INGRESS_BACKENDS, INGRESS_HTTPS_FORWARDING_RULE, MANAGED_CERTIFICATES,
     PRE_SHARED_CERT,
 };
-use crate::k8s::resource::Resource;
+use crate::k8s::resource::{ResId, Resource};
+use crate::load::live::Keep;
 use crate::render::overlay::CertificateSource;
 use crate::render::Rendered;
 use serde_json::Value;
@@ -67,6 +68,23 @@ impl Status {
     }
 }
 
+/// The kinds `status` reads from a live export.
+const ASSESSED_KINDS: [&str; 4] = ["Ingress", "ManagedCertificate", "Gateway", "HTTPRoute"];
+
+/// How much of a live object [`assess`] needs, decided while the export is
+/// read so that a whole-cluster export costs little more than its text:
+/// the rendered objects it assesses whole, others of their kinds by name
+/// (for the message when one is missing), nothing of the rest.
+pub fn needed(rendered: &Rendered, id: &ResId) -> Keep {
+    if watched(rendered).any(|r| r.id.matches(id)) {
+        Keep::Whole
+    } else if watched(rendered).any(|r| r.id.kind == id.kind) {
+        Keep::Id
+    } else {
+        Keep::Nothing
+    }
+}
+
 /// Checks every rendered Ingress, ManagedCertificate, Gateway and HTTPRoute
 /// against its live counterpart. A rendered object missing from the live
 /// input is an error: the export was taken from the wrong place.
@@ -104,13 +122,11 @@ pub fn assess(rendered: &Rendered, live: &[Resource]) -> Result<Status> {
 
 /// The rendered objects whose live status [`assess`] reads: the ones an
 /// export (or a watch) must hold.
-pub fn watched(rendered: &Rendered) -> impl Iterator<Item = &Resource> {
-    rendered.resources.iter().filter(|wanted| {
-        matches!(
-            wanted.id.kind.as_str(),
-            "Ingress" | "ManagedCertificate" | "Gateway" | "HTTPRoute"
-        )
-    })
+pub fn watched(rendered: &Rendered) -> impl Iterator<Item = &Resource> + Clone {
+    rendered
+        .resources
+        .iter()
+        .filter(|wanted| ASSESSED_KINDS.contains(&wanted.id.kind.as_str()))
 }
 
 fn find_live<'a>(wanted: &Resource, live: &'a [Resource], namespace: &str) -> Result<&'a Resource> {

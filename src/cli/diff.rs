@@ -36,8 +36,8 @@ pub struct DiffArgs {
     #[arg(short = 'C', long = "context", value_name = "N", default_value_t = 3)]
     pub context: usize,
     /// Refuse a live export larger than this many bytes (bounds time and memory).
-    #[arg(long, value_name = "BYTES", default_value_t = live::LIVE_LIMITS.max_bytes)]
-    pub max_input_bytes: usize,
+    #[arg(long, value_name = "BYTES", default_value_t = live::DEFAULT_MAX_BYTES)]
+    pub max_input_bytes: u64,
 }
 
 pub fn run(args: &DiffArgs, ctx: &mut Ctx) -> Result<Outcome> {

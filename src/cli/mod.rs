@@ -11,6 +11,7 @@ mod ctx;
 mod diff;
 mod duration_arg;
 mod graph;
+pub mod non_utf8;
 mod param_args;
 mod render;
 mod status;

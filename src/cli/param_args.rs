@@ -2,9 +2,10 @@
 //! the library: the config file read, flags turned into settings.
 
 use super::Ctx;
+use crate::bounded_read;
 use crate::error::{Error, Result};
 use crate::render::file_tree::FileTree;
-use crate::render::params::{Origin, ParamInputs, Setting, CONFIG_FILE};
+use crate::render::params::{Origin, ParamInputs, Setting, CONFIG_FILE, CONFIG_LIMIT};
 use crate::render::{self, Sources};
 use clap::Args;
 use serde_json::Value;
@@ -50,12 +51,15 @@ impl ParamArgs {
     pub fn inputs(&self, env: Vec<(String, String)>) -> Result<ParamInputs> {
         let config_path = match &self.config {
             Some(path) => Some(path.clone()),
-            None => Some(PathBuf::from(CONFIG_FILE)).filter(|p| p.is_file()),
+            // Present in any form (a directory, a dangling link, a FIFO) is
+            // read, and refused when it is not a readable regular file:
+            // silently rendering the defaults instead would deploy the
+            // wrong objects under Argo CD.
+            None => Some(PathBuf::from(CONFIG_FILE)).filter(|p| p.symlink_metadata().is_ok()),
         };
         let config = match config_path {
             Some(path) => {
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| Error::io("reading config file", &path, e))?;
+                let text = bounded_read::text_file(&path, CONFIG_LIMIT)?;
                 Some((path, text))
             }
             None => None,

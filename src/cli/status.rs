@@ -38,6 +38,9 @@ pub struct StatusArgs {
     /// With --follow: give up after this long, exit 1 (e.g. 90s, 30m, 1h, 1h30m).
     #[arg(long, value_name = "DURATION", requires = "follow", value_parser = super::duration_arg::parse)]
     pub timeout: Option<Duration>,
+    /// Refuse a live export larger than this many bytes (bounds time and memory).
+    #[arg(long, value_name = "BYTES", default_value_t = live::DEFAULT_MAX_BYTES)]
+    pub max_input_bytes: u64,
     #[command(flatten)]
     pub params: ParamArgs,
 }
@@ -47,9 +50,15 @@ pub fn run(args: &StatusArgs, ctx: &mut Ctx) -> Result<Outcome> {
         return super::status_follow::run(args, ctx);
     }
     let rendered = args.params.render(ctx)?;
+    let needed = |id: &crate::k8s::resource::ResId| status::needed(&rendered, id);
     let mut live = Vec::new();
     for spec in &args.live {
-        live.extend(live::load(spec, &mut ctx.stdin)?);
+        live.extend(live::load_kept(
+            spec,
+            &mut ctx.stdin,
+            &needed,
+            args.max_input_bytes,
+        )?);
     }
     let status = status::assess(&rendered, &live)?;
     let text = match args.output {

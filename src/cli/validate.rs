@@ -4,9 +4,10 @@ use super::{Ctx, Outcome, ParamArgs};
 use crate::check;
 use crate::error::{Error, Result};
 use crate::k8s::resource::Resource;
-use crate::load::manifest_set;
+use crate::load::{live, manifest_set};
 use crate::problem::{self, Problem};
 use crate::render::params;
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 pub const EXAMPLES: &str = "Examples:
@@ -22,6 +23,9 @@ pub struct ValidateArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Render parameters; with PATHs they say which Milvus Service, ports and health port to expect.
+    /// Refuse an input (a file, stdin) larger than this many bytes (bounds time and memory).
+    #[arg(long, value_name = "BYTES", default_value_t = live::DEFAULT_MAX_BYTES)]
+    pub max_input_bytes: u64,
     #[command(flatten)]
     pub params: ParamArgs,
 }
@@ -37,7 +41,7 @@ pub fn run(args: &ValidateArgs, ctx: &mut Ctx) -> Result<Outcome> {
     }
     let sources = args.params.sources()?;
     let (params, _) = params::resolve(&args.params.inputs(ctx.env.clone())?, &sources.overlays)?;
-    let loaded = manifest_set::load(&args.paths, &mut ctx.stdin)?;
+    let loaded = manifest_set::load(&args.paths, &mut ctx.stdin, args.max_input_bytes)?;
     if loaded.objects.is_empty() && loaded.problems.is_empty() {
         return Err(Error::Invalid {
             subject: args
@@ -51,7 +55,8 @@ pub fn run(args: &ValidateArgs, ctx: &mut Ctx) -> Result<Outcome> {
                 .into(),
         });
     }
-    let resources: Vec<Resource> = loaded.objects.iter().map(|(_, r)| r.clone()).collect();
+    // Moved, not cloned: a big export is held once.
+    let (origins, resources): (Vec<String>, Vec<Resource>) = loaded.objects.into_iter().unzip();
     let report = check::objects(&resources, loaded.helm_values.as_ref(), &params.setup());
     for skipped in &loaded.skipped {
         ctx.info(&format!(
@@ -67,25 +72,23 @@ pub fn run(args: &ValidateArgs, ctx: &mut Ctx) -> Result<Outcome> {
     for warning in &report.warnings {
         ctx.note(&format!("warning: {warning}"));
     }
+    // The first file of each object, looked up once per problem (a linear
+    // search per problem made many problems quadratic).
+    let mut files: HashMap<String, &str> = HashMap::with_capacity(resources.len());
+    for (file, object) in origins.iter().zip(&resources) {
+        files.entry(object.id.to_string()).or_insert(file);
+    }
     let mut problems = loaded.problems;
-    problems.extend(
-        report
-            .problems
-            .into_iter()
-            .map(|p| with_file(p, &loaded.objects)),
-    );
+    problems.extend(report.problems.into_iter().map(|p| with_file(p, &files)));
     problem::into_result(problems, "the given manifests")?;
     ctx.note(&format!("valid: {} objects", resources.len()));
     Ok(Outcome::Clean)
 }
 
 /// Prefixes the file an object came from, so the user knows what to edit.
-fn with_file(problem: Problem, objects: &[(String, Resource)]) -> Problem {
-    match objects
-        .iter()
-        .find(|(_, r)| problem.subject == r.id.to_string())
-    {
-        Some((file, _)) => Problem {
+fn with_file(problem: Problem, files: &HashMap<String, &str>) -> Problem {
+    match files.get(&problem.subject) {
+        Some(file) => Problem {
             subject: format!("{file}: {}", problem.subject),
             ..problem
         },

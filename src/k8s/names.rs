@@ -3,6 +3,8 @@
 //! Each check returns the reason a name is refused, phrased so that it can be
 //! put after "invalid parameter `x`:" in an error.
 
+use crate::quote::quoted;
+
 /// Helm refuses release names longer than 53 characters, and the chart uses
 /// the release name in object names, so it must be a DNS-1035 label.
 pub fn check_release(name: &str) -> Result<(), String> {
@@ -10,10 +12,11 @@ pub fn check_release(name: &str) -> Result<(), String> {
 }
 
 pub fn check_dns1035_label(name: &str, max: usize) -> Result<(), String> {
+    let q = quoted(name);
     check_label(name, max)?;
     if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
         return Err(format!(
-            "`{name}` must start with a lowercase letter (DNS-1035 label)"
+            "{q} must start with a lowercase letter (DNS-1035 label)"
         ));
     }
     Ok(())
@@ -26,19 +29,30 @@ pub fn check_dns1123_label(name: &str, max: usize) -> Result<(), String> {
 
 /// A DNS-1123 subdomain: the names of most Kubernetes objects.
 pub fn check_dns1123_subdomain(name: &str) -> Result<(), String> {
+    let q = quoted(name);
     if name.len() > 253 {
-        return Err(format!("`{name}` is longer than 253 characters"));
+        return Err(format!("{q} is longer than 253 characters"));
     }
-    name.split('.').try_for_each(|label| check_label(label, 63))
+    for (index, label) in name.split('.').enumerate() {
+        if label.is_empty() && !name.is_empty() {
+            return Err(format!(
+                "{q} has an empty label (label {}): two dots in a row, or a dot at the start",
+                index + 1
+            ));
+        }
+        check_label(label, 63)?;
+    }
+    Ok(())
 }
 
 fn check_label(name: &str, max: usize) -> Result<(), String> {
+    let q = quoted(name);
     if name.is_empty() {
         return Err("must not be empty".into());
     }
     if name.len() > max {
         return Err(format!(
-            "`{name}` is {} characters long; at most {max} are allowed",
+            "{q} is {} characters long; at most {max} are allowed",
             name.len()
         ));
     }
@@ -51,12 +65,13 @@ fn check_label(name: &str, max: usize) -> Result<(), String> {
         } else {
             "character"
         };
-        return Err(format!("`{name}` contains the {what} `{c}`; only lowercase letters, digits and `-` are allowed"));
+        return Err(format!(
+            "{q} contains the {what} {}; only lowercase letters, digits and `-` are allowed",
+            quoted(&c.to_string())
+        ));
     }
     if name.starts_with('-') || name.ends_with('-') {
-        return Err(format!(
-            "`{name}` must start and end with a letter or digit"
-        ));
+        return Err(format!("{q} must start and end with a letter or digit"));
     }
     Ok(())
 }
@@ -64,25 +79,24 @@ fn check_label(name: &str, max: usize) -> Result<(), String> {
 /// The host of an Ingress rule: a lowercase DNS name, optionally with a
 /// leading `*.` wildcard label.
 pub fn check_ingress_host(domain: &str) -> Result<(), String> {
+    let q = quoted(domain);
     if domain.ends_with('.') {
-        return Err(format!(
-            "`{domain}` ends with a dot; write the name without it"
-        ));
+        return Err(format!("{q} ends with a dot; write the name without it"));
     }
     if domain.parse::<std::net::IpAddr>().is_ok() {
         return Err(format!(
-            "`{domain}` is an IP address; an Ingress host must be a DNS name"
+            "{q} is an IP address; an Ingress host must be a DNS name"
         ));
     }
     let rest = domain.strip_prefix("*.").unwrap_or(domain);
     if rest.contains('*') {
         return Err(format!(
-            "`{domain}`: a wildcard is only allowed as the whole first label (`*.example.com`)"
+            "{q}: a wildcard is only allowed as the whole first label (`*.example.com`)"
         ));
     }
     if !rest.contains('.') {
         return Err(format!(
-            "`{domain}` is not a fully qualified domain name (it needs at least one dot)"
+            "{q} is not a fully qualified domain name (it needs at least one dot)"
         ));
     }
     check_dns1123_subdomain(rest)
@@ -91,15 +105,16 @@ pub fn check_ingress_host(domain: &str) -> Result<(), String> {
 /// What GKE's ManagedCertificate accepts (CRD pattern, maxLength 63): no
 /// wildcard, lowercase, at most 63 characters for the whole name.
 pub fn check_managed_certificate_domain(domain: &str) -> Result<(), String> {
+    let q = quoted(domain);
     check_ingress_host(domain)?;
     if domain.starts_with("*.") {
         return Err(format!(
-            "`{domain}` is a wildcard; Google-managed certificates do not support wildcards"
+            "{q} is a wildcard; Google-managed certificates do not support wildcards"
         ));
     }
     if domain.len() > 63 {
         return Err(format!(
-            "`{domain}` is {} characters long; a ManagedCertificate domain has at most 63",
+            "{q} is {} characters long; a ManagedCertificate domain has at most 63",
             domain.len()
         ));
     }
@@ -116,7 +131,13 @@ pub fn chart_fullname(release: &str) -> String {
     } else {
         format!("{release}-milvus")
     };
-    let truncated: String = full.chars().take(63).collect();
+    fit_label(&full)
+}
+
+/// Helm's `trunc 63 | trimSuffix "-"`: a name derived from a release of
+/// up to 53 characters (Helm's own limit) always fits a DNS label.
+pub fn fit_label(name: &str) -> String {
+    let truncated: String = name.chars().take(63).collect();
     truncated.trim_end_matches('-').to_string()
 }
 

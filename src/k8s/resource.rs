@@ -53,6 +53,17 @@ impl ResId {
             && self.name == other.name
     }
 
+    /// What [`ResId::matches`] compares, as a key for hash maps: objects
+    /// with equal keys match.
+    pub fn match_key(&self) -> (&str, &str, &str, &str) {
+        (
+            canonical_group(&self.group, &self.kind),
+            &self.kind,
+            &self.namespace,
+            &self.name,
+        )
+    }
+
     /// `group/version`, or `version` for the core group.
     pub fn api_version(&self) -> String {
         if self.group.is_empty() {

@@ -13,8 +13,10 @@
 //! what `validate` makes of documents that are not objects (the chart's
 //! Helm values) is [`crate::load::manifest_set`]'s.
 
+use crate::bounded_read::{self, Limit};
 use crate::error::{Error, Result};
 use crate::k8s::resource::{ResId, Resource};
+use crate::load::duplicates;
 use crate::load::json_sift;
 use crate::load::live_split::{self, Sift};
 use crate::load::object_files;
@@ -43,6 +45,12 @@ pub const LIVE_LIMITS: Limits = Limits {
     max_documents: 1_000_000,
     max_depth: 64,
 };
+
+/// The default of `--max-input-bytes`: [`LIVE_LIMITS`]' byte limit.
+pub const DEFAULT_MAX_BYTES: u64 = LIVE_LIMITS.max_bytes as u64;
+
+/// What to do about an export over the limit.
+const TOO_LARGE_HINT: &str = "export only the namespace and kinds to compare (`kubectl get ingress,svc,backendconfig,managedcertificate,secret -n NS -o yaml`), or raise the limit with --max-input-bytes";
 
 /// Where documents were read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,33 +117,62 @@ pub fn read(spec: &Path, stdin: &mut dyn Read) -> Result<Inputs> {
 /// How one export is read: what is kept of it, and how large it may be.
 struct Reading<'a> {
     sift: Sift<'a>,
-    max_bytes: usize,
+    max_bytes: u64,
 }
 
 impl Reading<'_> {
     fn everything() -> Reading<'static> {
         Reading {
             sift: &live_split::keep_all,
-            max_bytes: LIVE_LIMITS.max_bytes,
+            max_bytes: DEFAULT_MAX_BYTES,
         }
     }
 
     fn limits(&self) -> Limits {
         Limits {
-            max_bytes: self.max_bytes,
+            // u64::MAX (no practical limit) does not fit a 32-bit usize.
+            max_bytes: usize::try_from(self.max_bytes).unwrap_or(usize::MAX),
             ..LIVE_LIMITS
+        }
+    }
+
+    fn limit(&self) -> Limit<'static> {
+        Limit {
+            max_bytes: self.max_bytes,
+            hint: TOO_LARGE_HINT,
         }
     }
 }
 
 fn read_with(spec: &Path, stdin: &mut dyn Read, how: &Reading) -> Result<Inputs> {
-    if spec.as_os_str() == STDIN {
-        Ok(Inputs::one(read_stdin(stdin, how)?))
+    let inputs = if spec.as_os_str() == STDIN {
+        Inputs::one(read_stdin(stdin, how)?)
     } else if spec.is_dir() {
-        read_dir(spec, how)
+        read_dir(spec, how)?
     } else {
-        Ok(Inputs::one(read_file(spec, how)?))
+        Inputs::one(read_file(spec, how)?)
+    };
+    refuse_empty(inputs, spec)
+}
+
+/// An input without a single document is what a failed `kubectl get` in a
+/// pipe leaves behind (kubectl exports an empty `kind: List` when nothing
+/// matches): every command refuses it rather than report everything as
+/// missing.
+fn refuse_empty(inputs: Inputs, spec: &Path) -> Result<Inputs> {
+    if inputs.files.iter().any(|input| !input.documents.is_empty()) {
+        return Ok(inputs);
     }
+    let origin = if spec.as_os_str() == STDIN {
+        STDIN_ORIGIN.to_string()
+    } else {
+        spec.display().to_string()
+    };
+    Err(Error::Parse {
+        location: origin,
+        message: "no Kubernetes object found: the input is empty".into(),
+        hint: "check that the `kubectl get ... -o yaml` feeding it succeeded (`set -o pipefail`); kubectl exports an empty `kind: List` when nothing matches".into(),
+    })
 }
 
 impl Inputs {
@@ -148,7 +185,7 @@ impl Inputs {
 }
 
 fn read_stdin(stdin: &mut dyn Read, how: &Reading) -> Result<Input> {
-    let text = read_bounded(stdin, STDIN_ORIGIN, how.max_bytes)?;
+    let text = read_bounded(stdin, STDIN_ORIGIN, how.limit())?;
     Ok(Input {
         documents: parse_documents_with(&text, STDIN_ORIGIN, how)?,
         source: Source::Stdin,
@@ -184,9 +221,41 @@ pub fn load_only(
     spec: &Path,
     stdin: &mut dyn Read,
     wanted: &(dyn Fn(&ResId) -> bool + Sync),
-    max_bytes: usize,
+    max_bytes: u64,
 ) -> Result<Vec<Resource>> {
-    let sift = |document: Value, kept: &mut Vec<Value>| sift_wanted(document, kept, wanted);
+    let keep = |id: &ResId| {
+        if wanted(id) {
+            Keep::Whole
+        } else {
+            Keep::Nothing
+        }
+    };
+    load_kept(spec, stdin, &keep, max_bytes)
+}
+
+/// How much of a live object a command needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// All of it.
+    Whole,
+    /// Its apiVersion, kind and name and namespace only: enough to say
+    /// what else the export held, at a few bytes per object.
+    Id,
+    /// What its author wrote: without `status`, `managedFields` and the
+    /// last-applied annotation.
+    Written,
+    /// None of it.
+    Nothing,
+}
+
+/// Like [`load_only`], with a finer choice per object (see [`Keep`]).
+pub fn load_kept(
+    spec: &Path,
+    stdin: &mut dyn Read,
+    keep: &(dyn Fn(&ResId) -> Keep + Sync),
+    max_bytes: u64,
+) -> Result<Vec<Resource>> {
+    let sift = |document: Value, kept: &mut Vec<Value>| sift_kept(document, kept, keep);
     load_with(
         spec,
         stdin,
@@ -197,6 +266,47 @@ pub fn load_only(
     )
 }
 
+/// [`read`], refusing an input of more than `max_bytes`, and dropping
+/// while parsing what only the API server writes (see
+/// [`without_server_fields`]): what `validate` checks is what a user
+/// applies, and a big export then needs a fraction of the memory.
+pub fn read_written(spec: &Path, stdin: &mut dyn Read, max_bytes: u64) -> Result<Inputs> {
+    let sift = |document: Value, kept: &mut Vec<Value>| {
+        sift_kept(document, kept, &|_: &ResId| Keep::Written)
+    };
+    read_with(
+        spec,
+        stdin,
+        &Reading {
+            sift: &sift,
+            max_bytes,
+        },
+    )
+}
+
+/// `object` without `status`, `metadata.managedFields` and the
+/// `kubectl.kubernetes.io/last-applied-configuration` annotation: the API
+/// server and kubectl write them, `kubectl apply` never takes them from a
+/// manifest, and in a live export they are most of the bytes.
+fn without_server_fields(mut object: Value) -> Value {
+    if let Some(map) = object.as_object_mut() {
+        map.shift_remove("status");
+        if let Some(metadata) = map.get_mut("metadata").and_then(Value::as_object_mut) {
+            metadata.shift_remove("managedFields");
+            if let Some(annotations) = metadata
+                .get_mut("annotations")
+                .and_then(Value::as_object_mut)
+            {
+                annotations.shift_remove(LAST_APPLIED);
+            }
+        }
+    }
+    object
+}
+
+/// kubectl's copy of the applied manifest, as JSON in an annotation.
+const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
 /// [`parse`], keeping only what `wanted` accepts (see [`load_only`]).
 pub fn parse_only(
     text: &str,
@@ -206,12 +316,23 @@ pub fn parse_only(
     let sift = |document: Value, kept: &mut Vec<Value>| sift_wanted(document, kept, wanted);
     let how = Reading {
         sift: &sift,
-        max_bytes: LIVE_LIMITS.max_bytes,
+        max_bytes: DEFAULT_MAX_BYTES,
     };
     objects(parse_documents_with(text, origin, &how)?, origin)
 }
 
 fn sift_wanted(document: Value, kept: &mut Vec<Value>, wanted: &(dyn Fn(&ResId) -> bool + Sync)) {
+    let keep = |id: &ResId| {
+        if wanted(id) {
+            Keep::Whole
+        } else {
+            Keep::Nothing
+        }
+    };
+    sift_kept(document, kept, &keep)
+}
+
+fn sift_kept(document: Value, kept: &mut Vec<Value>, keep: &(dyn Fn(&ResId) -> Keep + Sync)) {
     if is_list(&document) {
         let mut items = Vec::new();
         let Value::Object(mut map) = document else {
@@ -219,54 +340,66 @@ fn sift_wanted(document: Value, kept: &mut Vec<Value>, wanted: &(dyn Fn(&ResId) 
         };
         if let Some(Value::Array(all)) = map.remove("items") {
             for item in all {
-                sift_wanted(item, &mut items, wanted);
+                sift_kept(item, &mut items, keep);
             }
         }
         map.insert("items".into(), Value::Array(items));
         kept.push(Value::Object(map));
         return;
     }
-    let keep = ResId::of(&document).is_none_or(|id| wanted(&id));
-    kept.push(if keep { document } else { Value::Null });
+    let Some(id) = ResId::of(&document) else {
+        kept.push(document);
+        return;
+    };
+    kept.push(match keep(&id) {
+        Keep::Whole => document,
+        Keep::Id => id_only(&document),
+        Keep::Written => without_server_fields(document),
+        Keep::Nothing => Value::Null,
+    });
+}
+
+/// apiVersion, kind, metadata.name and metadata.namespace of `object`.
+fn id_only(object: &Value) -> Value {
+    let mut metadata = serde_json::Map::new();
+    for key in ["name", "namespace"] {
+        if let Some(v) = object["metadata"].get(key) {
+            metadata.insert(key.into(), v.clone());
+        }
+    }
+    serde_json::json!({
+        "apiVersion": object["apiVersion"],
+        "kind": object["kind"],
+        "metadata": metadata,
+    })
 }
 
 fn load_with(spec: &Path, stdin: &mut dyn Read, how: &Reading) -> Result<Vec<Resource>> {
     let mut objects = Vec::new();
     for input in read_with(spec, stdin, how)?.files {
-        objects.extend(input.into_objects()?);
+        let origin = input.source.to_string();
+        objects.extend(
+            input
+                .into_objects()?
+                .into_iter()
+                .map(|object| (origin.clone(), object)),
+        );
     }
-    Ok(objects)
+    duplicates::merge(objects)
 }
 
 fn read_file(path: &Path, how: &Reading) -> Result<Input> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io("reading", path, e))?;
     let source = Source::File(path.to_path_buf());
     let origin = source.to_string();
-    let text = read_bounded(&mut std::io::BufReader::new(file), &origin, how.max_bytes)?;
+    let text = bounded_read::into_text(bounded_read::file(path, how.limit())?, &origin)?;
     let documents = parse_documents_with(&text, &origin, how)?;
     Ok(Input { source, documents })
 }
 
 /// Reads at most one byte more than the limit, so an endless or huge input
 /// is refused without being held in memory.
-fn read_bounded(input: &mut dyn Read, origin: &str, max_bytes: usize) -> Result<String> {
-    let mut bytes = Vec::new();
-    input
-        .take(max_bytes as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::io("reading", origin, e))?;
-    if bytes.len() > max_bytes {
-        return Err(Error::Parse {
-            location: origin.to_string(),
-            message: format!("input is larger than {max_bytes} bytes"),
-            hint: "export only the namespace and kinds to compare (`kubectl get ingress,svc,backendconfig,managedcertificate,secret -n NS -o yaml`), or raise the limit with --max-input-bytes".into(),
-        });
-    }
-    String::from_utf8(bytes).map_err(|e| Error::Parse {
-        location: origin.to_string(),
-        message: format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
-        hint: "give the output of `kubectl get ... -o yaml` or `-o json`".into(),
-    })
+fn read_bounded(input: &mut dyn Read, origin: &str, limit: Limit) -> Result<String> {
+    bounded_read::into_text(bounded_read::stream(input, origin, limit)?, origin)
 }
 
 /// Parses one input's text into its objects; see [`parse_documents`].
@@ -462,7 +595,11 @@ mod tests {
     #[test]
     fn input_over_the_byte_limit_is_refused_without_reading_it_all() {
         let mut endless = std::io::repeat(b'a');
-        let err = read_bounded(&mut endless, "<stdin>", 1000)
+        let limit = Limit {
+            max_bytes: 1000,
+            hint: TOO_LARGE_HINT,
+        };
+        let err = read_bounded(&mut endless, "<stdin>", limit)
             .unwrap_err()
             .to_string();
         assert!(
@@ -473,7 +610,11 @@ mod tests {
 
     #[test]
     fn binary_input_is_refused_as_not_text() {
-        let err = read_bounded(&mut &b"kind: \xff\xfe"[..], "x.yaml", 1000)
+        let limit = Limit {
+            max_bytes: 1000,
+            hint: TOO_LARGE_HINT,
+        };
+        let err = read_bounded(&mut &b"kind: \xff\xfe"[..], "x.yaml", limit)
             .unwrap_err()
             .to_string();
         assert!(err.contains("not UTF-8"), "{err}");
@@ -562,7 +703,7 @@ mod tests {
         let path = dir.path().join(name);
         std::fs::write(&path, text).unwrap();
         let wanted = |id: &ResId| id.namespace == "keep";
-        load_only(&path, &mut std::io::empty(), &wanted, LIVE_LIMITS.max_bytes)
+        load_only(&path, &mut std::io::empty(), &wanted, DEFAULT_MAX_BYTES)
     }
 
     fn load_kept(text: &str, name: &str) -> Vec<Resource> {

@@ -31,11 +31,13 @@ pub struct ManifestSet {
     pub skipped: Vec<PathBuf>,
 }
 
-/// Reads every path (a file, a directory, or `-` for `stdin`).
-pub fn load(paths: &[PathBuf], stdin: &mut dyn Read) -> Result<ManifestSet> {
+/// Reads every path (a file, a directory, or `-` for `stdin`), each input
+/// at most `max_bytes`, without what only the API server writes (`status`,
+/// `managedFields`, the last-applied annotation).
+pub fn load(paths: &[PathBuf], stdin: &mut dyn Read, max_bytes: u64) -> Result<ManifestSet> {
     let mut set = ManifestSet::default();
     for path in paths {
-        let inputs = live::read(path, stdin)?;
+        let inputs = live::read_written(path, stdin, max_bytes)?;
         set.skipped.extend(inputs.skipped);
         for input in inputs.files {
             set.add(input);
@@ -99,7 +101,12 @@ mod tests {
         write("helm/values.yaml", "service: {type: ClusterIP}\n");
         write("notes.txt", "hello");
         write("broken.yaml", "just: a map\n");
-        let set = load(&[dir.path().to_path_buf()], &mut std::io::empty()).unwrap();
+        let set = load(
+            &[dir.path().to_path_buf()],
+            &mut std::io::empty(),
+            live::DEFAULT_MAX_BYTES,
+        )
+        .unwrap();
         let names: Vec<_> = set.objects.iter().map(|(_, r)| r.id.name.clone()).collect();
         assert_eq!(names, ["a", "b"]);
         assert_eq!(
@@ -114,7 +121,12 @@ mod tests {
     #[test]
     fn objects_remember_their_file_and_stdin_is_read_once_per_dash() {
         let mut stdin = "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n".as_bytes();
-        let set = load(&[PathBuf::from(live::STDIN)], &mut stdin).unwrap();
+        let set = load(
+            &[PathBuf::from(live::STDIN)],
+            &mut stdin,
+            live::DEFAULT_MAX_BYTES,
+        )
+        .unwrap();
         assert_eq!(set.objects[0].0, "<stdin>");
         assert_eq!(set.objects[0].1.id.name, "s");
     }

@@ -1,6 +1,7 @@
 //! Reading what is already there: live exports (`kubectl get -o yaml|json`)
 //! and users' manifest files, bounded in size and sifted while parsed.
 
+pub(crate) mod duplicates;
 pub(crate) mod json_sift;
 pub mod live;
 pub(crate) mod live_split;

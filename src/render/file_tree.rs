@@ -6,6 +6,7 @@
 //! this tree, so tests never touch the disk (kustomize's `filesys.MakeFsInMemory`
 //! plays the same role).
 
+use crate::bounded_read::{self, Limit};
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -15,6 +16,13 @@ static EMBEDDED_TEMPLATES: include_dir::Dir<'_> =
     include_dir::include_dir!("$CARGO_MANIFEST_DIR/templates");
 static EMBEDDED_OVERLAYS: include_dir::Dir<'_> =
     include_dir::include_dir!("$CARGO_MANIFEST_DIR/overlays");
+
+/// A template or an overlay is a few kilobytes; a file of more than a
+/// megabyte under `--templates`/`--overlays` is a wrong directory.
+const TEMPLATE_FILE_LIMIT: Limit<'static> = Limit {
+    max_bytes: 1 << 20,
+    hint: "--templates and --overlays take directories of small text files (a copy of templates/ or overlays/); move other files out",
+};
 
 /// Files keyed by their `/`-separated path relative to the tree's root.
 #[derive(Debug, Clone, Default)]
@@ -89,8 +97,7 @@ impl FileTree {
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            let text = std::fs::read_to_string(entry.path())
-                .map_err(|e| Error::io("reading", entry.path(), e))?;
+            let text = bounded_read::text_file(entry.path(), TEMPLATE_FILE_LIMIT)?;
             files.insert(key, text);
         }
         Ok(FileTree {

@@ -4,7 +4,10 @@
 
 pub(crate) mod argocd_params;
 pub mod chart;
+pub(crate) mod check_guard;
+pub(crate) mod dir_swap;
 pub mod file_tree;
+pub(crate) mod free_text;
 pub mod output;
 pub mod overlay;
 pub mod params;

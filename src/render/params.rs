@@ -15,10 +15,13 @@
 //! overlay.yaml); those keys are known only when the overlay is selected, so
 //! a typo or a parameter of an unselected overlay is reported, not ignored.
 
+use crate::bounded_read::{self, Limit};
 use crate::error::{Error, Result};
 use crate::k8s::names;
+use crate::quote::{self, quoted};
 use crate::render::argocd_params;
 use crate::render::file_tree::FileTree;
+use crate::render::free_text;
 use crate::render::overlay::{self, CertificateSource, LoadBalancer, Overlay};
 pub use crate::render::setting::{Origin, Setting};
 use crate::suggest;
@@ -35,6 +38,19 @@ pub const DEFAULT_CHART_VERSION: &str = "5.0.19";
 /// Name of the config file looked for in the working directory; also the
 /// marker file Argo CD's plugin discovery looks for.
 pub const CONFIG_FILE: &str = "milvus-l7.yaml";
+
+/// The config file holds a handful of parameters: a megabyte is far more
+/// than any real one, and bounds what a wrong `--config` costs.
+pub const CONFIG_LIMIT: Limit<'static> = Limit {
+    max_bytes: 1 << 20,
+    hint: "a config file holds a few parameters (release: …, domain: …); check that --config names milvus-l7.yaml",
+};
+
+/// A certificate chain or a key is a few kilobytes of PEM.
+const PEM_LIMIT: Limit<'static> = Limit {
+    max_bytes: 1 << 20,
+    hint: "give the PEM certificate and key files; `milvus-l7 cert --domain D` creates them",
+};
 
 /// The built-in parameters: name, default, and what it is for.
 /// `null` defaults are derived from the release after merging.
@@ -602,7 +618,8 @@ fn coerce(setting: &Setting, default: &Value) -> Result<Value> {
 }
 
 fn short(value: &Value) -> String {
-    let s = value.to_string();
+    // JSON escapes control characters already; `escape` covers the rest.
+    let s = quote::escape(&value.to_string());
     if s.len() > 60 {
         format!(
             "{}…",
@@ -641,8 +658,16 @@ fn derive_defaults(values: &mut Map<String, Value>) {
     let derived = [
         ("domain", format!("{release}.milvus.io")),
         ("serviceName", names::chart_fullname(&release)),
-        ("backendConfigName", format!("{release}-backendconfig")),
-        ("certificateName", format!("{release}-milvus-tls")),
+        // Like the chart's own names, cut to 63 characters as Helm's
+        // `trunc 63` does, so every release Helm accepts renders.
+        (
+            "backendConfigName",
+            names::fit_label(&format!("{release}-backendconfig")),
+        ),
+        (
+            "certificateName",
+            names::fit_label(&format!("{release}-milvus-tls")),
+        ),
     ];
     for (key, value) in derived {
         if values[key].is_null() {
@@ -769,22 +794,27 @@ fn check_names(r: &Resolved, certificate: Option<CertificateSource>) -> Result<(
     Ok(())
 }
 
+/// The free-text parameters that are set follow their rules (see
+/// [`free_text`]).
+fn check_free_text(r: &Resolved) -> Result<()> {
+    for (key, rule) in free_text::RULES {
+        let Some(value) = r.values.get(*key).and_then(Value::as_str) else {
+            continue;
+        };
+        free_text::check(*rule, value).map_err(|(message, hint)| r.fail(key, message, hint))?;
+    }
+    Ok(())
+}
+
 /// The health check path, the protocols, the chart mode and the Ingress
 /// class are values from short fixed lists or of a fixed form.
 fn check_protocols_and_mode(r: &Resolved) -> Result<()> {
-    let path = r.text("healthCheckPath");
-    if !path.starts_with('/') {
-        return Err(r.fail(
-            "healthCheckPath",
-            format!("`{path}` does not start with `/`"),
-            "give an absolute request path like /healthz",
-        ));
-    }
+    check_free_text(r)?;
     for key in ["healthCheckType", "appProtocol"] {
         if !["HTTP", "HTTPS", "HTTP2"].contains(&r.text(key).as_str()) {
             return Err(r.fail(
                 key,
-                format!("`{}` is not HTTP, HTTPS or HTTP2", r.text(key)),
+                format!("{} is not HTTP, HTTPS or HTTP2", quoted(&r.text(key))),
                 "GKE accepts only HTTP, HTTPS and HTTP2 here",
             ));
         }
@@ -792,7 +822,7 @@ fn check_protocols_and_mode(r: &Resolved) -> Result<()> {
     if !["cluster", "standalone"].contains(&r.text("mode").as_str()) {
         return Err(r.fail(
             "mode",
-            format!("`{}` is not cluster or standalone", r.text("mode")),
+            format!("{} is not cluster or standalone", quoted(&r.text("mode"))),
             "the milvus/milvus chart runs either a cluster (cluster.enabled: true, its default) or standalone",
         ));
     }
@@ -811,10 +841,10 @@ fn check_protocols_and_mode(r: &Resolved) -> Result<()> {
 fn check_port_name(name: &str) -> std::result::Result<(), String> {
     names::check_dns1123_label(name, 15)?;
     if !name.chars().any(|c| c.is_ascii_lowercase()) {
-        return Err(format!("`{name}` needs at least one letter"));
+        return Err(format!("{} needs at least one letter", quoted(name)));
     }
     if name.contains("--") {
-        return Err(format!("`{name}` must not contain `--`"));
+        return Err(format!("{} must not contain `--`", quoted(name)));
     }
     Ok(())
 }
@@ -852,11 +882,18 @@ fn read_tls_files(
         ));
     }
     let read = |k: &str, path: &str| {
-        std::fs::read_to_string(path).map_err(|e| {
+        let bytes = bounded_read::file(Path::new(path), PEM_LIMIT).map_err(|e| {
             fail(
                 k,
-                &format!("cannot read {path}: {e}"),
-                "check the path; `milvus-l7 cert --domain D` creates a key and certificate",
+                &format!("cannot read {path}: {}", read_failure(&e)),
+                "give the PEM file; `milvus-l7 cert --domain D` creates a key and certificate",
+            )
+        })?;
+        String::from_utf8(bytes).map_err(|_| {
+            fail(
+                k,
+                &format!("{path} is not PEM text (it holds bytes that are not UTF-8)"),
+                "give the PEM file (`-----BEGIN ...`), not DER; `openssl x509 -inform der -in F -out F.pem` converts a certificate",
             )
         })
     };
@@ -866,6 +903,15 @@ fn read_tls_files(
         cert_pem: read("tlsCert", cert)?,
         key_pem: read("tlsKey", key)?,
     }))
+}
+
+/// Why a file could not be read, without the path (the caller names it).
+fn read_failure(e: &Error) -> String {
+    match e {
+        Error::Invalid { message, .. } => message.clone(),
+        Error::Io { source, .. } => source.to_string(),
+        other => other.to_string(),
+    }
 }
 
 #[cfg(test)]

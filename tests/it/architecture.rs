@@ -221,7 +221,15 @@ fn the_library_layers_point_one_way() {
         }
     };
     let upper = ["cli", "diff", "status", "graph"];
-    for base in ["k8s", "tls", "yaml", "error", "problem", "suggest"] {
+    for base in [
+        "k8s",
+        "tls",
+        "yaml",
+        "error",
+        "problem",
+        "suggest",
+        "bounded_read",
+    ] {
         below(base, &["load", "check", "render"]);
         below(base, &upper);
     }

@@ -13,6 +13,7 @@ mod diff;
 mod docs;
 mod gke_round2;
 mod graph;
+mod hardening;
 mod overlays;
 mod properties;
 mod render;

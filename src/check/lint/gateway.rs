@@ -6,7 +6,7 @@
 //! at most a condition on the object, never at `kubectl apply`.
 
 use super::helm_values::H2C;
-use super::{array, find_service, Objects, ServicePort, ServiceView, BACKEND_PROTOCOLS};
+use super::{array, Objects, ServicePort, ServiceView, Services, BACKEND_PROTOCOLS};
 use crate::k8s::annotations::{annotation, CERTMAP};
 use crate::k8s::resource::Resource;
 use crate::problem::Problem;
@@ -83,7 +83,7 @@ fn has_pre_shared_certs(listener: &Value) -> bool {
 /// The route's parents and backends.
 pub(super) fn http_route(
     route: &Resource,
-    services: &[ServiceView],
+    services: &Services,
     objects: &Objects<'_>,
 ) -> Vec<Problem> {
     let mut problems = parent_refs(route, objects);
@@ -133,7 +133,7 @@ fn parent_refs(route: &Resource, objects: &Objects<'_>) -> Vec<Problem> {
 
 /// Each Service backend exists (rendered, or the chart's), with the port
 /// the route uses, and that port declares an `appProtocol` GKE accepts.
-fn backend_refs(route: &Resource, services: &[ServiceView]) -> Vec<Problem> {
+fn backend_refs(route: &Resource, services: &Services) -> Vec<Problem> {
     let mut problems = Vec::new();
     for (r, rule) in array(route.value.pointer("/spec/rules")).iter().enumerate() {
         for (b, backend) in array(rule.get("backendRefs"))
@@ -153,11 +153,11 @@ fn service_backend(
     route: &Resource,
     place: &str,
     backend: &Value,
-    services: &[ServiceView],
+    services: &Services,
 ) -> Option<Problem> {
     let subject = route.id.to_string();
     let name = text(backend, "name");
-    let service = match find_service(services, namespace_of(backend, route), name) {
+    let service = match services.find(namespace_of(backend, route), name) {
         Ok(service) => service,
         Err(known) => return Some(Problem::new(
             subject,
@@ -208,7 +208,7 @@ fn app_protocol(service: &ServiceView, port: &ServicePort, route: &Resource) -> 
 
 /// HealthCheckPolicy and GCPBackendPolicy apply to the Service in
 /// `spec.targetRef`; one that does not exist makes the policy do nothing.
-pub(super) fn policy_target(policy: &Resource, services: &[ServiceView]) -> Vec<Problem> {
+pub(super) fn policy_target(policy: &Resource, services: &Services) -> Vec<Problem> {
     let Some(target) = policy.value.pointer("/spec/targetRef") else {
         return Vec::new(); // the schema reports the missing targetRef
     };
@@ -216,7 +216,7 @@ pub(super) fn policy_target(policy: &Resource, services: &[ServiceView]) -> Vec<
         return Vec::new(); // a ServiceImport (multi-cluster) or another kind
     }
     let name = text(target, "name");
-    match find_service(services, namespace_of(target, policy), name) {
+    match services.find(namespace_of(target, policy), name) {
         Ok(_) => Vec::new(),
         Err(known) => vec![Problem::new(
             policy.id.to_string(),

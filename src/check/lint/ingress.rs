@@ -3,7 +3,7 @@
 //! needs for them (backend-config, app-protocols), and its certificates
 //! (ManagedCertificate names, domains, hosts).
 
-use super::{array, find_service, Objects, ServiceView, BACKEND_PROTOCOLS};
+use super::{array, Objects, ServiceView, Services, BACKEND_PROTOCOLS};
 use crate::k8s::annotations::{
     annotation, APP_PROTOCOLS, APP_PROTOCOLS_LEGACY, BACKEND_CONFIG, BACKEND_CONFIG_BETA,
     FRONTEND_CONFIG, FRONTEND_CONFIG_UNREAD, INGRESS_CLASS, MANAGED_CERTIFICATES, PRE_SHARED_CERT,
@@ -52,7 +52,7 @@ fn has_certificate(ingress: &Value) -> bool {
 /// Every Ingress rule: class, annotations, backends and certificates.
 pub(super) fn ingress(
     ingress: &Resource,
-    services: &[ServiceView],
+    services: &Services,
     objects: &Objects<'_>,
 ) -> Vec<Problem> {
     let mut problems = ingress_class(ingress);
@@ -188,13 +188,13 @@ fn backends(ingress: &Value) -> Vec<Backend> {
 /// and an app-protocols annotation keyed by the port's name.
 fn ingress_backends(
     ingress: &Resource,
-    services: &[ServiceView],
+    services: &Services,
     objects: &Objects<'_>,
 ) -> Vec<Problem> {
     let subject = ingress.id.to_string();
     let mut problems = Vec::new();
     for backend in backends(&ingress.value) {
-        let service = match find_service(services, &ingress.id.namespace, &backend.service) {
+        let service = match services.find(&ingress.id.namespace, &backend.service) {
             Ok(service) => service,
             Err(known) => {
                 problems.push(Problem::new(
@@ -443,11 +443,7 @@ pub(super) fn managed_certificate(certificate: &Resource, objects: &Objects<'_>)
             ));
         }
     }
-    let attached = objects.of_kind("Ingress").any(|ingress| {
-        ingress.id.namespace == certificate.id.namespace
-            && annotation(&ingress.value, MANAGED_CERTIFICATES)
-                .is_some_and(|list| list.split(',').any(|n| n.trim() == certificate.id.name))
-    });
+    let attached = objects.certificate_attached(&certificate.id.namespace, &certificate.id.name);
     if !attached {
         problems.push(Problem::new(
             &subject,

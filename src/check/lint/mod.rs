@@ -16,9 +16,12 @@ mod draining;
 mod gateway;
 mod health_check;
 pub mod helm_values;
+mod index;
 mod ingress;
 mod ranges;
 mod regional;
+
+use index::{Objects, Services};
 
 use crate::k8s::annotations;
 use crate::k8s::chart_service::ChartService;
@@ -154,7 +157,8 @@ pub fn all(
     services: &[ServiceView],
     expect: &Expectations,
 ) -> Vec<Problem> {
-    let objects = Objects { resources };
+    let objects = Objects::new(resources);
+    let services = &Services::new(services);
     let mut problems = Vec::new();
     for ingress in objects.of_kind("Ingress") {
         problems.extend(ingress::ingress(ingress, services, &objects));
@@ -187,48 +191,6 @@ pub fn all(
         problems.extend(ranges::out_of_range(object));
     }
     problems
-}
-
-/// The objects, with look-ups by kind and name.
-struct Objects<'a> {
-    resources: &'a [Resource],
-}
-
-impl<'a> Objects<'a> {
-    fn of_kind(&self, kind: &'a str) -> impl Iterator<Item = &'a Resource> + 'a {
-        self.resources.iter().filter(move |r| r.id.kind == kind)
-    }
-
-    fn find(&self, kind: &str, namespace: &str, name: &str) -> Option<&'a Resource> {
-        self.resources
-            .iter()
-            .find(|r| r.id.kind == kind && r.id.namespace == namespace && r.id.name == name)
-    }
-}
-
-/// The Service named `name` in `namespace`, or, for the message, which
-/// Services of that namespace are known (`known: `a`, `b``).
-fn find_service<'s>(
-    services: &'s [ServiceView],
-    namespace: &str,
-    name: &str,
-) -> Result<&'s ServiceView, String> {
-    if let Some(service) = services
-        .iter()
-        .find(|s| s.namespace == namespace && s.name == name)
-    {
-        return Ok(service);
-    }
-    let known: Vec<String> = services
-        .iter()
-        .filter(|s| s.namespace == namespace)
-        .map(|s| format!("`{}`", s.name))
-        .collect();
-    Err(if known.is_empty() {
-        "none is known".to_string()
-    } else {
-        format!("known: {}", known.join(", "))
-    })
 }
 
 fn array(value: Option<&Value>) -> &[Value] {

@@ -1,0 +1,147 @@
+//! Look-ups the lints make for every object, by hash instead of by scan:
+//! a scan per Ingress over all Services and objects made `validate`
+//! quadratic on a big export (50k objects: 11 s).
+
+use super::ServiceView;
+use crate::k8s::annotations::{annotation, MANAGED_CERTIFICATES};
+use crate::k8s::resource::Resource;
+use std::collections::{HashMap, HashSet};
+
+/// Most Service names one message lists: a namespace of thousands of
+/// Services made every failed look-up print all of them (177 MB of
+/// messages for a 50k-object export).
+const MAX_NAMES_SHOWN: usize = 10;
+
+/// The Services the objects may refer to, by namespace and name.
+pub struct Services<'a> {
+    all: &'a [ServiceView],
+    /// (namespace, name) → the first Service of that name.
+    by_name: HashMap<(&'a str, &'a str), usize>,
+    /// namespace → its Services' names in order, for messages.
+    names_in: HashMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> Services<'a> {
+    /// Indexes `all`; the first of two Services of one name wins.
+    pub fn new(all: &'a [ServiceView]) -> Self {
+        let mut by_name = HashMap::with_capacity(all.len());
+        let mut names_in: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (at, service) in all.iter().enumerate() {
+            by_name
+                .entry((service.namespace.as_str(), service.name.as_str()))
+                .or_insert(at);
+            names_in
+                .entry(service.namespace.as_str())
+                .or_default()
+                .push(service.name.as_str());
+        }
+        Services {
+            all,
+            by_name,
+            names_in,
+        }
+    }
+
+    /// The Service named `name` in `namespace`, or, for the message, which
+    /// Services of that namespace are known (`known: `a`, `b``).
+    pub fn find(&self, namespace: &str, name: &str) -> Result<&'a ServiceView, String> {
+        if let Some(&at) = self.by_name.get(&(namespace, name)) {
+            return Ok(&self.all[at]);
+        }
+        let names = self
+            .names_in
+            .get(namespace)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let shown: Vec<String> = names
+            .iter()
+            .take(MAX_NAMES_SHOWN)
+            .map(|name| format!("`{name}`"))
+            .collect();
+        Err(match names.len() {
+            0 => "none is known".to_string(),
+            n if n <= MAX_NAMES_SHOWN => format!("known: {}", shown.join(", ")),
+            n => format!(
+                "known: {} and {} more",
+                shown.join(", "),
+                n - MAX_NAMES_SHOWN
+            ),
+        })
+    }
+}
+
+/// The objects by kind, and by kind, namespace and name.
+pub struct Objects<'a> {
+    by_kind: HashMap<&'a str, Vec<&'a Resource>>,
+    by_name: HashMap<(&'a str, &'a str, &'a str), &'a Resource>,
+    /// (namespace, name) of every ManagedCertificate an Ingress names.
+    attached_certificates: HashSet<(&'a str, &'a str)>,
+}
+
+impl<'a> Objects<'a> {
+    /// Indexes `resources`; the first of two objects of one name wins.
+    pub fn new(resources: &'a [Resource]) -> Self {
+        let mut by_kind: HashMap<&str, Vec<&Resource>> = HashMap::new();
+        let mut by_name = HashMap::with_capacity(resources.len());
+        let mut attached_certificates = HashSet::new();
+        for r in resources {
+            let id = &r.id;
+            by_kind.entry(id.kind.as_str()).or_default().push(r);
+            by_name
+                .entry((id.kind.as_str(), id.namespace.as_str(), id.name.as_str()))
+                .or_insert(r);
+            if id.kind == "Ingress" {
+                let list = annotation(&r.value, MANAGED_CERTIFICATES).unwrap_or_default();
+                for name in list.split(',') {
+                    attached_certificates.insert((id.namespace.as_str(), name.trim()));
+                }
+            }
+        }
+        Objects {
+            by_kind,
+            by_name,
+            attached_certificates,
+        }
+    }
+
+    /// The objects of `kind`, in input order.
+    pub fn of_kind(&self, kind: &str) -> impl Iterator<Item = &'a Resource> + '_ {
+        self.by_kind.get(kind).into_iter().flatten().copied()
+    }
+
+    /// The first object of `kind` named `name` in `namespace`.
+    pub fn find(&self, kind: &str, namespace: &str, name: &str) -> Option<&'a Resource> {
+        self.by_name.get(&(kind, namespace, name)).copied()
+    }
+
+    /// Whether an Ingress in `namespace` names ManagedCertificate `name` in
+    /// its managed-certificates annotation.
+    pub fn certificate_attached(&self, namespace: &str, name: &str) -> bool {
+        self.attached_certificates.contains(&(namespace, name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(name: &str) -> ServiceView {
+        ServiceView {
+            subject: name.into(),
+            namespace: "ns".into(),
+            name: name.into(),
+            ports: Vec::new(),
+            annotations: None,
+        }
+    }
+
+    #[test]
+    fn a_missing_service_lists_a_bounded_number_of_known_ones() {
+        let all: Vec<ServiceView> = (0..1000).map(|i| service(&format!("s{i}"))).collect();
+        let services = Services::new(&all);
+        assert_eq!(services.find("ns", "s999").unwrap().name, "s999");
+        let err = services.find("ns", "nope").unwrap_err();
+        assert!(err.ends_with("`s9` and 990 more"), "{err}");
+        assert_eq!(services.find("other", "x").unwrap_err(), "none is known");
+    }
+}

@@ -1,0 +1,47 @@
+//! Naming the argument that is not UTF-8. clap only says "invalid UTF-8 was
+//! detected in one or more arguments", which leaves the user to guess which
+//! of a long Argo CD or CI command line it was.
+
+use std::ffi::OsString;
+
+/// The first argument that is not UTF-8, described: its position, its bytes
+/// escaped, and the flag it is the value of when the argument before it is
+/// one. None when every argument is UTF-8.
+pub fn describe(args: &[OsString]) -> Option<String> {
+    let (index, bad) = args
+        .iter()
+        .enumerate()
+        .skip(1)
+        .find(|(_, a)| a.to_str().is_none())?;
+    let shown = bad.as_encoded_bytes().escape_ascii().to_string();
+    let flag = args[index - 1]
+        .to_str()
+        .filter(|previous| previous.starts_with('-') && *previous != "-")
+        .map(|previous| format!(" (the value of {previous})"))
+        .unwrap_or_default();
+    Some(format!(
+        "argument {index} `{shown}`{flag} is not UTF-8 text\n  hint: give names and paths as UTF-8; check the locale of the script or the file name"
+    ))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::ffi::OsStringExt;
+
+    #[test]
+    fn names_the_argument_and_its_flag() {
+        let args = vec![
+            OsString::from("milvus-l7"),
+            OsString::from("render"),
+            OsString::from("--domain"),
+            OsString::from_vec(b"\xff.example.com".to_vec()),
+        ];
+        let text = describe(&args).unwrap();
+        assert!(
+            text.starts_with("argument 3 `\\xff.example.com` (the value of --domain)"),
+            "{text}"
+        );
+        assert_eq!(describe(&args[..3]), None);
+    }
+}
