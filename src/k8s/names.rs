@@ -141,9 +141,32 @@ pub fn fit_label(name: &str) -> String {
     truncated.trim_end_matches('-').to_string()
 }
 
+/// `name` + `suffix` within a DNS label: the name is cut (and a trailing
+/// `-` dropped) so that the suffix always survives, as charts write
+/// `printf "%s-x" (trunc 61 $name)`. Cutting the joined name instead could
+/// drop the suffix and collide with `name` itself.
+pub fn with_suffix(name: &str, suffix: &str) -> String {
+    let room = 63usize.saturating_sub(suffix.chars().count());
+    let base: String = name.chars().take(room).collect();
+    format!("{}{suffix}", base.trim_end_matches('-'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_suffix_always_survives_and_the_result_fits_a_label() {
+        assert_eq!(
+            with_suffix("my-release-milvus", "-gateway"),
+            "my-release-milvus-gateway"
+        );
+        let long = format!("{}-milvus", "a".repeat(53));
+        let named = with_suffix(&long, "-gateway");
+        assert_eq!(named.len(), 63);
+        assert!(named.ends_with("-gateway") && named != long);
+        assert!(check_dns1035_label(&named, 63).is_ok(), "{named}");
+    }
 
     #[test]
     fn fullname_follows_the_chart() {

@@ -658,15 +658,15 @@ fn derive_defaults(values: &mut Map<String, Value>) {
     let derived = [
         ("domain", format!("{release}.milvus.io")),
         ("serviceName", names::chart_fullname(&release)),
-        // Like the chart's own names, cut to 63 characters as Helm's
-        // `trunc 63` does, so every release Helm accepts renders.
+        // Within 63 characters like the chart's own names, so every release
+        // Helm accepts renders; the release is cut, never the suffix.
         (
             "backendConfigName",
-            names::fit_label(&format!("{release}-backendconfig")),
+            names::with_suffix(&release, "-backendconfig"),
         ),
         (
             "certificateName",
-            names::fit_label(&format!("{release}-milvus-tls")),
+            names::with_suffix(&release, "-milvus-tls"),
         ),
     ];
     for (key, value) in derived {

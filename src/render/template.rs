@@ -32,6 +32,11 @@ impl TemplateEngine {
         env.set_syntax(syntax);
         env.add_filter("tojson", tojson);
         env.add_filter("b64encode", b64encode);
+        // `{{ serviceName | suffixed("-gateway") }}`: a derived object name
+        // that fits a DNS label, the suffix kept (see names::with_suffix).
+        env.add_filter("suffixed", |name: String, suffix: String| {
+            crate::k8s::names::with_suffix(&name, &suffix)
+        });
         // Templates compile on first use, so a render pays only for the
         // base and the overlays it selects.
         let (templates, overlays) = (templates.clone(), overlays.clone());

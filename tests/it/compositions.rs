@@ -33,7 +33,14 @@ fn overlays_and_required() -> Vec<(String, Vec<String>)> {
 /// Renders `overlays` (with a certMap for the Gateway, whose certificate
 /// otherwise comes from nowhere); Ok with the object count, or the error.
 fn try_render(overlays: &[&str], required: &[String]) -> Result<usize, String> {
-    let mut flags = vec![setting("overlays", json!(overlays))];
+    try_render_with(overlays, required, "my-release")
+}
+
+fn try_render_with(overlays: &[&str], required: &[String], release: &str) -> Result<usize, String> {
+    let mut flags = vec![
+        setting("overlays", json!(overlays)),
+        setting("release", json!(release)),
+    ];
     for key in required {
         flags.push(setting(
             key,
@@ -105,6 +112,37 @@ fn needed_parameter(error: &str) -> Option<String> {
     let hint = error.split("hint:").nth(1)?;
     let rest = hint.split("--set ").nth(1)?;
     Some(rest.split('=').next()?.to_string())
+}
+
+#[test]
+fn a_53_character_release_fits_every_derived_name() {
+    // Helm's own limit for a release name; every name derived from it must
+    // still be one the API server accepts (the render checks Service names).
+    let release = "a".repeat(53);
+    for (name, required) in overlays_and_required() {
+        for base in ["self-managed", "google-managed"] {
+            let chosen: Vec<&str> = if name == base {
+                vec![base]
+            } else {
+                vec![base, &name]
+            };
+            let mut result = try_render_with(&chosen, &required, &release);
+            if let Err(e) = &result {
+                if let Some(key) = needed_parameter(e) {
+                    let mut more = required.clone();
+                    more.push(key);
+                    result = try_render_with(&chosen, &more, &release);
+                }
+            }
+            assert!(
+                result.is_ok()
+                    || result
+                        .as_ref()
+                        .is_err_and(|e| e.contains("cannot be combined")),
+                "{chosen:?} with a 53-character release: {result:?}"
+            );
+        }
+    }
 }
 
 #[test]
