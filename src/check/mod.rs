@@ -13,7 +13,8 @@ pub mod lint;
 pub mod schema;
 
 use crate::error::Result;
-use crate::k8s::resource::Resource;
+use crate::k8s::resource::{ResId, Resource};
+use crate::load::live::Keep;
 use crate::problem::{self, Problem};
 use crate::tls::check as cert_check;
 use crate::tls::TlsFiles;
@@ -67,6 +68,18 @@ pub fn rendered(
     }
     problem::into_result(report.problems, "the rendered objects")?;
     Ok(report.warnings)
+}
+
+/// How much of an object `validate PATH` reads, decided while the input is
+/// parsed: the kinds with a schema whole (the lints read only those kinds),
+/// the metadata of the rest — a whole-cluster export then costs little
+/// more than its text.
+pub fn needed(id: &ResId) -> Keep {
+    if schema::builtin().has_schema(id) {
+        Keep::Written
+    } else {
+        Keep::Metadata
+    }
 }
 
 /// What validating a set of objects found.

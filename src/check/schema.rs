@@ -9,7 +9,7 @@
 //! README) and are embedded at build time. Adding a kind = adding its
 //! schema file + one line in [`KINDS`].
 
-use crate::k8s::resource::Resource;
+use crate::k8s::resource::{ResId, Resource};
 use crate::problem::Problem;
 use crate::suggest;
 use include_dir::{include_dir, Dir};
@@ -187,6 +187,14 @@ impl Schemas {
     }
 
     /// Checks the object's metadata, and the whole object when its kind is known.
+    /// Whether objects of `id`'s kind and version have a schema.
+    pub fn has_schema(&self, id: &ResId) -> bool {
+        let api_version = id.api_version();
+        self.kinds
+            .iter()
+            .any(|k| k.api_version == api_version && k.kind == id.kind)
+    }
+
     pub fn check(&self, resource: &Resource) -> Checked {
         let subject = resource.id.to_string();
         let secret = resource.is_secret();

@@ -41,7 +41,12 @@ pub fn run(args: &ValidateArgs, ctx: &mut Ctx) -> Result<Outcome> {
     }
     let sources = args.params.sources()?;
     let (params, _) = params::resolve(&args.params.inputs(ctx.env.clone())?, &sources.overlays)?;
-    let loaded = manifest_set::load(&args.paths, &mut ctx.stdin, args.max_input_bytes)?;
+    let loaded = manifest_set::load(
+        &args.paths,
+        &mut ctx.stdin,
+        &check::needed,
+        args.max_input_bytes,
+    )?;
     if loaded.objects.is_empty() && loaded.problems.is_empty() {
         return Err(Error::Invalid {
             subject: args

@@ -244,6 +244,9 @@ pub enum Keep {
     /// What its author wrote: without `status`, `managedFields` and the
     /// last-applied annotation.
     Written,
+    /// Its apiVersion, kind and metadata as written: all a check of a kind
+    /// without a schema reads, a fraction of a Deployment's bytes.
+    Metadata,
     /// None of it.
     Nothing,
 }
@@ -270,10 +273,13 @@ pub fn load_kept(
 /// while parsing what only the API server writes (see
 /// [`without_server_fields`]): what `validate` checks is what a user
 /// applies, and a big export then needs a fraction of the memory.
-pub fn read_written(spec: &Path, stdin: &mut dyn Read, max_bytes: u64) -> Result<Inputs> {
-    let sift = |document: Value, kept: &mut Vec<Value>| {
-        sift_kept(document, kept, &|_: &ResId| Keep::Written)
-    };
+pub fn read_written(
+    spec: &Path,
+    stdin: &mut dyn Read,
+    keep: &(dyn Fn(&ResId) -> Keep + Sync),
+    max_bytes: u64,
+) -> Result<Inputs> {
+    let sift = |document: Value, kept: &mut Vec<Value>| sift_kept(document, kept, keep);
     read_with(
         spec,
         stdin,
@@ -355,8 +361,20 @@ fn sift_kept(document: Value, kept: &mut Vec<Value>, keep: &(dyn Fn(&ResId) -> K
         Keep::Whole => document,
         Keep::Id => id_only(&document),
         Keep::Written => without_server_fields(document),
+        Keep::Metadata => metadata_only(without_server_fields(document)),
         Keep::Nothing => Value::Null,
     });
+}
+
+/// apiVersion, kind and metadata of `object`.
+fn metadata_only(object: Value) -> Value {
+    match object {
+        Value::Object(mut map) => {
+            map.retain(|key, _| matches!(key.as_str(), "apiVersion" | "kind" | "metadata"));
+            Value::Object(map)
+        }
+        other => other,
+    }
 }
 
 /// apiVersion, kind, metadata.name and metadata.namespace of `object`.

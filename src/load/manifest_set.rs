@@ -11,8 +11,8 @@
 //! - the files skipped in directories, for `-v`.
 
 use crate::error::Result;
-use crate::k8s::resource::Resource;
-use crate::load::live::{self, Input};
+use crate::k8s::resource::{ResId, Resource};
+use crate::load::live::{self, Input, Keep};
 use crate::problem::Problem;
 use serde_json::Value;
 use std::io::Read;
@@ -33,11 +33,17 @@ pub struct ManifestSet {
 
 /// Reads every path (a file, a directory, or `-` for `stdin`), each input
 /// at most `max_bytes`, without what only the API server writes (`status`,
-/// `managedFields`, the last-applied annotation).
-pub fn load(paths: &[PathBuf], stdin: &mut dyn Read, max_bytes: u64) -> Result<ManifestSet> {
+/// `managedFields`, the last-applied annotation), and of each object only
+/// as much as `keep` says validation reads.
+pub fn load(
+    paths: &[PathBuf],
+    stdin: &mut dyn Read,
+    keep: &(dyn Fn(&ResId) -> Keep + Sync),
+    max_bytes: u64,
+) -> Result<ManifestSet> {
     let mut set = ManifestSet::default();
     for path in paths {
-        let inputs = live::read_written(path, stdin, max_bytes)?;
+        let inputs = live::read_written(path, stdin, keep, max_bytes)?;
         set.skipped.extend(inputs.skipped);
         for input in inputs.files {
             set.add(input);
@@ -104,6 +110,7 @@ mod tests {
         let set = load(
             &[dir.path().to_path_buf()],
             &mut std::io::empty(),
+            &|_| Keep::Written,
             live::DEFAULT_MAX_BYTES,
         )
         .unwrap();
@@ -124,10 +131,32 @@ mod tests {
         let set = load(
             &[PathBuf::from(live::STDIN)],
             &mut stdin,
+            &|_| Keep::Written,
             live::DEFAULT_MAX_BYTES,
         )
         .unwrap();
         assert_eq!(set.objects[0].0, "<stdin>");
         assert_eq!(set.objects[0].1.id.name, "s");
+    }
+
+    #[test]
+    fn keep_decides_how_much_of_each_object_is_held() {
+        let mut stdin = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, labels: {a: b}}\nspec: {replicas: 3}\nstatus: {ready: 1}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {type: ClusterIP}\n".as_bytes();
+        let keep = |id: &ResId| match id.kind.as_str() {
+            "Service" => Keep::Written,
+            _ => Keep::Metadata,
+        };
+        let set = load(
+            &[PathBuf::from(live::STDIN)],
+            &mut stdin,
+            &keep,
+            live::DEFAULT_MAX_BYTES,
+        )
+        .unwrap();
+        assert_eq!(
+            set.objects[0].1.value,
+            json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "labels": {"a": "b"}}})
+        );
+        assert_eq!(set.objects[1].1.value["spec"], json!({"type": "ClusterIP"}));
     }
 }
