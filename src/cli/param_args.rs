@@ -29,7 +29,7 @@ pub struct ParamArgs {
     /// Overlay to apply; repeat to compose, in order [default: google-managed].
     #[arg(long = "overlay", value_name = "NAME")]
     pub overlays: Vec<String>,
-    /// Set any parameter, e.g. --set healthCheckPort=9091 (see the README for the list).
+    /// Set any parameter, e.g. --set healthCheckPort=9091 (docs/rendering.md lists them).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
     /// Self-managed: PEM certificate file for the TLS Secret.

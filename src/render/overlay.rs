@@ -39,7 +39,7 @@ pub struct Overlay {
     /// The directory name, which is what `--overlay` names.
     #[serde(skip)]
     pub name: String,
-    /// One line for `--help`-style listings and the README's table.
+    /// One line for listings and the overlay table of docs/rendering.md.
     pub description: String,
     /// Parameters this overlay adds, with defaults (`null`: required).
     #[serde(default)]
@@ -282,7 +282,7 @@ fn load_one(tree: &FileTree, name: &str) -> Result<Overlay> {
         overlay_error(
             name,
             &format!("{origin}: {e}"),
-            "see the overlay format in the README (section Overlays)",
+            "see the overlay format in docs/rendering.md (Templates and overlays)",
         )
     })?;
     overlay.name = name.to_string();

@@ -238,18 +238,19 @@ fn incompatible_combinations_are_refused_with_the_reason() {
 }
 
 #[test]
-fn every_builtin_overlay_is_documented_in_the_readme() {
-    let readme =
-        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-            .unwrap();
+fn every_builtin_overlay_is_documented_in_the_manual() {
+    let manual = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rendering.md"),
+    )
+    .unwrap();
     for entry in
         std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("overlays"))
             .unwrap()
     {
         let name = entry.unwrap().file_name().to_string_lossy().to_string();
         assert!(
-            readme.contains(&format!("| `{name}` |")),
-            "README overlay table lacks {name}"
+            manual.contains(&format!("| `{name}` |")),
+            "docs/rendering.md overlay table lacks {name}"
         );
     }
 }
