@@ -37,7 +37,10 @@ pub fn file(path: &Path, limit: Limit) -> Result<Vec<u8>> {
     if opened.len() > limit.max_bytes {
         return Err(too_large(&origin, limit));
     }
-    stream(&mut std::io::BufReader::new(file), &origin, limit)
+    // Sized once from the file's length: growing by doubling would hold up
+    // to twice the file while it is read (16 MiB more for a 17 MiB export).
+    let expected = usize::try_from(opened.len()).unwrap_or(0);
+    read_limited(&mut std::io::BufReader::new(file), &origin, limit, expected)
 }
 
 /// Reads the regular file `path` as UTF-8 text (see [`file`]).
@@ -49,7 +52,17 @@ pub fn text_file(path: &Path, limit: Limit) -> Result<String> {
 /// Reads `input` (stdin, a pipe) to its end, refusing it as soon as it
 /// holds more than the limit.
 pub fn stream(input: &mut dyn Read, origin: &str, limit: Limit) -> Result<Vec<u8>> {
-    let mut bytes = Vec::new();
+    read_limited(input, origin, limit, 0)
+}
+
+/// Reads at most the limit + 1 byte into a buffer made for `expected` bytes.
+fn read_limited(
+    input: &mut dyn Read,
+    origin: &str,
+    limit: Limit,
+    expected: usize,
+) -> Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(expected.saturating_add(1));
     input
         .take(limit.max_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
