@@ -192,3 +192,36 @@ fn links_between_documents_point_at_files_that_exist() {
     }
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
 }
+
+#[test]
+fn source_files_the_documents_name_exist() {
+    let mut docs = documents();
+    docs.push(root().join("schemas/README.md"));
+    let mut missing = Vec::new();
+    for doc in docs {
+        let text = std::fs::read_to_string(&doc).expect("readable");
+        for start in ["src/", "tests/", "bench/", "deploy/", "scripts/"] {
+            for (i, _) in text.match_indices(start) {
+                // only whole paths: preceded by a space, backtick or parenthesis
+                if i > 0 && !text[..i].ends_with([' ', '`', '(', '\n']) {
+                    continue;
+                }
+                let path: String = text[i..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || "/._-".contains(*c))
+                    .collect();
+                let path = path.trim_end_matches(['.', '/']);
+                if path.ends_with(".rs") || path.ends_with(".sh") || path.ends_with(".yaml") {
+                    if !root().join(path).exists() {
+                        missing.push(format!("{}: {path}", doc.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "documents name files that do not exist:\n{}",
+        missing.join("\n")
+    );
+}
