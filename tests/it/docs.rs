@@ -211,10 +211,9 @@ fn source_files_the_documents_name_exist() {
                     .take_while(|c| c.is_ascii_alphanumeric() || "/._-".contains(*c))
                     .collect();
                 let path = path.trim_end_matches(['.', '/']);
-                if path.ends_with(".rs") || path.ends_with(".sh") || path.ends_with(".yaml") {
-                    if !root().join(path).exists() {
-                        missing.push(format!("{}: {path}", doc.display()));
-                    }
+                let is_file = [".rs", ".sh", ".yaml"].iter().any(|e| path.ends_with(e));
+                if is_file && !root().join(path).exists() {
+                    missing.push(format!("{}: {path}", doc.display()));
                 }
             }
         }
