@@ -229,6 +229,7 @@ fn the_library_layers_point_one_way() {
         "problem",
         "suggest",
         "bounded_read",
+        "quote",
     ] {
         below(base, &["load", "check", "render"]);
         below(base, &upper);
