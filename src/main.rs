@@ -21,11 +21,18 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    let env = match cli::non_utf8::environment(std::env::vars_os()) {
+        Ok(env) => env,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
     let color = anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr().lock();
     let mut ctx = Ctx {
-        env: std::env::vars().collect(),
+        env,
         stdin: Box::new(std::io::stdin()),
         stdout: &mut stdout,
         stderr: &mut stderr,

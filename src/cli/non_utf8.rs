@@ -24,6 +24,34 @@ pub fn describe(args: &[OsString]) -> Option<String> {
     ))
 }
 
+/// The environment as text. A variable that is not UTF-8 is left out —
+/// unless it is one milvus-l7 reads (`MILVUS_L7_*`, `PARAM_*`, `ARGOCD_*`,
+/// `HELM`), which is an error naming it: `std::env::vars` would panic.
+pub fn environment(
+    vars: impl Iterator<Item = (OsString, OsString)>,
+) -> Result<Vec<(String, String)>, String> {
+    let mut env = Vec::new();
+    for (name, value) in vars {
+        match (name.into_string(), value.into_string()) {
+            (Ok(name), Ok(value)) => env.push((name, value)),
+            (Ok(name), Err(_)) if is_ours(&name) => {
+                return Err(format!(
+                    "environment variable {name} is not UTF-8 text\n  hint: set it to UTF-8 text, or unset it"
+                ))
+            }
+            _ => {} // someone else's variable
+        }
+    }
+    Ok(env)
+}
+
+fn is_ours(name: &str) -> bool {
+    ["MILVUS_L7_", "PARAM_", "ARGOCD_"]
+        .iter()
+        .any(|prefix| name.starts_with(prefix))
+        || name == "HELM"
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
@@ -43,5 +71,25 @@ mod tests {
             "{text}"
         );
         assert_eq!(describe(&args[..3]), None);
+    }
+
+    #[test]
+    fn a_variable_that_is_not_utf8_is_an_error_when_ours_and_skipped_otherwise() {
+        let bad = || OsString::from_vec(vec![0xff, b'x']);
+        let env = environment(
+            vec![
+                (OsString::from("LANG"), bad()),
+                (OsString::from("PATH"), OsString::from("/bin")),
+            ]
+            .into_iter(),
+        )
+        .unwrap();
+        assert_eq!(env, [("PATH".to_string(), "/bin".to_string())]);
+        let err =
+            environment(vec![(OsString::from("MILVUS_L7_DOMAIN"), bad())].into_iter()).unwrap_err();
+        assert!(
+            err.contains("MILVUS_L7_DOMAIN") && !err.contains('\u{fffd}'),
+            "{err}"
+        );
     }
 }

@@ -653,3 +653,24 @@ fn status_reads_only_the_objects_it_assesses_and_still_names_the_others() {
     let err = refused(tmp.path(), &["status", "--live", "live.yaml"], b"");
     assert!(err.contains("other-milvus"), "{err}");
 }
+
+#[cfg(unix)]
+#[test]
+fn an_environment_variable_that_is_not_utf8_never_panics() {
+    use std::os::unix::ffi::OsStringExt;
+    let bad = std::ffi::OsString::from_vec(vec![b'a', 0xff]);
+    // Someone else's variable: ignored, the render works.
+    milvus_l7(&testdata())
+        .arg("render")
+        .env("SOME_TOOL_SETTING", &bad)
+        .assert()
+        .success();
+    // One of ours: exit 2 naming it, nothing on stdout.
+    let out = milvus_l7(&testdata())
+        .arg("render")
+        .env("MILVUS_L7_DOMAIN", &bad)
+        .assert()
+        .code(2)
+        .stdout("");
+    assert!(stderr(out.get_output()).contains("MILVUS_L7_DOMAIN is not UTF-8"));
+}
