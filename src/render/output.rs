@@ -332,7 +332,46 @@ fn read_existing(dir: &Path) -> Result<BTreeMap<String, Existing>> {
             }
         }
     }
+    read_vendored_charts(dir, &mut found)?;
     Ok(found)
+}
+
+/// Every file under `charts/`, where `render --chart -o` vendors the chart
+/// for kustomize (dotfiles such as `.helmignore` included), so that a
+/// changed or left-over chart file is a difference too. Links are listed,
+/// never followed.
+fn read_vendored_charts(dir: &Path, found: &mut BTreeMap<String, Existing>) -> Result<()> {
+    let charts = dir.join("charts");
+    if !charts
+        .symlink_metadata()
+        .is_ok_and(|m| m.is_dir() || m.is_symlink())
+    {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(&charts).follow_links(false) {
+        let entry = entry.map_err(|e| {
+            Error::io(
+                "reading",
+                &charts,
+                e.into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("a loop of links")),
+            )
+        })?;
+        let relative = entry
+            .path()
+            .strip_prefix(dir)
+            .expect("under dir")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let kind = entry.file_type();
+        if kind.is_symlink() {
+            found.insert(relative, Existing::Link);
+        } else if kind.is_file() {
+            let text = bounded_read::text_file(entry.path(), CHECKED_FILE_LIMIT)?;
+            found.insert(relative, Existing::Text(text));
+        }
+    }
+    Ok(())
 }
 
 fn absolute(dir: &Path) -> Result<PathBuf> {

@@ -542,3 +542,47 @@ fn validate_diff_and_status_take_the_whole_release() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn check_of_a_chart_directory_covers_the_vendored_chart() {
+    if !helm_available() {
+        return;
+    }
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    chart_command(&vendored_chart(), &["-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    // Freshly written: nothing differs, .helmignore and all.
+    chart_command(&vendored_chart(), &["--check"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout("");
+    // A changed and a left-over chart file are differences.
+    let chart_dir = out.join("charts/milvus-5.0.19/milvus");
+    std::fs::write(
+        chart_dir.join("Chart.yaml"),
+        "name: milvus\nversion: 0.0.1\n",
+    )
+    .unwrap();
+    write_file(
+        &out,
+        "charts/milvus-4.0.0/milvus/Chart.yaml",
+        "name: milvus\n",
+    );
+    let report = chart_command(&vendored_chart(), &["--check"])
+        .arg(&out)
+        .assert()
+        .code(1);
+    let report = stdout(report.get_output());
+    assert!(
+        report.contains("charts/milvus-5.0.19/milvus/Chart.yaml"),
+        "{report}"
+    );
+    assert!(
+        report.contains("charts/milvus-4.0.0/milvus/Chart.yaml"),
+        "{report}"
+    );
+}
