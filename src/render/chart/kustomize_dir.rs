@@ -11,11 +11,12 @@
 //! `repo` and `version` still say where it came from.
 
 use super::{ChartMeta, Release};
+use crate::bounded_read::{self, Limit};
 use crate::error::{Error, Result};
 use crate::render::output::{self, OutputFile};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::io::Read;
+use std::path::Path;
 
 /// Where kustomize looks for a chart with `repo` and `version` set.
 pub fn chart_home(chart: &ChartMeta) -> String {
@@ -63,42 +64,90 @@ fn helm_charts_entry(release: &Release) -> String {
     )
 }
 
+/// Largest chart accepted for vendoring, packaged or unpacked: the milvus
+/// chart is about 1 MiB unpacked, so this only stops a mistake or a bomb.
+const CHART_LIMIT: Limit<'static> = Limit {
+    max_bytes: 64 << 20,
+    hint: "give the milvus chart (`helm pull milvus --repo …`), not another file",
+};
+
 /// Every file of the chart by path relative to the chart's root: from a
-/// directory as it is, from a `.tgz` unpacked (with `tar`) first.
+/// directory as it is, from a `.tgz` unpacked in memory.
 fn chart_files(path: &Path) -> Result<Vec<(String, String)>> {
     if path.is_dir() {
         return read_tree(path);
     }
-    let unpacked = tempfile::tempdir()
-        .map_err(|e| Error::io("creating a temporary directory in", std::env::temp_dir(), e))?;
-    let status = Command::new("tar")
-        .arg("-xzf")
-        .arg(path)
-        .arg("-C")
-        .arg(unpacked.path())
-        .status()
-        .map_err(|e| tar_error(path, &e.to_string()))?;
-    if !status.success() {
-        return Err(tar_error(path, &status.to_string()));
+    let archive = bounded_read::file(path, CHART_LIMIT)?;
+    unpack(&archive, path)
+}
+
+/// The files of a packaged chart (a gzipped tar with one top directory,
+/// named like the chart), each relative to that directory. Only regular
+/// files are taken; a path that climbs out (`..`) is refused.
+fn unpack(archive: &[u8], path: &Path) -> Result<Vec<(String, String)>> {
+    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(archive));
+    let entries = tar
+        .entries()
+        .map_err(|e| unpack_error(path, &e.to_string()))?;
+    let mut files = Vec::new();
+    let mut total: u64 = 0;
+    for entry in entries {
+        let entry = entry.map_err(|e| unpack_error(path, &e.to_string()))?;
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let name = entry
+            .path()
+            .map_err(|e| unpack_error(path, &e.to_string()))?
+            .to_string_lossy()
+            .replace('\\', "/");
+        if name.split('/').any(|part| part == "..") {
+            return Err(unpack_error(
+                path,
+                &format!("`{name}` points outside the chart"),
+            ));
+        }
+        let Some((_, relative)) = name.split_once('/') else {
+            continue; // a file beside the chart's directory
+        };
+        let left = CHART_LIMIT.max_bytes.saturating_sub(total);
+        let bytes = bounded_read::stream(
+            &mut entry.take(left.saturating_add(1)),
+            &path.display().to_string(),
+            Limit {
+                max_bytes: left,
+                ..CHART_LIMIT
+            },
+        )?;
+        total += bytes.len() as u64;
+        files.push((relative.to_string(), text_of(bytes, relative, path)?));
     }
-    read_tree(&chart_root(unpacked.path(), path)?)
+    if !files.iter().any(|(name, _)| name == "Chart.yaml") {
+        return Err(unpack_error(
+            path,
+            "no chart directory (with Chart.yaml) inside",
+        ));
+    }
+    files.sort();
+    Ok(files)
 }
 
-/// A packaged chart holds one top directory, named like the chart.
-fn chart_root(unpacked: &Path, archive: &Path) -> Result<PathBuf> {
-    std::fs::read_dir(unpacked)
-        .map_err(|e| Error::io("reading", unpacked, e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.join("Chart.yaml").is_file())
-        .ok_or_else(|| tar_error(archive, "no chart directory (with Chart.yaml) inside"))
+fn text_of(bytes: Vec<u8>, relative: &str, chart: &Path) -> Result<String> {
+    String::from_utf8(bytes).map_err(|_| Error::Invalid {
+        subject: format!("chartPath {}", chart.display()),
+        message: format!("{relative} is not a text file; it cannot be vendored"),
+        hint: "remove binary files from the chart (or list them in .helmignore and \
+               `helm package` it)"
+            .into(),
+    })
 }
 
-fn tar_error(path: &Path, why: &str) -> Error {
+fn unpack_error(path: &Path, why: &str) -> Error {
     Error::Invalid {
         subject: format!("chartPath {}", path.display()),
         message: format!("cannot unpack the chart to vendor it: {why}"),
         hint: "give a chart .tgz made by `helm package`/`helm pull`, or the untarred chart \
-               directory (then no `tar` is needed)"
+               directory"
             .into(),
     }
 }
@@ -120,18 +169,57 @@ fn read_tree(root: &Path) -> Result<Vec<(String, String)>> {
             .expect("walked under root")
             .to_string_lossy()
             .replace('\\', "/");
-        let text = std::fs::read(entry.path())
-            .map_err(|e| Error::io("reading", entry.path(), e))
-            .and_then(|bytes| {
-                String::from_utf8(bytes).map_err(|_| Error::Invalid {
-                    subject: format!("chartPath {}", root.display()),
-                    message: format!("{relative} is not a text file; it cannot be vendored"),
-                    hint: "remove binary files from the chart (or list them in .helmignore and \
-                           `helm package` it)"
-                        .into(),
-                })
-            })?;
+        let bytes = bounded_read::file(entry.path(), CHART_LIMIT)?;
+        let text = text_of(bytes, &relative, root)?;
         files.push((relative, text));
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A gzipped tar of `(path, text)` files, as `helm package` makes one.
+    fn tgz(files: &[(&str, &str)]) -> Vec<u8> {
+        let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+            Vec::new(),
+            flate2::Compression::fast(),
+        ));
+        for (path, text) in files {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(text.len() as u64);
+            header.set_mode(0o644);
+            header.set_cksum();
+            builder
+                .append_data(&mut header, path, text.as_bytes())
+                .unwrap();
+        }
+        builder.into_inner().unwrap().finish().unwrap()
+    }
+
+    #[test]
+    fn a_packaged_chart_unpacks_relative_to_its_directory() {
+        let archive = tgz(&[
+            ("milvus/Chart.yaml", "name: milvus\n"),
+            ("milvus/.helmignore", "*.tmp\n"),
+            ("milvus/templates/svc.yaml", "kind: Service\n"),
+        ]);
+        let files = unpack(&archive, Path::new("milvus.tgz")).unwrap();
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, [".helmignore", "Chart.yaml", "templates/svc.yaml"]);
+    }
+
+    #[test]
+    fn an_archive_without_a_chart_or_not_gzipped_is_refused() {
+        let no_chart = tgz(&[("milvus/values.yaml", "a: 1\n")]);
+        let err = unpack(&no_chart, Path::new("x.tgz"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no chart directory"), "{err}");
+        let garbage = unpack(b"not a gzip", Path::new("x.tgz"))
+            .unwrap_err()
+            .to_string();
+        assert!(garbage.contains("cannot unpack the chart"), "{garbage}");
+    }
 }
