@@ -254,7 +254,9 @@ pub fn check_dir(dir: &Path, files: &BTreeMap<String, OutputFile>) -> Result<Opt
             continue;
         }
         if want.is_some_and(|f| f.secret) || have_text.is_some_and(|t| !check_guard::may_show(t)) {
-            report.push_str(&format!("{shown}: Secret differs (content not shown)\n"));
+            report.push_str(&format!(
+                "{shown}: differs (content not shown: it may hold a Secret or a private key)\n"
+            ));
             continue;
         }
         let old = have_text.map(String::as_str).unwrap_or("");
@@ -480,7 +482,9 @@ mod tests {
             report.contains("+++ rendered/new.yaml") && report.contains("-a: 1"),
             "{report}"
         );
-        assert!(report.contains("Secret differs (content not shown)"));
+        assert!(
+            report.contains("differs (content not shown: it may hold a Secret or a private key)")
+        );
         assert!(
             !report.contains("c2VjcmV0") && !report.contains("b3RoZXI="),
             "{report}"
