@@ -239,7 +239,7 @@ pub fn check_dir(dir: &Path, files: &BTreeMap<String, OutputFile>) -> Result<Opt
     for path in paths {
         let want = files.get(path);
         let have = existing.get(path);
-        let shown = format!("{}/{path}", dir.display());
+        let shown = dir.join(path).display().to_string();
         let have_text = match have {
             Some(Existing::Text(text)) => Some(text),
             Some(Existing::Link) => {
