@@ -86,17 +86,7 @@ pub fn render(inputs: &ParamInputs, sources: &Sources) -> Result<Rendered> {
     let (params, overlays) = params::resolve(inputs, &sources.overlays)?;
     let engine = TemplateEngine::new(&sources.templates, &sources.overlays)?;
     let context = params.context();
-
-    let mut resources = Vec::new();
-    for (name, _) in sources
-        .templates
-        .files_in(BASE_DIR)
-        .filter(|(name, _)| name.ends_with(".j2"))
-    {
-        for doc in engine.render_documents(name, &context)? {
-            resources.push(Resource::new(doc).ok_or_else(|| incomplete_object(name))?);
-        }
-    }
+    let mut resources = render_base(&engine, &context, &sources.templates)?;
     let mut helm_values = render_helm_values(&engine, &context, &sources.templates)?;
     overlay::apply_all(
         &overlays,
@@ -120,6 +110,24 @@ pub fn render(inputs: &ParamInputs, sources: &Sources) -> Result<Rendered> {
         helm_values,
         warnings,
     })
+}
+
+/// The objects of the base templates (`base/*.j2`), in file order.
+fn render_base(
+    engine: &TemplateEngine,
+    context: &Value,
+    templates: &FileTree,
+) -> Result<Vec<Resource>> {
+    let mut resources = Vec::new();
+    for (name, _) in templates
+        .files_in(BASE_DIR)
+        .filter(|(name, _)| name.ends_with(".j2"))
+    {
+        for doc in engine.render_documents(name, context)? {
+            resources.push(Resource::new(doc).ok_or_else(|| incomplete_object(name))?);
+        }
+    }
+    Ok(resources)
 }
 
 fn render_helm_values(
