@@ -344,11 +344,14 @@ fn read_existing(dir: &Path) -> Result<BTreeMap<String, Existing>> {
 /// never followed.
 fn read_vendored_charts(dir: &Path, found: &mut BTreeMap<String, Existing>) -> Result<()> {
     let charts = dir.join("charts");
-    if !charts
-        .symlink_metadata()
-        .is_ok_and(|m| m.is_dir() || m.is_symlink())
-    {
-        return Ok(());
+    match charts.symlink_metadata() {
+        // walkdir follows a root that is a link even with follow_links(false).
+        Ok(meta) if meta.is_symlink() => {
+            found.insert("charts".into(), Existing::Link);
+            return Ok(());
+        }
+        Ok(meta) if meta.is_dir() => {}
+        _ => return Ok(()),
     }
     for entry in walkdir::WalkDir::new(&charts).follow_links(false) {
         let entry = entry.map_err(|e| {

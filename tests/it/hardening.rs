@@ -271,6 +271,19 @@ fn check_shows_a_symlink_by_name_and_never_follows_it() {
     assert!(!report.contains(key_body_line(&key)), "{report}");
 }
 
+#[cfg(unix)]
+#[test]
+fn check_never_follows_a_charts_link_out_of_the_directory() {
+    let tmp = tempdir();
+    let (out, key) = rendered_dir(tmp.path());
+    write_file(tmp.path(), "elsewhere/milvus/tls.key", &key);
+    std::os::unix::fs::symlink(tmp.path().join("elsewhere"), out.join("charts")).unwrap();
+    let report = stale_report(&out);
+    assert!(report.contains("charts: is a symbolic link"), "{report}");
+    assert!(!report.contains("tls.key"), "{report}");
+    assert!(!report.contains(key_body_line(&key)), "{report}");
+}
+
 #[test]
 fn check_masks_a_secret_inside_a_list_and_any_private_key() {
     let tmp = tempdir();
