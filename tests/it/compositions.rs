@@ -75,18 +75,7 @@ fn every_pair_composes_or_is_refused_with_a_reason() {
                     }
                 }
                 let required: Vec<String> = a_required.iter().chain(b_required).cloned().collect();
-                let mut result = try_render(&chosen, &required);
-                // A combination may need one more parameter, named in its
-                // hint (backend-tls with a Google-managed certificate needs
-                // a Secret of its own); with it, it must render.
-                if let Err(e) = &result {
-                    if let Some(key) = needed_parameter(e) {
-                        let mut more = required.clone();
-                        more.push(key);
-                        result = try_render(&chosen, &more);
-                    }
-                }
-                match result {
+                match render_supplying_needed(&chosen, &required, "my-release") {
                     Ok(objects) => {
                         assert!(objects > 0, "{chosen:?} rendered nothing");
                         composed += 1;
@@ -105,6 +94,26 @@ fn every_pair_composes_or_is_refused_with_a_reason() {
     }
     // Most combinations work; the refusals are the declared conflicts.
     assert!(composed > refused, "{composed} composed, {refused} refused");
+}
+
+/// [`try_render_with`], and once more with the parameter the error's hint
+/// asks for, if it names one: a combination may need one more parameter
+/// (backend-tls with a Google-managed certificate needs a Secret of its
+/// own), and with it, it must render.
+fn render_supplying_needed(
+    overlays: &[&str],
+    required: &[String],
+    release: &str,
+) -> Result<usize, String> {
+    let result = try_render_with(overlays, required, release);
+    match result.as_ref().err().and_then(|e| needed_parameter(e)) {
+        Some(key) => {
+            let mut more = required.to_vec();
+            more.push(key);
+            try_render_with(overlays, &more, release)
+        }
+        None => result,
+    }
 }
 
 /// `--set NAME=` in a hint: the parameter the error asks for.
@@ -126,14 +135,7 @@ fn a_53_character_release_fits_every_derived_name() {
             } else {
                 vec![base, &name]
             };
-            let mut result = try_render_with(&chosen, &required, &release);
-            if let Err(e) = &result {
-                if let Some(key) = needed_parameter(e) {
-                    let mut more = required.clone();
-                    more.push(key);
-                    result = try_render_with(&chosen, &more, &release);
-                }
-            }
+            let result = render_supplying_needed(&chosen, &required, &release);
             assert!(
                 result.is_ok()
                     || result
