@@ -7,8 +7,9 @@ use clap::CommandFactory;
 
 /// Examples shown by `milvus-l7 completions --help`.
 pub const EXAMPLES: &str = "Examples:
+  mkdir -p ~/.local/share/bash-completion/completions ~/.zfunc ~/.config/fish/completions
   milvus-l7 completions bash > ~/.local/share/bash-completion/completions/milvus-l7
-  milvus-l7 completions zsh > \"${fpath[1]}/_milvus-l7\"
+  milvus-l7 completions zsh > ~/.zfunc/_milvus-l7   # .zshrc: fpath=(~/.zfunc $fpath)
   milvus-l7 completions fish > ~/.config/fish/completions/milvus-l7.fish";
 
 /// Arguments of `milvus-l7 completions`.

@@ -9,9 +9,9 @@ use crate::load::live;
 use clap::Args;
 
 pub const EXAMPLES: &str = "Examples:
-  milvus-l7 diff -n NS --live live.yaml      # live.yaml: kubectl get ... -o yaml
-  kubectl get ingress,svc,backendconfig,managedcertificate,secret -n NS -o yaml \\
-    | milvus-l7 diff -n NS --live -
+  milvus-l7 diff -n default --live live.yaml    # live.yaml: kubectl get ... -o yaml
+  kubectl get ingress,svc,backendconfig,managedcertificate,secret -n default -o yaml \\
+    | milvus-l7 diff -n default --live -
   kubectl get ingress,svc,backendconfig,managedcertificate -A -o json > live.json
   milvus-l7 diff --live live.json --output json
   milvus-l7 diff --overlay self-managed --live exports/ --strict -C 5

@@ -86,10 +86,11 @@ pub enum Command {
 
 const TOP_LEVEL_EXAMPLES: &str = "Examples:
   milvus-l7 render --overlay google-managed --domain milvus.example.com -o out/
-  milvus-l7 render --check out/          # in CI: exit 1 when out/ is stale
+  milvus-l7 render --overlay google-managed --domain milvus.example.com --check out/
+                                         # in CI, same flags: exit 1 when out/ is stale
   milvus-l7 graph > graph.mmd            # Mermaid diagram for a PR description
   milvus-l7 diff --live live.yaml        # drift from a `kubectl get ... -o yaml` export
-  milvus-l7 completions bash > ~/.local/share/bash-completion/completions/milvus-l7
+  milvus-l7 cert --domain milvus.example.com    # tls.key + tls.crt for --overlay self-managed
 Run `milvus-l7 <command> --help` for each command's flags and examples.";
 
 /// What a command asks `main` to exit with when it did not fail.

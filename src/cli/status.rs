@@ -12,12 +12,10 @@ use std::time::Duration;
 pub const EXAMPLES: &str = "Examples:
   milvus-l7 status --live live.yaml     # from kubectl get ingress,managedcertificate -o yaml
   kubectl get ingress,managedcertificate -n default -o yaml | milvus-l7 status --live -
-  until milvus-l7 status -q --live <(kubectl get ingress,managedcertificate -o yaml) \\
-    >/dev/null; do sleep 30; done
-  milvus-l7 status --overlay self-managed --tls-cert tls.crt --tls-key tls.key \\
-    --live live.yaml --output json
+  kubectl get ingress -n default -o json | milvus-l7 status --overlay self-managed \\
+    --tls-cert tls.crt --tls-key tls.key --live - --output json
   kubectl get gateway,httproute -n default -o yaml \\
-    | milvus-l7 status --overlay gateway --set certMap=NAME --live -
+    | milvus-l7 status --overlay gateway --overlay self-managed --live -
   # until ready: one line per change, exit 0 once ready (kubectl watches one kind at a time)
   milvus-l7 status --follow --timeout 1h \\
     --live <(kubectl get ingress -n default -o json -w) \\

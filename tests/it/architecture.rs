@@ -1,4 +1,4 @@
-//! The module structure the README's development section promises: the
+//! The module structure docs/development.md promises (Layout): the
 //! top-level modules of `src/` depend on each other without a circle, and
 //! only `main.rs` and `src/cli/` write to the terminal.
 

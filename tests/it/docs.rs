@@ -6,12 +6,12 @@ use clap::CommandFactory;
 use milvus_l7::cli::Cli;
 use std::path::{Path, PathBuf};
 
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
 /// README.md and every Markdown file in docs/.
-fn documents() -> Vec<PathBuf> {
+pub(crate) fn documents() -> Vec<PathBuf> {
     let mut docs = vec![root().join("README.md")];
     if let Ok(entries) = std::fs::read_dir(root().join("docs")) {
         let mut more: Vec<PathBuf> = entries
@@ -25,14 +25,14 @@ fn documents() -> Vec<PathBuf> {
 }
 
 /// The lines of ```sh blocks, continuation lines joined.
-fn shell_lines(markdown: &str) -> Vec<String> {
+pub(crate) fn shell_lines(markdown: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut in_shell = false;
     let mut pending = String::new();
     for line in markdown.lines() {
         let fence = line.trim_start();
         if fence.starts_with("```") {
-            in_shell = !in_shell && (fence == "```sh" || fence == "```bash");
+            in_shell = !in_shell && is_shell_fence(fence);
             continue;
         }
         if !in_shell {
@@ -50,9 +50,16 @@ fn shell_lines(markdown: &str) -> Vec<String> {
     lines
 }
 
+/// Whether a fence line opens a shell block: ```` ```sh ````, ```` ```bash ````,
+/// with or without more words after the language (` run`, see runnable_docs.rs).
+pub(crate) fn is_shell_fence(fence: &str) -> bool {
+    let info = fence.trim_start().trim_start_matches('`');
+    matches!(info.split_whitespace().next(), Some("sh" | "bash"))
+}
+
 /// Each `milvus-l7 …` invocation in a shell line, as words, up to the
 /// first pipe, redirection, `;`, `&&`, `)` or `|`.
-fn invocations(line: &str) -> Vec<Vec<String>> {
+pub(crate) fn invocations(line: &str) -> Vec<Vec<String>> {
     let mut found = Vec::new();
     for (i, _) in line.match_indices("milvus-l7 ") {
         let before = &line[..i];

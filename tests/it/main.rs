@@ -17,6 +17,7 @@ mod hardening;
 mod overlays;
 mod properties;
 mod render;
+mod runnable_docs;
 mod status;
 mod status_follow;
 mod validate;

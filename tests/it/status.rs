@@ -1,6 +1,7 @@
-//! `milvus-l7 status` on real GKE exports (testdata/live, sources in each
-//! file's header) and on the guide's Provisioning state: what is reported,
-//! the pymilvus line, and the exit status `until` loops rely on.
+//! `milvus-l7 status` on GKE exports (testdata/live: real ones and ones made
+//! for the tests, its README says which; sources in each file's header)
+//! and on the guide's Provisioning state: what is reported, the pymilvus
+//! line, and the exit status `until` loops rely on.
 
 use crate::common::{
     live_fixture, milvus_l7, parse_yaml_stream, stderr, stdout, tempdir, testdata, write_file,
