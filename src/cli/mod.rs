@@ -12,6 +12,7 @@ mod diff;
 mod duration_arg;
 mod graph;
 pub mod non_utf8;
+mod overlay_arg;
 mod param_args;
 mod render;
 mod status;

@@ -27,7 +27,7 @@ pub struct ParamArgs {
     #[arg(long)]
     pub domain: Option<String>,
     /// Overlay to apply; repeat to compose, in order [default: google-managed].
-    #[arg(long = "overlay", value_name = "NAME")]
+    #[arg(long = "overlay", value_name = "NAME", value_parser = super::overlay_arg::OverlayName, hide_possible_values = true)]
     pub overlays: Vec<String>,
     /// Set any parameter, e.g. --set healthCheckPort=9091 (docs/rendering.md lists them).
     #[arg(long = "set", value_name = "KEY=VALUE")]

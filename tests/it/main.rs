@@ -7,6 +7,7 @@ mod cert;
 mod chart;
 mod cli;
 mod common;
+mod completions;
 mod compositions;
 mod dependencies;
 mod diff;
