@@ -9,6 +9,7 @@ mod cert;
 mod completions;
 mod ctx;
 mod diff;
+mod dir_summary;
 mod duration_arg;
 mod graph;
 pub mod non_utf8;

@@ -139,12 +139,15 @@ impl ParamArgs {
         })
     }
 
-    /// Renders with these parameters and shows the render's warnings.
+    /// Renders with these parameters, shows the render's warnings, and
+    /// with `-v` what was rendered: every command that renders first says
+    /// which release, domain and overlays its answer is about.
     pub fn render(&self, ctx: &mut Ctx) -> Result<render::Rendered> {
         let rendered = render::render(&self.inputs(ctx.env.clone())?, &self.sources()?)?;
         for warning in &rendered.warnings {
             ctx.warn(warning);
         }
+        ctx.info(&render::output::summary(&rendered));
         Ok(rendered)
     }
 }

@@ -21,3 +21,4 @@ mod render;
 mod status;
 mod status_follow;
 mod validate;
+mod verbosity;
