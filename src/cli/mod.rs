@@ -38,7 +38,7 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
-    /// Print only errors on stderr.
+    /// Print only errors and warnings on stderr (no notes, hints or progress).
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Print what is being done on stderr.

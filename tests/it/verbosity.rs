@@ -1,7 +1,10 @@
-//! `-v` keeps its word for every command: it says on stderr what was
-//! rendered, written, checked or read. stdout is the same either way.
+//! `-v` and `-q` keep their word for every command: `-v` says on stderr
+//! what was rendered, written, checked or read; `-q` leaves errors and
+//! warnings, as every `--help` says. stdout is the same either way.
 
 use crate::common::{live_path, milvus_l7, render_to_dir, stderr, stdout, tempdir, testdata};
+use clap::CommandFactory;
+use milvus_l7::cli::Cli;
 use std::path::Path;
 use std::process::Output;
 
@@ -120,4 +123,90 @@ fn status_says_what_it_read_and_checked() {
             "networking.gke.io/v1/ManagedCertificate/default/my-release-milvus-tls",
         ],
     );
+}
+
+/// A certificate that expires in 10 days: rendering with it is a warning.
+fn expiring_pair(dir: &Path) {
+    milvus_l7(dir)
+        .args([
+            "cert",
+            "--domain",
+            "my-release.milvus.io",
+            "--days",
+            "10",
+            "--key-type",
+            "ecdsa-p256",
+        ])
+        .assert()
+        .success();
+}
+
+#[test]
+fn quiet_keeps_warnings_as_help_says() {
+    let help = crate::common::stdout_of_success(&testdata(), &["render", "--help"]);
+    let quiet_line = help
+        .lines()
+        .find(|l| l.contains("--quiet"))
+        .unwrap()
+        .to_string();
+    assert!(
+        quiet_line.contains("errors and warnings"),
+        "help: {quiet_line}"
+    );
+    for sub in Cli::command().get_subcommands() {
+        let about = sub
+            .get_arguments()
+            .chain(Cli::command().get_arguments())
+            .find(|a| a.get_id() == "quiet")
+            .and_then(|a| a.get_help())
+            .map(|h| h.to_string())
+            .unwrap_or_default();
+        assert!(about.contains("errors and warnings"), "{}", sub.get_name());
+    }
+
+    let tmp = tempdir();
+    expiring_pair(tmp.path());
+    let quiet = run(
+        tmp.path(),
+        &[
+            "render",
+            "-q",
+            "--overlay",
+            "self-managed",
+            "--tls-cert",
+            "tls.crt",
+            "--tls-key",
+            "tls.key",
+        ],
+    );
+    assert_eq!(quiet.status.code(), Some(0));
+    assert!(
+        stderr(&quiet).contains("warning: tls.crt: the certificate expires in"),
+        "{}",
+        stderr(&quiet)
+    );
+
+    // validate's warnings too (a backend timeout of more than a day).
+    crate::common::write_file(
+        tmp.path(),
+        "backendconfig.yaml",
+        "apiVersion: cloud.google.com/v1\nkind: BackendConfig\nmetadata: {name: my-release-backendconfig, namespace: default}\nspec:\n  timeoutSec: 100000\n  healthCheck: {port: 9091, requestPath: /healthz, type: HTTP}\n",
+    );
+    let quiet = run(tmp.path(), &["validate", "-q", "backendconfig.yaml"]);
+    assert_eq!(quiet.status.code(), Some(0), "{}", stderr(&quiet));
+    assert!(
+        stderr(&quiet).contains("warning: ") && stderr(&quiet).contains("more than a day"),
+        "{}",
+        stderr(&quiet)
+    );
+    // Notes and hints go: the note that a stale directory is stale.
+    let out = tmp.path().join("out");
+    render_to_dir(&[], &out);
+    let stale = milvus_l7(&testdata())
+        .args(["render", "--domain", "other.example.com", "-q", "--check"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(stale.status.code(), Some(1));
+    assert_eq!(stderr(&stale), "");
 }
