@@ -1,7 +1,9 @@
-//! Messages say things one way: field paths are kubectl's dotted form in
-//! every kind of problem.
+//! Messages say things one way and point where the answer is: field paths
+//! are kubectl's dotted form in every kind of problem, and a hint names a
+//! place that holds what it promises.
 
 use crate::common::{milvus_l7, stderr, tempdir, write_file};
+use std::path::Path;
 
 /// Objects with schema errors (unknown fields, wrong types, in arrays and
 /// maps) and with lint problems, validated together.
@@ -65,4 +67,51 @@ fn every_problem_names_its_field_the_kubectl_way() {
         assert!(!pointer, "JSON Pointer {word:?} in:\n{text}");
         assert_ne!(word, "/:", "{text}");
     }
+}
+
+#[test]
+fn an_unknown_template_name_points_to_where_parameters_are_listed() {
+    let tmp = tempdir();
+    let templates = tmp.path().join("templates");
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    for entry in walk(&base) {
+        let relative = entry.strip_prefix(&base).unwrap();
+        let text = std::fs::read_to_string(&entry).unwrap();
+        write_file(&templates, relative.to_str().unwrap(), &text);
+    }
+    let ingress = templates.join("base/ingress.yaml.j2");
+    let text = std::fs::read_to_string(&ingress).unwrap();
+    std::fs::write(&ingress, format!("# {{{{ healthCheckPrt }}}}\n{text}")).unwrap();
+    let out = milvus_l7(tmp.path())
+        .args(["render", "--templates", "templates"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let message = stderr(&out);
+    let hint = message
+        .lines()
+        .find(|l| l.trim_start().starts_with("hint:"))
+        .unwrap_or_else(|| panic!("no hint in {message}"));
+    // The place the hint names must hold the parameter names: a docs/ file
+    // whose parameter table lists the one the template meant.
+    let doc = hint
+        .split(|c: char| c.is_whitespace() || c == '`' || c == ',' || c == ';')
+        .find(|w| w.starts_with("docs/") && w.ends_with(".md"))
+        .unwrap_or_else(|| panic!("the hint names no docs/ file: {hint}"));
+    let listed = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(doc))
+        .unwrap_or_else(|e| panic!("{doc}, named by the hint: {e}"));
+    assert!(listed.contains("| `healthCheckPort`"), "{doc}");
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
 }
