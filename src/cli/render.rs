@@ -118,7 +118,7 @@ fn emit(
                 ctx.note(&format!(
                     "{} {state}: run `milvus-l7 render -o {}` with the same parameters",
                     dir.display(),
-                    dir.display()
+                    crate::quote::shell_word(&dir.display().to_string())
                 ));
                 Ok(Outcome::Differs)
             }

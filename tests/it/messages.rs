@@ -1,9 +1,11 @@
 //! Messages say things one way and point where the answer is: field paths
-//! are kubectl's dotted form in every kind of problem, and a hint names a
-//! place that holds what it promises.
+//! are kubectl's dotted form in every kind of problem, a hint names a
+//! place that holds what it promises, and a command line shown to be
+//! pasted survives the shell.
 
 use crate::common::{milvus_l7, stderr, tempdir, write_file};
 use std::path::Path;
+use std::process::Command;
 
 /// Objects with schema errors (unknown fields, wrong types, in arrays and
 /// maps) and with lint problems, validated together.
@@ -114,4 +116,55 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
         }
     }
     files
+}
+
+/// The words a POSIX shell makes of `line`, run where a file matches a
+/// glob in it.
+fn shell_words(dir: &Path, line: &str) -> Vec<String> {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!("printf '%s\\n' {line}"))
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{line}");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_next_command_of_cert_pastes_into_a_shell_as_is() {
+    let tmp = tempdir();
+    // A file the unquoted `*.example.com` would glob to.
+    write_file(tmp.path(), "a.example.com", "");
+    let out = milvus_l7(tmp.path())
+        .args([
+            "cert",
+            "--domain",
+            "*.example.com",
+            "--out-dir",
+            "my certs",
+            "--key-type",
+            "ecdsa-p256",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stderr(&out);
+    let next = text
+        .lines()
+        .find_map(|l| l.strip_prefix("next: "))
+        .unwrap_or_else(|| panic!("no next: line in {text}"));
+    let words = shell_words(tmp.path(), next);
+    let value_of = |flag: &str| {
+        let at = words.iter().position(|w| w == flag).unwrap();
+        words[at + 1].clone()
+    };
+    assert_eq!(value_of("--domain"), "*.example.com", "{next}");
+    assert_eq!(value_of("--tls-cert"), "my certs/tls.crt", "{next}");
+    assert_eq!(value_of("--tls-key"), "my certs/tls.key", "{next}");
+    assert_eq!(words[0], "milvus-l7", "{next}");
 }
