@@ -11,6 +11,20 @@ pub fn quoted(value: &str) -> String {
     format!("`{}`", escape(value))
 }
 
+/// `value` as one shell word, for a command line a message suggests
+/// pasting: quoted only when a POSIX shell would split, glob or expand it
+/// (`'*.example.com'`, `'my certs/tls.crt'`), as it is otherwise. A value
+/// with a control character cannot be pasted safely however it is quoted;
+/// it is shown escaped, as [`quoted`] shows it.
+pub fn shell_word(value: &str) -> String {
+    if value.chars().any(char::is_control) {
+        return quoted(value);
+    }
+    shlex::try_quote(value)
+        .map(|word| word.into_owned())
+        .unwrap_or_else(|_| quoted(value))
+}
+
 /// `value` with every control character escaped, nothing else changed.
 pub fn escape(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -60,6 +74,16 @@ mod tests {
         assert_eq!(quoted("a\nhint: run rm -rf"), "`a\\nhint: run rm -rf`");
         assert_eq!(quoted("x\x01\u{85}y"), "`x\\x01\\u{85}y`");
         assert_eq!(quoted("plain-name.example.com"), "`plain-name.example.com`");
+    }
+
+    #[test]
+    fn shell_words_are_quoted_only_when_the_shell_would_change_them() {
+        assert_eq!(shell_word("milvus.example.com"), "milvus.example.com");
+        assert_eq!(shell_word("certs/tls.crt"), "certs/tls.crt");
+        assert_eq!(shell_word("*.example.com"), "'*.example.com'");
+        assert_eq!(shell_word("my certs/tls.crt"), "'my certs/tls.crt'");
+        assert_eq!(shell_word("it's"), "\"it's\"");
+        assert_eq!(shell_word("a\x1b[2Jb"), "`a\\e[2Jb`");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! README) and are embedded at build time. Adding a kind = adding its
 //! schema file + one line in [`KINDS`].
 
+use crate::k8s::field_path;
 use crate::k8s::resource::{ResId, Resource};
 use crate::problem::Problem;
 use crate::suggest;
@@ -199,10 +200,10 @@ impl Schemas {
         let subject = resource.id.to_string();
         let secret = resource.is_secret();
         let mut problems = Vec::new();
-        if let Some(metadata) = resource.value.get("metadata") {
+        if resource.value.get("metadata").is_some() {
             problems.extend(problems_of(
                 &self.object_meta,
-                metadata,
+                &resource.value,
                 "/metadata",
                 &subject,
                 secret,
@@ -224,18 +225,39 @@ impl Schemas {
     }
 }
 
+/// The problems of the part of `object` at the JSON Pointer `prefix`
+/// (the whole object for `""`).
 fn problems_of(
     compiled: &Compiled,
-    instance: &Value,
+    object: &Value,
     prefix: &str,
     subject: &str,
     secret: bool,
 ) -> Vec<Problem> {
+    let Some(instance) = object.pointer(prefix) else {
+        return Vec::new();
+    };
+    let at = Place { object, prefix };
     compiled
         .validator
         .iter_errors(instance)
-        .flat_map(|e| describe(&e, compiled, prefix, subject, secret))
+        .flat_map(|e| describe(&e, compiled, &at, subject, secret))
         .collect()
+}
+
+/// Where the checked part sits in the object, to name fields from the
+/// object's top (`metadata.namespce`, not `namespce`).
+struct Place<'a> {
+    object: &'a Value,
+    prefix: &'a str,
+}
+
+impl Place<'_> {
+    /// The kubectl-style path of an error's location (see [`field_path`]).
+    fn path(&self, error: &ValidationError<'_>) -> String {
+        let pointer = format!("{}{}", self.prefix, error.instance_path());
+        field_path::from_pointer(self.object, &pointer)
+    }
 }
 
 /// Turns one schema error into problems that name the field path. Values of
@@ -243,11 +265,11 @@ fn problems_of(
 fn describe(
     error: &ValidationError<'_>,
     compiled: &Compiled,
-    prefix: &str,
+    at: &Place<'_>,
     subject: &str,
     secret: bool,
 ) -> Vec<Problem> {
-    let path = format!("{prefix}{}", error.instance_path());
+    let path = at.path(error);
     if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
         let allowed = allowed_fields(compiled, error.schema_path().as_str());
         return unexpected
@@ -260,7 +282,7 @@ fn describe(
                 };
                 Problem::new(
                     subject,
-                    format!("{path}/{}: unknown field", escape_pointer(field)),
+                    format!("{}: unknown field", field_path::child(&path, field)),
                     hint,
                 )
             })
@@ -271,10 +293,14 @@ fn describe(
     } else {
         error.to_string()
     };
-    let path = if path.is_empty() { "/".into() } else { path };
+    let message = if path.is_empty() {
+        text
+    } else {
+        format!("{path}: {text}")
+    };
     vec![Problem::new(
         subject,
-        format!("{path}: {text}"),
+        message,
         format!("fix the field; its schema is schemas/{}", compiled.file),
     )]
 }
@@ -296,11 +322,6 @@ fn allowed_fields(compiled: &Compiled, keyword_pointer: &str) -> Vec<String> {
 
 fn is_short_scalar(value: &Value) -> bool {
     !value.is_object() && !value.is_array() && value.to_string().len() <= 80
-}
-
-/// JSON Pointer escaping (RFC 6901), so `cloud.google.com/neg` stays one step.
-fn escape_pointer(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 #[cfg(test)]
@@ -343,7 +364,7 @@ mod tests {
         assert!(checked.has_schema);
         assert_eq!(
             messages(&checked),
-            ["networking.k8s.io/v1/Ingress/default/my-release-milvus: /spec/rules/0/htp: unknown field\n  hint: did you mean `http`?"]
+            ["networking.k8s.io/v1/Ingress/default/my-release-milvus: spec.rules[0].htp: unknown field\n  hint: did you mean `http`?"]
         );
     }
 
@@ -355,10 +376,10 @@ mod tests {
         }));
         assert!(!checked.has_schema);
         let text = messages(&checked).join("\n");
-        assert!(text.contains("/metadata/namespce: unknown field"), "{text}");
+        assert!(text.contains("metadata.namespce: unknown field"), "{text}");
         assert!(text.contains("did you mean `namespace`"), "{text}");
         assert!(
-            text.contains("/metadata/annotations/a: true is not of type \"string\""),
+            text.contains("metadata.annotations.a: true is not of type \"string\""),
             "{text}"
         );
     }
@@ -375,7 +396,7 @@ mod tests {
         assert!(checked.has_schema);
         assert_eq!(
             messages(&checked),
-            ["gateway.networking.k8s.io/v1/Gateway/default/g: /spec/listeners/0/tls/certificateRef: unknown field\n  hint: did you mean `certificateRefs`?"]
+            ["gateway.networking.k8s.io/v1/Gateway/default/g: spec.listeners[0].tls.certificateRef: unknown field\n  hint: did you mean `certificateRefs`?"]
         );
         let checked = check(json!({
             "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
@@ -384,7 +405,7 @@ mod tests {
         }));
         assert_eq!(
             messages(&checked),
-            ["gateway.networking.k8s.io/v1/HTTPRoute/default/r: /spec/rules/0/backendRefs/0/prot: unknown field\n  hint: did you mean `port`?"]
+            ["gateway.networking.k8s.io/v1/HTTPRoute/default/r: spec.rules[0].backendRefs[0].prot: unknown field\n  hint: did you mean `port`?"]
         );
     }
 
@@ -395,7 +416,7 @@ mod tests {
             "metadata": {"name": "c", "namespace": "default"},
             "sepc": {"domains": ["a.example.com"]}
         }));
-        assert!(messages(&checked)[0].contains("/sepc: unknown field"));
+        assert!(messages(&checked)[0].contains(": sepc: unknown field"));
     }
 
     #[test]
@@ -406,7 +427,7 @@ mod tests {
             "data": {"tls.key": "not base64 SECRETVALUE!"}
         }));
         let text = messages(&checked).join("\n");
-        assert!(text.contains("/data/tls.key"), "{text}");
+        assert!(text.contains("data[tls.key]"), "{text}");
         assert!(!text.contains("SECRETVALUE"), "{text}");
     }
 
@@ -419,7 +440,7 @@ mod tests {
         }));
         let text = messages(&checked).join("\n");
         assert!(
-            text.contains("/spec/healthCheck/port: \"9091\" is not of type \"integer\""),
+            text.contains("spec.healthCheck.port: \"9091\" is not of type \"integer\""),
             "{text}"
         );
     }

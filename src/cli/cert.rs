@@ -3,6 +3,7 @@
 use super::{Ctx, Outcome};
 use crate::error::{Error, Result};
 use crate::k8s::names;
+use crate::quote::shell_word;
 use crate::tls::generate::{
     check_days, generate, refuse_existing, write_file, KeyType, CERT_FILE, KEY_FILE,
 };
@@ -91,11 +92,14 @@ pub fn run(args: &CertArgs, ctx: &mut Ctx) -> Result<Outcome> {
         args.domain,
         args.days
     ));
+    // Pasted into a shell: a wildcard domain must not glob, a path with a
+    // space must stay one word.
+    let word = |path: &std::path::Path| shell_word(&path.display().to_string());
     ctx.note(&format!(
         "next: milvus-l7 render --overlay self-managed --domain {} --tls-cert {} --tls-key {}",
-        args.domain,
-        cert_path.display(),
-        key_path.display()
+        shell_word(&args.domain),
+        word(&cert_path),
+        word(&key_path)
     ));
     Ok(Outcome::Clean)
 }

@@ -32,10 +32,15 @@ pub enum Format {
 
 pub fn run(args: &GraphArgs, ctx: &mut Ctx) -> Result<Outcome> {
     let graph = graph::build(&args.params.render(ctx)?);
-    let text = match args.format {
-        Format::Mermaid => mermaid::write(&graph),
-        Format::Dot => dot::write(&graph),
+    let (text, language) = match args.format {
+        Format::Mermaid => (mermaid::write(&graph), "mermaid"),
+        Format::Dot => (dot::write(&graph), "dot"),
     };
     ctx.print(&text)?;
+    ctx.info(&format!(
+        "drew {} boxes and {} arrows ({language})",
+        graph.nodes.len(),
+        graph.edges.len()
+    ));
     Ok(Outcome::Clean)
 }

@@ -9,9 +9,11 @@ mod cert;
 mod completions;
 mod ctx;
 mod diff;
+mod dir_summary;
 mod duration_arg;
 mod graph;
 pub mod non_utf8;
+mod overlay_arg;
 mod param_args;
 mod render;
 mod status;
@@ -36,7 +38,7 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
-    /// Print only errors on stderr.
+    /// Print only errors and warnings on stderr (no notes, hints or progress).
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Print what is being done on stderr.

@@ -27,7 +27,7 @@ pub struct ParamArgs {
     #[arg(long)]
     pub domain: Option<String>,
     /// Overlay to apply; repeat to compose, in order [default: google-managed].
-    #[arg(long = "overlay", value_name = "NAME")]
+    #[arg(long = "overlay", value_name = "NAME", value_parser = super::overlay_arg::OverlayName, hide_possible_values = true)]
     pub overlays: Vec<String>,
     /// Set any parameter, e.g. --set healthCheckPort=9091 (docs/rendering.md lists them).
     #[arg(long = "set", value_name = "KEY=VALUE")]
@@ -139,12 +139,15 @@ impl ParamArgs {
         })
     }
 
-    /// Renders with these parameters and shows the render's warnings.
+    /// Renders with these parameters, shows the render's warnings, and
+    /// with `-v` what was rendered: every command that renders first says
+    /// which release, domain and overlays its answer is about.
     pub fn render(&self, ctx: &mut Ctx) -> Result<render::Rendered> {
         let rendered = render::render(&self.inputs(ctx.env.clone())?, &self.sources()?)?;
         for warning in &rendered.warnings {
             ctx.warn(warning);
         }
+        ctx.info(&render::output::summary(&rendered));
         Ok(rendered)
     }
 }

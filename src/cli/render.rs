@@ -1,6 +1,6 @@
 //! `milvus-l7 render`: the stream on stdout, a directory, or a check of one.
 
-use super::{Ctx, Outcome, ParamArgs};
+use super::{dir_summary, Ctx, Outcome, ParamArgs};
 use crate::error::Result;
 use crate::render::chart::{self, helm::HelmCommand};
 use crate::render::output::{self, OutputFile};
@@ -99,11 +99,18 @@ fn emit(
     stream: &str,
     summary: &str,
 ) -> Result<Outcome> {
+    ctx.info(summary);
     if let Some(dir) = &args.check {
-        return match output::check_dir(dir, &files()?)? {
-            None => Ok(Outcome::Clean),
+        let files = files()?;
+        let compared = dir_summary::describe(&files);
+        return match output::check_dir(dir, &files)? {
+            None => {
+                ctx.info(&format!("{} is up to date: {compared}", dir.display()));
+                Ok(Outcome::Clean)
+            }
             Some(report) => {
                 ctx.print(&report)?;
+                ctx.info(&format!("compared {compared} with {}", dir.display()));
                 let state = if dir.exists() {
                     "is stale"
                 } else {
@@ -112,7 +119,7 @@ fn emit(
                 ctx.note(&format!(
                     "{} {state}: run `milvus-l7 render -o {}` with the same parameters",
                     dir.display(),
-                    dir.display()
+                    crate::quote::shell_word(&dir.display().to_string())
                 ));
                 Ok(Outcome::Differs)
             }
@@ -121,10 +128,15 @@ fn emit(
     if let Some(dir) = &args.output_dir {
         let files = files()?;
         output::write_dir(dir, &files)?;
-        ctx.info(&format!("wrote {} files to {}", files.len(), dir.display()));
+        let written = dir_summary::describe(&files);
+        ctx.info(&format!(
+            "wrote {} to {}: {}",
+            written.total,
+            dir.display(),
+            written.parts
+        ));
         return Ok(Outcome::Clean);
     }
     ctx.print(stream)?;
-    ctx.info(summary);
     Ok(Outcome::Clean)
 }

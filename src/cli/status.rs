@@ -51,14 +51,16 @@ pub fn run(args: &StatusArgs, ctx: &mut Ctx) -> Result<Outcome> {
     let needed = |id: &crate::k8s::resource::ResId| status::needed(&rendered, id);
     let mut live = Vec::new();
     for spec in &args.live {
-        live.extend(live::load_kept(
-            spec,
-            &mut ctx.stdin,
-            &needed,
-            args.max_input_bytes,
-        )?);
+        let read = live::load_kept(spec, &mut ctx.stdin, &needed, args.max_input_bytes)?;
+        ctx.info(&format!(
+            "read {} live objects from {}",
+            read.len(),
+            spec.display()
+        ));
+        live.extend(read);
     }
     let status = status::assess(&rendered, &live)?;
+    ctx.info(&checked_line(&status));
     let text = match args.output {
         ReportFormat::Text => status::to_text(&status),
         ReportFormat::Json => status::to_json(&status),
@@ -72,4 +74,19 @@ pub fn run(args: &StatusArgs, ctx: &mut Ctx) -> Result<Outcome> {
     } else {
         Outcome::Differs
     })
+}
+
+/// `checked 2 live objects: <id>, <id>`: which objects the verdict is about.
+fn checked_line(status: &status::Status) -> String {
+    let mut objects: Vec<&str> = Vec::new();
+    for check in &status.checks {
+        if !objects.contains(&check.object.as_str()) {
+            objects.push(&check.object);
+        }
+    }
+    format!(
+        "checked {} live objects: {}",
+        objects.len(),
+        objects.join(", ")
+    )
 }

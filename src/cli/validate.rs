@@ -75,7 +75,7 @@ pub fn run(args: &ValidateArgs, ctx: &mut Ctx) -> Result<Outcome> {
         ));
     }
     for warning in &report.warnings {
-        ctx.note(&format!("warning: {warning}"));
+        ctx.warn(warning);
     }
     // The first file of each object, looked up once per problem (a linear
     // search per problem made many problems quadratic).

@@ -108,7 +108,7 @@ fn template_error(name: &str, e: &minijinja::Error) -> Error {
         None => e.kind().to_string(),
     };
     let hint = match e.kind() {
-        minijinja::ErrorKind::UndefinedError => "the template uses a parameter that does not exist; see `milvus-l7 render --help` for parameter names",
+        minijinja::ErrorKind::UndefinedError => "the template uses a parameter that does not exist; docs/rendering.md lists them (sections Parameters and Overlays), and an overlay.yaml its own under `parameters:`",
         minijinja::ErrorKind::SyntaxError => "fix the Jinja syntax at that line",
         minijinja::ErrorKind::TemplateNotFound => "check the file name in overlay.yaml, or the --templates/--overlays directory",
         _ => "check the template at that line",

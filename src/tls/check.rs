@@ -254,7 +254,7 @@ fn check_names(cert: &X509Certificate<'_>, hosts: &[&str], origin: &str, finding
             findings.problems.push(Problem::new(
                 origin,
                 format!("the certificate is for {listed}, not for `{host}`"),
-                format!("make a certificate for the domain: `milvus-l7 cert --domain {host}`, or set --domain to a name the certificate covers"),
+                format!("make a certificate for the domain: `milvus-l7 cert --domain {}`, or set --domain to a name the certificate covers", crate::quote::shell_word(host)),
             ));
         }
     }

@@ -134,7 +134,7 @@ fn verbose_explains_on_stderr_and_leaves_stdout_alone() {
 }
 
 #[test]
-fn quiet_silences_everything_but_errors() {
+fn quiet_silences_notes_and_hints_but_not_errors() {
     let tmp = tempdir();
     let out = tmp.path().join("out");
     render_to_dir(&[], &out);

@@ -118,52 +118,52 @@ const KINDS: &[(&str, &str, &str)] = &[
     (
         "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: my-release-milvus, namespace: default, annotations: {networking.gke.io/managed-certificates: c}}\nspec:\n  rules:\n  - host: my-release.milvus.io\n    http:\n      paths:\n      - {path: /, pathType: Prefix, backend: {service: {name: my-release-milvus, port: {number: 19530}}}}\n",
         "pathType",
-        "/spec/rules/0/http/paths/0/pathTyp",
+        "spec.rules[0].http.paths[0].pathTyp",
     ),
     (
         "apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: default}\ntype: Opaque\nstringData: {a: b}\n",
         "stringData",
-        "/stringDat",
+        "stringDat",
     ),
     (
         "apiVersion: v1\nkind: Service\nmetadata: {name: my-release-milvus, namespace: default}\nspec:\n  type: ClusterIP\n  ports: [{name: milvus, port: 19530, targetPort: milvus}]\n",
         "targetPort",
-        "/spec/ports/0/targetPor",
+        "spec.ports[0].targetPor",
     ),
     (
         "apiVersion: cloud.google.com/v1\nkind: BackendConfig\nmetadata: {name: b, namespace: default}\nspec:\n  healthCheck: {port: 9091, requestPath: /healthz, type: HTTP}\n",
         "requestPath",
-        "/spec/healthCheck/requestPat",
+        "spec.healthCheck.requestPat",
     ),
     (
         "apiVersion: networking.gke.io/v1\nkind: ManagedCertificate\nmetadata: {name: c, namespace: default}\nspec:\n  domains: [my-release.milvus.io]\n",
         "domains",
-        "/spec/domain",
+        "spec.domain",
     ),
     (
         "apiVersion: networking.gke.io/v1beta1\nkind: FrontendConfig\nmetadata: {name: f, namespace: default}\nspec:\n  redirectToHttps: {enabled: true}\n",
         "redirectToHttps",
-        "/spec/redirectToHttp",
+        "spec.redirectToHttp",
     ),
     (
         "apiVersion: networking.gke.io/v1\nkind: HealthCheckPolicy\nmetadata: {name: h, namespace: default}\nspec:\n  default:\n    config:\n      type: HTTP\n      httpHealthCheck: {port: 9091, requestPath: /healthz}\n  targetRef: {group: '', kind: Service, name: my-release-milvus}\n",
         "requestPath",
-        "/spec/default/config/httpHealthCheck/requestPat",
+        "spec.default.config.httpHealthCheck.requestPat",
     ),
     (
         "apiVersion: networking.gke.io/v1\nkind: GCPBackendPolicy\nmetadata: {name: g, namespace: default}\nspec:\n  default: {timeoutSec: 3600}\n  targetRef: {group: '', kind: Service, name: my-release-milvus}\n",
         "timeoutSec",
-        "/spec/default/timeoutSe",
+        "spec.default.timeoutSe",
     ),
     (
         "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: my-release-milvus, namespace: default}\nspec:\n  gatewayClassName: gke-l7-global-external-managed\n  listeners:\n  - name: https\n    protocol: HTTPS\n    port: 443\n    hostname: my-release.milvus.io\n    tls: {mode: Terminate, certificateRefs: [{kind: Secret, name: my-release-milvus-tls}]}\n    allowedRoutes: {namespaces: {from: Same}}\n",
         "allowedRoutes",
-        "/spec/listeners/0/allowedRoute",
+        "spec.listeners[0].allowedRoute",
     ),
     (
         "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r, namespace: default}\nspec:\n  hostnames: [my-release.milvus.io]\n  rules:\n  - matches: [{path: {type: PathPrefix, value: /}}]\n    backendRefs: [{name: my-release-milvus, port: 19530}]\n",
         "backendRefs",
-        "/spec/rules/0/backendRef",
+        "spec.rules[0].backendRef",
     ),
 ];
 
@@ -227,7 +227,7 @@ fn every_problem_of_a_broken_setup_is_listed() {
         "names ManagedCertificate `missing`",
         "host `my-release.milvus.io` is not among the certificate domains (*.example.com)",
         "spec.healthCheck.port is 19530, the gRPC serving port",
-        "/spec/healthCheck/tpye: unknown field",
+        "spec.healthCheck.tpye: unknown field",
         "`*.example.com` is a wildcard",
         "note: skipped ./kustomization.yaml",
     ] {
