@@ -49,6 +49,62 @@ fn check_reports_a_stale_directory_with_a_diff_and_exit_1() {
     );
 }
 
+/// `render -o` replaces the whole directory, so every file it did not
+/// write (any name, any depth, `helm/` too) is something it would remove:
+/// `--check` must call that a difference, or CI passes a directory that the
+/// next render changes.
+#[test]
+fn check_reports_every_file_render_would_remove() {
+    for stray in [
+        "extra.yaml",
+        "notes.txt",
+        "sub/a.yaml",
+        "helm/other.yaml",
+        ".gitkeep",
+    ] {
+        let tmp = tempdir();
+        let out = tmp.path().join("out");
+        render_to_dir(&[], &out);
+        write_file(&out, stray, "kind: ConfigMap\n");
+        let assert = milvus_l7(&testdata())
+            .args(["render", "--check"])
+            .arg(&out)
+            .assert()
+            .code(1);
+        let report = stdout(assert.get_output());
+        assert!(
+            report.contains(&format!("{stray}: would be removed by render -o")),
+            "{stray}: {report}"
+        );
+        assert!(
+            !report.contains("kind: ConfigMap"),
+            "a stray file is named, not shown: {report}"
+        );
+        // What the report claims: -o removes it.
+        render_to_dir(&[], &out);
+        assert!(!out.join(stray).exists(), "{stray} survived render -o");
+    }
+}
+
+/// An empty directory in DIR is removed by `render -o` too.
+#[test]
+fn check_reports_an_empty_directory_render_would_remove() {
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    render_to_dir(&[], &out);
+    std::fs::create_dir_all(out.join("empty/deeper")).unwrap();
+    let assert = milvus_l7(&testdata())
+        .args(["render", "--check"])
+        .arg(&out)
+        .assert()
+        .code(1);
+    let report = stdout(assert.get_output());
+    assert!(
+        report.contains("empty/deeper/: would be removed by render -o"),
+        "{report}"
+    );
+}
+
 #[test]
 fn google_managed_equals_the_guide() {
     let docs = render(&golden_args("google-managed"));
