@@ -7,7 +7,7 @@
 //! header), taken back step by step to the states GKE goes through.
 
 use crate::common::{
-    live_fixture, milvus_l7, parse_yaml_stream, stderr, stdout, tempdir, write_file,
+    expire_time_in, live_fixture, milvus_l7, parse_yaml_stream, stderr, stdout, tempdir, write_file,
 };
 use serde_json::{json, Value};
 use std::io::Write;
@@ -21,13 +21,18 @@ const HEALTHY_BACKENDS: &str = "k8s1-5d3e1a9c-default-my-release-milvus-19530-8e
 /// The final (ready) objects of the fixture, by kind.
 fn ready_object(kind: &str) -> Value {
     let list = parse_yaml_stream(&live_fixture("milvus-google-managed.yaml")).remove(0);
-    list["items"]
+    let mut object = list["items"]
         .as_array()
         .unwrap()
         .iter()
         .find(|item| item["kind"] == kind)
         .unwrap_or_else(|| panic!("no {kind} in the fixture"))
-        .clone()
+        .clone();
+    // The export's certificate has expired since; this one is current.
+    if kind == "ManagedCertificate" {
+        object["status"]["expireTime"] = json!(expire_time_in(90));
+    }
+    object
 }
 
 fn annotations(object: &mut Value) -> &mut serde_json::Map<String, Value> {
@@ -138,7 +143,7 @@ fn expected_progress_lines() -> Vec<String> {
         format!("ready    {INGRESS}: no address yet → address {address}"),
         format!("ready    {INGRESS}: HTTPS (443) not served yet: no HTTPS forwarding rule → HTTPS (443) served (forwarding rule {rule})"),
         format!("waiting  {INGRESS}: backend health not reported yet → backend(s) {HEALTHY_BACKENDS} Unknown"),
-        format!("ready    {CERTIFICATE}: certificate Provisioning ({name}) → certificate Active ({name}, expires {expires})"),
+        format!("ready    {CERTIFICATE}: certificate Provisioning ({name}) → certificate Active ({name}, expires {expires}, in 90 days)"),
         format!("ready    {CERTIFICATE}: domain my-release.milvus.io: Provisioning → domain my-release.milvus.io: Active"),
         format!("ready    {INGRESS}: backend(s) {HEALTHY_BACKENDS} Unknown"),
         "→ 2 backend(s) HEALTHY".into(),
