@@ -52,6 +52,31 @@ pub fn summary(rendered: &Rendered) -> String {
     )
 }
 
+/// What a stream without the chart leaves out, when it leaves out anything:
+/// the objects route to the Service the milvus chart makes from the Helm
+/// values (its type and the NEG, BackendConfig and app-protocols
+/// annotations), so `render | kubectl apply -f -` alone leaves them
+/// unserved. None when the values are empty (a `--templates` without any).
+pub fn helm_values_left_out(rendered: &Rendered) -> Option<String> {
+    let keys: Vec<&str> = rendered
+        .helm_values
+        .as_object()?
+        .keys()
+        .map(String::as_str)
+        .collect();
+    if keys.is_empty() {
+        return None;
+    }
+    let p = &rendered.params;
+    Some(format!(
+        "note: the Helm values ({}) are not in this stream, and the milvus chart needs them for the Service these objects route to: \
+         render the whole release with `--chart`, or write them with `-o DIR` and run `helm upgrade --install {} milvus/milvus -n {} -f DIR/{HELM_VALUES}`",
+        keys.join(", "),
+        p.release,
+        p.namespace
+    ))
+}
+
 /// A file of the output directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {

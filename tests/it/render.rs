@@ -105,6 +105,54 @@ fn check_reports_an_empty_directory_render_would_remove() {
     );
 }
 
+/// `render | kubectl apply -f -` applies the load balancer objects only;
+/// the Service they route to needs the Helm values. Said once on stderr
+/// when stdout is a pipe (here: assert_cmd's), so the stream is unchanged.
+#[test]
+fn a_piped_stream_without_the_chart_notes_the_helm_values_on_stderr() {
+    let piped = milvus_l7(&testdata()).arg("render").assert().success();
+    let note = stderr(piped.get_output());
+    assert_eq!(note.lines().count(), 1, "one note: {note}");
+    for expected in [
+        "the Helm values (service, extraConfigFiles) are not in this stream",
+        "`--chart`",
+        "`-o DIR`",
+        "helm upgrade --install my-release milvus/milvus -n default -f DIR/helm/values.yaml",
+    ] {
+        assert!(note.contains(expected), "missing {expected:?} in {note}");
+    }
+    let quiet = milvus_l7(&testdata())
+        .args(["-q", "render"])
+        .assert()
+        .success()
+        .stderr("");
+    assert_eq!(
+        stdout(piped.get_output()),
+        stdout(quiet.get_output()),
+        "the note changes nothing on stdout"
+    );
+    assert_eq!(parse_yaml_stream(&stdout(piped.get_output())).len(), 3);
+}
+
+#[test]
+fn no_helm_values_note_for_a_directory_or_its_check() {
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    milvus_l7(&testdata())
+        .arg("render")
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr("");
+    milvus_l7(&testdata())
+        .args(["render", "--check"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr("");
+}
+
 #[test]
 fn google_managed_equals_the_guide() {
     let docs = render(&golden_args("google-managed"));
