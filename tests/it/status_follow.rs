@@ -366,3 +366,26 @@ fn bad_timeouts_and_flags_are_refused_with_exit_2() {
         assert!(assert.get_output().stdout.is_empty(), "{args:?}");
     }
 }
+
+/// Ready with a certificate that expires within 30 days: exit 0, and the
+/// same warning as a one-off `status`.
+#[test]
+fn a_follow_that_ends_ready_warns_of_a_certificate_expiring_soon() {
+    let mut objects = progress();
+    for object in &mut objects {
+        if object["kind"] == "ManagedCertificate" && object["status"].get("expireTime").is_some() {
+            object["status"]["expireTime"] = json!(expire_time_in(10));
+        }
+    }
+    let tmp = tempdir();
+    let assert = milvus_l7(tmp.path())
+        .args(["status", "--follow", "--live", "-"])
+        .write_stdin(as_json_watch(&objects))
+        .assert()
+        .code(0);
+    let stderr = stderr(assert.get_output());
+    assert!(
+        stderr.contains("warning: networking.gke.io/v1/ManagedCertificate/default/my-release-milvus-tls: the certificate expires in 10 days"),
+        "{stderr}"
+    );
+}
