@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         }
     };
     let color = anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
+    let stdout_is_terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr().lock();
     let mut ctx = Ctx {
@@ -38,6 +39,7 @@ fn main() -> ExitCode {
         stderr: &mut stderr,
         verbosity: cli.verbosity(),
         color,
+        stdout_is_terminal,
     };
     match cli::run(&cli.command, &mut ctx) {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

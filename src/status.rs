@@ -18,7 +18,10 @@ use crate::k8s::resource::{ResId, Resource};
 use crate::load::live::Keep;
 use crate::render::overlay::CertificateSource;
 use crate::render::Rendered;
+use crate::tls::check::EXPIRY_WARNING_DAYS;
 use serde_json::Value;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 
 pub mod follow;
 
@@ -60,6 +63,9 @@ pub struct Status {
     pub address: Option<String>,
     /// The pymilvus line to connect with.
     pub connect: String,
+    /// What is ready but will not stay so (a certificate that expires
+    /// within 30 days), for the caller to show.
+    pub warnings: Vec<String>,
 }
 
 impl Status {
@@ -86,9 +92,15 @@ pub fn needed(rendered: &Rendered, id: &ResId) -> Keep {
 }
 
 /// Checks every rendered Ingress, ManagedCertificate, Gateway and HTTPRoute
-/// against its live counterpart. A rendered object missing from the live
-/// input is an error: the export was taken from the wrong place.
+/// against its live counterpart, now (the clock of every expiry check,
+/// [`crate::check::now`]). A rendered object missing from the live input
+/// is an error: the export was taken from the wrong place.
 pub fn assess(rendered: &Rendered, live: &[Resource]) -> Result<Status> {
+    assess_at(rendered, live, crate::check::now())
+}
+
+/// [`assess`] at a given instant: certificate expiry depends on it.
+pub fn assess_at(rendered: &Rendered, live: &[Resource], now: OffsetDateTime) -> Result<Status> {
     let mut pairs = Vec::new();
     for wanted in watched(rendered) {
         pairs.push((wanted, find_live(wanted, live, &rendered.params.namespace)?));
@@ -101,12 +113,19 @@ pub fn assess(rendered: &Rendered, live: &[Resource]) -> Result<Status> {
             _ => None,
         });
     let mut checks = Vec::new();
+    let mut warnings = Vec::new();
     for (wanted, found) in pairs {
         let object = found.id.to_string();
         checks.extend(match found.id.kind.as_str() {
             "Ingress" => ingress(&object, &found.value, rendered),
             "ManagedCertificate" => {
-                managed_certificate(&object, &found.value, wanted, address.as_deref())
+                let certificate = Certificate {
+                    object: &object,
+                    live: &found.value,
+                    now,
+                };
+                warnings.extend(certificate.expiry_warning());
+                managed_certificate(certificate, wanted, address.as_deref())
             }
             "Gateway" => gateway(&object, &found.value),
             _ => route(&object, &found.value),
@@ -117,6 +136,7 @@ pub fn assess(rendered: &Rendered, live: &[Resource]) -> Result<Status> {
         checks,
         address,
         connect,
+        warnings,
     })
 }
 
@@ -280,23 +300,86 @@ fn backends_check(object: &str, live: &Value, rendered: &Rendered) -> Check {
     }
 }
 
+/// A live ManagedCertificate, seen at an instant.
+#[derive(Clone, Copy)]
+struct Certificate<'a> {
+    object: &'a str,
+    live: &'a Value,
+    now: OffsetDateTime,
+}
+
+/// Where an Active certificate stands against its `expireTime`.
+enum Expiry {
+    /// No `expireTime`, or one that is not RFC 3339.
+    Unknown,
+    Expired(String),
+    /// Fewer than [`EXPIRY_WARNING_DAYS`] left.
+    Soon {
+        days: i64,
+        at: String,
+    },
+    Fine {
+        days: i64,
+        at: String,
+    },
+}
+
+impl Certificate<'_> {
+    fn status(&self, key: &str) -> Option<&str> {
+        self.live.pointer(&format!("/status/{key}"))?.as_str()
+    }
+
+    /// `status.expireTime` against now. Google renews a managed
+    /// certificate about 30 days before it expires, so one that gets
+    /// closer was not renewed: the same 30 days as for a self-managed one.
+    fn expiry(&self) -> Expiry {
+        let Some(text) = self.status("expireTime") else {
+            return Expiry::Unknown;
+        };
+        let Ok(at) = OffsetDateTime::parse(text, &Rfc3339) else {
+            return Expiry::Unknown;
+        };
+        let at_text = text.to_string();
+        let left = at - self.now;
+        if left.is_negative() {
+            Expiry::Expired(at_text)
+        } else if left.whole_days() < EXPIRY_WARNING_DAYS {
+            Expiry::Soon {
+                days: left.whole_days(),
+                at: at_text,
+            }
+        } else {
+            Expiry::Fine {
+                days: left.whole_days(),
+                at: at_text,
+            }
+        }
+    }
+
+    /// The warning for an Active certificate that expires soon.
+    fn expiry_warning(&self) -> Option<String> {
+        if self.status("certificateStatus") != Some("Active") {
+            return None;
+        }
+        match self.expiry() {
+            Expiry::Soon { days, at } => Some(format!(
+                "{}: the certificate expires in {days} days ({at}) and Google has not renewed it yet; it renews only while every domain resolves to the load balancer (check DNS)",
+                self.object
+            )),
+            _ => None,
+        }
+    }
+}
+
 /// The guide's `kubectl get -f managed-crt.yaml -o yaml -w` until Active.
 fn managed_certificate(
-    object: &str,
-    live: &Value,
+    certificate: Certificate<'_>,
     wanted: &Resource,
     address: Option<&str>,
 ) -> Vec<Check> {
-    let status = live.get("status").unwrap_or(&Value::Null);
-    let certificate = status
-        .get("certificateStatus")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let name = status
-        .get("certificateName")
-        .and_then(Value::as_str)
-        .unwrap_or("not yet named");
-    let mut checks = vec![certificate_status_check(object, certificate, name, status)];
+    let object = certificate.object;
+    let status = certificate.live.get("status").unwrap_or(&Value::Null);
+    let mut checks = vec![certificate_status_check(certificate)];
     let domain_states: Vec<(String, String)> = status
         .get("domainStatus")
         .and_then(Value::as_array)
@@ -326,16 +409,14 @@ fn managed_certificate(
     checks
 }
 
-fn certificate_status_check(object: &str, status: &str, name: &str, all: &Value) -> Check {
+fn certificate_status_check(certificate: Certificate<'_>) -> Check {
+    let object = certificate.object;
+    let status = certificate.status("certificateStatus").unwrap_or_default();
+    let name = certificate
+        .status("certificateName")
+        .unwrap_or("not yet named");
     match status {
-        "Active" => {
-            let expires = all
-                .get("expireTime")
-                .and_then(Value::as_str)
-                .map(|t| format!(", expires {t}"))
-                .unwrap_or_default();
-            check(object, State::Ready, format!("certificate Active ({name}{expires})"), None)
-        }
+        "Active" => active_check(object, name, certificate.expiry()),
         "Provisioning" => check(
             object,
             State::Waiting,
@@ -367,6 +448,26 @@ fn certificate_status_check(object: &str, status: &str, name: &str, all: &Value)
             Some("the managed-certificates controller has not processed it yet; an Ingress must name it in networking.gke.io/managed-certificates".into()),
         ),
         other => check(object, State::Waiting, format!("certificate {other} ({name})"), None),
+    }
+}
+
+/// An Active certificate is ready until it expires: GKE keeps serving an
+/// expired one, and clients refuse it.
+fn active_check(object: &str, name: &str, expiry: Expiry) -> Check {
+    match expiry {
+        Expiry::Unknown => check(object, State::Ready, format!("certificate Active ({name})"), None),
+        Expiry::Fine { days, at } | Expiry::Soon { days, at } => check(
+            object,
+            State::Ready,
+            format!("certificate Active ({name}, expires {at}, in {days} days)"),
+            None,
+        ),
+        Expiry::Expired(at) => check(
+            object,
+            State::ActionNeeded,
+            format!("certificate Active but expired on {at} ({name}): clients refuse it"),
+            Some("Google renews a managed certificate only while every domain resolves to the load balancer: fix DNS (the domain checks below), then wait; if it stays expired, delete and re-apply the ManagedCertificate".into()),
+        ),
     }
 }
 
@@ -561,6 +662,7 @@ pub fn to_json(status: &Status) -> String {
             })
             .collect(),
         connect: &status.connect,
+        warnings: &status.warnings,
     };
     format!(
         "{}\n",
@@ -575,6 +677,7 @@ struct JsonReport<'a> {
     address: Option<&'a str>,
     checks: Vec<JsonCheck<'a>>,
     connect: &'a str,
+    warnings: &'a [String],
 }
 
 #[derive(serde::Serialize)]
@@ -646,12 +749,83 @@ mod tests {
             ("RenewalFailed", State::ActionNeeded),
             ("", State::Waiting),
         ] {
+            let live =
+                json!({"status": {"certificateStatus": status, "certificateName": "mcrt-1"}});
+            let certificate = Certificate {
+                object: "o",
+                live: &live,
+                now: OffsetDateTime::UNIX_EPOCH,
+            };
             assert_eq!(
-                certificate_status_check("o", status, "mcrt-1", &json!({})).state,
+                certificate_status_check(certificate).state,
                 state,
                 "{status}"
             );
         }
+    }
+
+    /// The live ManagedCertificate of `testdata/live/milvus-google-managed.yaml`
+    /// (expireTime 2025-06-02T02:41:10-07:00), assessed `days` before it expires.
+    fn managed_certificate_status(days_before_expiry: i64) -> Status {
+        let rendered = rendered(&["google-managed"], &[]);
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/live/milvus-google-managed.yaml"
+        ))
+        .unwrap();
+        let live: Vec<Resource> = crate::yaml::parse_stream(&text, "live", Default::default())
+            .unwrap()
+            .into_iter()
+            .flat_map(|d| match d.get("items").and_then(Value::as_array) {
+                Some(items) => items.clone(),
+                None => vec![d],
+            })
+            .filter_map(Resource::new)
+            .collect();
+        let expires = OffsetDateTime::parse("2025-06-02T02:41:10.000-07:00", &Rfc3339).unwrap();
+        let now = expires - time::Duration::days(days_before_expiry);
+        assess_at(&rendered, &live, now).unwrap()
+    }
+
+    fn certificate_check(status: &Status) -> &Check {
+        status
+            .checks
+            .iter()
+            .find(|c| c.detail.starts_with("certificate "))
+            .unwrap()
+    }
+
+    #[test]
+    fn an_expired_managed_certificate_is_not_ready() {
+        let status = managed_certificate_status(-1);
+        let check = certificate_check(&status);
+        assert_eq!(check.state, State::ActionNeeded, "{check:?}");
+        assert!(check.detail.contains("expired on 2025-06-02"), "{check:?}");
+        assert!(!status.ready());
+    }
+
+    #[test]
+    fn a_managed_certificate_expiring_within_30_days_is_ready_with_a_warning() {
+        let status = managed_certificate_status(10);
+        let check = certificate_check(&status);
+        assert_eq!(check.state, State::Ready, "{check:?}");
+        assert!(check.detail.contains("in 10 days"), "{check:?}");
+        assert_eq!(status.warnings.len(), 1, "{:?}", status.warnings);
+        assert!(
+            status.warnings[0].contains("ManagedCertificate")
+                && status.warnings[0].contains("expires in 10 days"),
+            "{:?}",
+            status.warnings
+        );
+    }
+
+    #[test]
+    fn a_managed_certificate_valid_for_90_days_is_ready_without_a_warning() {
+        let status = managed_certificate_status(90);
+        let check = certificate_check(&status);
+        assert_eq!(check.state, State::Ready, "{check:?}");
+        assert!(check.detail.contains("in 90 days"), "{check:?}");
+        assert!(status.warnings.is_empty(), "{:?}", status.warnings);
     }
 
     #[test]

@@ -62,7 +62,11 @@ pub fn rendered(
         resources,
     ));
     if let Some(certificate) = certificate {
-        let findings = cert_check::check_files(certificate.files, certificate.domain, now_unix());
+        let findings = cert_check::check_files(
+            certificate.files,
+            certificate.domain,
+            now().unix_timestamp(),
+        );
         report.problems.extend(findings.problems);
         report.warnings.extend(findings.warnings);
     }
@@ -306,7 +310,7 @@ fn tls_secret_findings(secret: &Resource, user: &str, hosts: &[&str]) -> cert_ch
                 &cert,
                 &key,
                 hosts,
-                now_unix(),
+                now().unix_timestamp(),
                 cert_check::Origins {
                     cert: &cert_origin,
                     key: &key_origin,
@@ -324,8 +328,12 @@ fn tls_secret_findings(secret: &Resource, user: &str, hosts: &[&str]) -> cert_ch
     }
 }
 
-fn now_unix() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
+/// The one clock of every expiry check (certificate files, TLS Secrets,
+/// a live ManagedCertificate's `expireTime`), so that they agree on "now";
+/// the checks themselves take the time as an argument and are tested at
+/// fixed instants.
+pub fn now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
 }
 
 #[cfg(test)]

@@ -32,6 +32,9 @@ pub struct Ctx<'a> {
     /// Whether stdout takes ANSI colour: decided once, by `main`, from the
     /// terminal, `NO_COLOR`, `CLICOLOR_FORCE` and `TERM` (anstream's rules).
     pub color: bool,
+    /// Whether stdout is a terminal: a person reading, not a pipe or a
+    /// file that another program (`kubectl apply -f -`) takes as a whole.
+    pub stdout_is_terminal: bool,
 }
 
 impl Ctx<'_> {

@@ -53,6 +53,11 @@ pub fn run(args: &RenderArgs, ctx: &mut Ctx) -> Result<Outcome> {
             &release_summary(&release),
         );
     }
+    if to_a_program(args, ctx) {
+        if let Some(note) = output::helm_values_left_out(&rendered) {
+            ctx.note(&note);
+        }
+    }
     let files = || Ok(output::files(&rendered));
     emit(
         args,
@@ -61,6 +66,12 @@ pub fn run(args: &RenderArgs, ctx: &mut Ctx) -> Result<Outcome> {
         &output::stream(&rendered),
         &output::summary(&rendered),
     )
+}
+
+/// The stream goes to a pipe or a file, where a person does not see it
+/// and a program (`kubectl apply -f -`) takes it as all there is.
+fn to_a_program(args: &RenderArgs, ctx: &Ctx) -> bool {
+    args.output_dir.is_none() && args.check.is_none() && !ctx.stdout_is_terminal
 }
 
 /// The parameters plus `--chart`, which is the parameter `chart` set by a flag.
@@ -139,4 +150,40 @@ fn emit(
     }
     ctx.print(stream)?;
     Ok(Outcome::Clean)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command, Verbosity};
+    use clap::Parser;
+
+    /// `milvus-l7 render` with stdout a terminal or not: what it says on stderr.
+    fn stderr_of_render(stdout_is_terminal: bool) -> String {
+        let cli = Cli::try_parse_from(["milvus-l7", "render"]).unwrap();
+        let Command::Render(args) = &cli.command else {
+            unreachable!("parsed `render`")
+        };
+        let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+        let mut ctx = Ctx {
+            env: Vec::new(),
+            stdin: Box::new(std::io::empty()),
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+            verbosity: Verbosity::Normal,
+            color: false,
+            stdout_is_terminal,
+        };
+        run(args, &mut ctx).unwrap();
+        assert!(!stdout.is_empty());
+        String::from_utf8(stderr).unwrap()
+    }
+
+    /// A person at a terminal sees the stream and needs no note; a pipe
+    /// is where the Helm half silently goes missing.
+    #[test]
+    fn the_helm_values_note_is_for_a_pipe_not_a_terminal() {
+        assert_eq!(stderr_of_render(true), "");
+        assert!(stderr_of_render(false).contains("Helm values"));
+    }
 }

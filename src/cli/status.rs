@@ -66,6 +66,9 @@ pub fn run(args: &StatusArgs, ctx: &mut Ctx) -> Result<Outcome> {
         ReportFormat::Json => status::to_json(&status),
     };
     ctx.print(&text)?;
+    for warning in &status.warnings {
+        ctx.warn(warning);
+    }
     if !status.ready() && args.output == ReportFormat::Text {
         ctx.note("not ready yet: run again in a minute (exit status 1)");
     }

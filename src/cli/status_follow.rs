@@ -75,6 +75,9 @@ pub fn run(args: &StatusArgs, ctx: &mut Ctx) -> Result<Outcome> {
                 "\nready\n\nconnect with pymilvus:\n  {}\n",
                 status.connect
             ))?;
+            for warning in &status.warnings {
+                ctx.warn(warning);
+            }
             return Ok(Outcome::Clean);
         }
     }

@@ -25,6 +25,8 @@ pub struct ManifestSet {
     pub objects: Vec<(String, Resource)>,
     /// The milvus chart's values, when a `values.yaml` was found.
     pub helm_values: Option<Value>,
+    /// The file they came from.
+    pub helm_values_file: Option<String>,
     /// Documents that are not Kubernetes objects.
     pub problems: Vec<Problem>,
     /// Files of directories that were not read.
@@ -61,7 +63,8 @@ impl ManifestSet {
                 match item {
                     Ok(object) => self.objects.push((origin.clone(), object)),
                     Err(values) if values_file && values.is_object() => {
-                        self.helm_values = Some(values)
+                        self.helm_values = Some(values);
+                        self.helm_values_file = Some(origin.clone());
                     }
                     Err(_) => self.problems.push(Problem::new(
                         live::document_location(&origin, index + 1),

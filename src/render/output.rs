@@ -52,6 +52,31 @@ pub fn summary(rendered: &Rendered) -> String {
     )
 }
 
+/// What a stream without the chart leaves out, when it leaves out anything:
+/// the objects route to the Service the milvus chart makes from the Helm
+/// values (its type and the NEG, BackendConfig and app-protocols
+/// annotations), so `render | kubectl apply -f -` alone leaves them
+/// unserved. None when the values are empty (a `--templates` without any).
+pub fn helm_values_left_out(rendered: &Rendered) -> Option<String> {
+    let keys: Vec<&str> = rendered
+        .helm_values
+        .as_object()?
+        .keys()
+        .map(String::as_str)
+        .collect();
+    if keys.is_empty() {
+        return None;
+    }
+    let p = &rendered.params;
+    Some(format!(
+        "note: the Helm values ({}) are not in this stream, and the milvus chart needs them for the Service these objects route to: \
+         render the whole release with `--chart`, or write them with `-o DIR` and run `helm upgrade --install {} milvus/milvus -n {} -f DIR/{HELM_VALUES}`",
+        keys.join(", "),
+        p.release,
+        p.namespace
+    ))
+}
+
 /// A file of the output directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
@@ -219,10 +244,13 @@ fn ensure_ours(dir: &Path) -> Result<()> {
 }
 
 /// Compares `dir` with what would be written. Returns a report of the
-/// differences, or None when the directory is current. Files that hold a
-/// Secret or a private key are compared but never shown, and a symbolic
-/// link is a difference shown by name: it is never followed, so `--check`
-/// cannot print a file from outside DIR.
+/// differences, or None when the directory is current. `render -o`
+/// replaces the whole directory, so every entry it would not write (any
+/// file, at any depth, and empty directories) is a difference, named by
+/// its path relative to `dir` and never shown. Files that hold a Secret or
+/// a private key are compared but never shown, and a symbolic link is a
+/// difference shown by name: it is never followed, so `--check` cannot
+/// print a file from outside DIR.
 pub fn check_dir(dir: &Path, files: &BTreeMap<String, OutputFile>) -> Result<Option<String>> {
     // A missing directory is simply stale (never rendered, or not
     // committed); a file in its place is a mistake in the command.
@@ -233,19 +261,27 @@ pub fn check_dir(dir: &Path, files: &BTreeMap<String, OutputFile>) -> Result<Opt
             "give the directory that `render -o DIR` wrote",
         ));
     }
-    let existing = read_existing(dir)?;
+    let existing = read_existing(dir, files)?;
     let mut report = String::new();
     let paths: BTreeSet<&String> = files.keys().chain(existing.keys()).collect();
     for path in paths {
         let want = files.get(path);
         let have = existing.get(path);
-        let shown = dir.join(path).display().to_string();
         let have_text = match have {
             Some(Existing::Text(text)) => Some(text),
             Some(Existing::Link) => {
+                let removed = if want.is_none() {
+                    "; would be removed by render -o"
+                } else {
+                    "; render writes a regular file"
+                };
                 report.push_str(&format!(
-                    "{shown}: is a symbolic link (not followed); render writes regular files\n"
+                    "{path}: is a symbolic link (not followed){removed}\n"
                 ));
+                continue;
+            }
+            Some(Existing::Stray) => {
+                report.push_str(&format!("{path}: would be removed by render -o\n"));
                 continue;
             }
             None => None,
@@ -253,6 +289,7 @@ pub fn check_dir(dir: &Path, files: &BTreeMap<String, OutputFile>) -> Result<Opt
         if want.map(|f| &f.text) == have_text {
             continue;
         }
+        let shown = dir.join(path).display().to_string();
         if want.is_some_and(|f| f.secret) || have_text.is_some_and(|t| !check_guard::may_show(t)) {
             report.push_str(&format!(
                 "{shown}: differs (content not shown: it may hold a Secret or a private key)\n"
@@ -262,23 +299,16 @@ pub fn check_dir(dir: &Path, files: &BTreeMap<String, OutputFile>) -> Result<Opt
         let old = have_text.map(String::as_str).unwrap_or("");
         let new = want.map(|f| f.text.as_str()).unwrap_or("");
         let diff = similar::TextDiff::from_lines(old, new);
-        let (from, to) = (
-            if have.is_some() {
-                shown.clone()
-            } else {
-                "/dev/null".into()
-            },
-            if want.is_some() {
-                format!("rendered/{path}")
-            } else {
-                "/dev/null".into()
-            },
-        );
+        let from = if have.is_some() {
+            shown
+        } else {
+            "/dev/null".into()
+        };
         report.push_str(
             &diff
                 .unified_diff()
                 .context_radius(3)
-                .header(&from, &to)
+                .header(&from, &format!("rendered/{path}"))
                 .to_string(),
         );
     }
@@ -287,96 +317,68 @@ pub fn check_dir(dir: &Path, files: &BTreeMap<String, OutputFile>) -> Result<Opt
 
 /// An entry `--check` found in the directory.
 enum Existing {
-    /// A regular file's text.
+    /// The text of a file render writes.
     Text(String),
     /// A symbolic link, never followed.
     Link,
+    /// Something render does not write, so `-o` removes it: a file (not
+    /// read), or an empty directory (its key ends in `/`).
+    Stray,
 }
 
-/// The YAML files of an output directory (top level and `helm/`), and every
-/// symbolic link where one of them (or `helm/` itself) could be.
-fn read_existing(dir: &Path) -> Result<BTreeMap<String, Existing>> {
+/// Every entry of an output directory by `/`-separated path relative to
+/// it: the text of the files render writes, every other file, link and
+/// empty directory as what `-o` would remove. Links are listed, never
+/// followed (walkdir follows only the root, which is `dir` itself).
+fn read_existing(
+    dir: &Path,
+    wanted: &BTreeMap<String, OutputFile>,
+) -> Result<BTreeMap<String, Existing>> {
     let mut found = BTreeMap::new();
     if !dir.is_dir() {
         return Ok(found);
     }
-    for sub in ["", "helm"] {
-        let here = dir.join(sub);
-        match here.symlink_metadata() {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                found.insert(sub.to_string(), Existing::Link);
-                continue;
-            }
-            Ok(meta) if meta.is_dir() => {}
-            _ => continue,
-        }
-        let entries = std::fs::read_dir(&here).map_err(|e| Error::io("reading", &here, e))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| Error::io("reading", &here, e))?;
-            let name = entry.file_name().to_string_lossy().to_string();
-            if !(name.ends_with(".yaml") || name.ends_with(".yml")) {
-                continue;
-            }
-            let key = if sub.is_empty() {
-                name
-            } else {
-                format!("{sub}/{name}")
-            };
-            // The entry's own type: a symbolic link is not followed.
-            let kind = entry
-                .file_type()
-                .map_err(|e| Error::io("reading", entry.path(), e))?;
-            if kind.is_symlink() {
-                found.insert(key, Existing::Link);
-            } else if kind.is_file() {
-                let text = bounded_read::text_file(&entry.path(), CHECKED_FILE_LIMIT)?;
-                found.insert(key, Existing::Text(text));
-            }
-        }
-    }
-    read_vendored_charts(dir, &mut found)?;
-    Ok(found)
-}
-
-/// Every file under `charts/`, where `render --chart -o` vendors the chart
-/// for kustomize (dotfiles such as `.helmignore` included), so that a
-/// changed or left-over chart file is a difference too. Links are listed,
-/// never followed.
-fn read_vendored_charts(dir: &Path, found: &mut BTreeMap<String, Existing>) -> Result<()> {
-    let charts = dir.join("charts");
-    match charts.symlink_metadata() {
-        // walkdir follows a root that is a link even with follow_links(false).
-        Ok(meta) if meta.is_symlink() => {
-            found.insert("charts".into(), Existing::Link);
-            return Ok(());
-        }
-        Ok(meta) if meta.is_dir() => {}
-        _ => return Ok(()),
-    }
-    for entry in walkdir::WalkDir::new(&charts).follow_links(false) {
-        let entry = entry.map_err(|e| {
-            Error::io(
-                "reading",
-                &charts,
-                e.into_io_error()
-                    .unwrap_or_else(|| std::io::Error::other("a loop of links")),
-            )
-        })?;
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).follow_links(false) {
+        let entry = entry.map_err(|e| walk_error(dir, e))?;
         let relative = entry
             .path()
             .strip_prefix(dir)
-            .expect("under dir")
+            .expect("walked under dir")
             .to_string_lossy()
             .replace('\\', "/");
         let kind = entry.file_type();
+        let is_wanted = wanted.contains_key(&relative);
         if kind.is_symlink() {
             found.insert(relative, Existing::Link);
-        } else if kind.is_file() {
+        } else if kind.is_dir() {
+            if is_empty_dir(entry.path())? && !is_wanted {
+                found.insert(format!("{relative}/"), Existing::Stray);
+            }
+        } else if is_wanted && kind.is_file() {
             let text = bounded_read::text_file(entry.path(), CHECKED_FILE_LIMIT)?;
             found.insert(relative, Existing::Text(text));
+        } else if !is_wanted {
+            found.insert(relative, Existing::Stray);
         }
     }
-    Ok(())
+    Ok(found)
+}
+
+fn is_empty_dir(path: &Path) -> Result<bool> {
+    Ok(std::fs::read_dir(path)
+        .map_err(|e| Error::io("reading", path, e))?
+        .next()
+        .is_none())
+}
+
+fn walk_error(dir: &Path, e: walkdir::Error) -> Error {
+    let path = e.path().unwrap_or(dir).to_path_buf();
+    Error::io(
+        "reading",
+        &path,
+        e.into_io_error()
+            .unwrap_or_else(|| std::io::Error::other("a loop of links")),
+    )
 }
 
 fn absolute(dir: &Path) -> Result<PathBuf> {
@@ -482,7 +484,9 @@ mod tests {
         );
         let report = check_dir(&out, &now).unwrap().unwrap();
         assert!(
-            report.contains("+++ rendered/new.yaml") && report.contains("-a: 1"),
+            report.contains("+++ rendered/new.yaml")
+                && report.contains("old.yaml: would be removed by render -o\n")
+                && !report.contains("-a: 1"),
             "{report}"
         );
         assert!(

@@ -586,3 +586,16 @@ fn check_of_a_chart_directory_covers_the_vendored_chart() {
         "{report}"
     );
 }
+
+/// The whole release holds the Helm values' Service: no note about them,
+/// also on a pipe (as under the Argo CD plugin, which runs `render --chart`).
+#[test]
+fn the_whole_release_on_a_pipe_has_no_helm_values_note() {
+    if !helm_available() {
+        return;
+    }
+    chart_command(&vendored_chart(), &[])
+        .assert()
+        .success()
+        .stderr("");
+}

@@ -49,6 +49,110 @@ fn check_reports_a_stale_directory_with_a_diff_and_exit_1() {
     );
 }
 
+/// `render -o` replaces the whole directory, so every file it did not
+/// write (any name, any depth, `helm/` too) is something it would remove:
+/// `--check` must call that a difference, or CI passes a directory that the
+/// next render changes.
+#[test]
+fn check_reports_every_file_render_would_remove() {
+    for stray in [
+        "extra.yaml",
+        "notes.txt",
+        "sub/a.yaml",
+        "helm/other.yaml",
+        ".gitkeep",
+    ] {
+        let tmp = tempdir();
+        let out = tmp.path().join("out");
+        render_to_dir(&[], &out);
+        write_file(&out, stray, "kind: ConfigMap\n");
+        let assert = milvus_l7(&testdata())
+            .args(["render", "--check"])
+            .arg(&out)
+            .assert()
+            .code(1);
+        let report = stdout(assert.get_output());
+        assert!(
+            report.contains(&format!("{stray}: would be removed by render -o")),
+            "{stray}: {report}"
+        );
+        assert!(
+            !report.contains("kind: ConfigMap"),
+            "a stray file is named, not shown: {report}"
+        );
+        // What the report claims: -o removes it.
+        render_to_dir(&[], &out);
+        assert!(!out.join(stray).exists(), "{stray} survived render -o");
+    }
+}
+
+/// An empty directory in DIR is removed by `render -o` too.
+#[test]
+fn check_reports_an_empty_directory_render_would_remove() {
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    render_to_dir(&[], &out);
+    std::fs::create_dir_all(out.join("empty/deeper")).unwrap();
+    let assert = milvus_l7(&testdata())
+        .args(["render", "--check"])
+        .arg(&out)
+        .assert()
+        .code(1);
+    let report = stdout(assert.get_output());
+    assert!(
+        report.contains("empty/deeper/: would be removed by render -o"),
+        "{report}"
+    );
+}
+
+/// `render | kubectl apply -f -` applies the load balancer objects only;
+/// the Service they route to needs the Helm values. Said once on stderr
+/// when stdout is a pipe (here: assert_cmd's), so the stream is unchanged.
+#[test]
+fn a_piped_stream_without_the_chart_notes_the_helm_values_on_stderr() {
+    let piped = milvus_l7(&testdata()).arg("render").assert().success();
+    let note = stderr(piped.get_output());
+    assert_eq!(note.lines().count(), 1, "one note: {note}");
+    for expected in [
+        "the Helm values (service, extraConfigFiles) are not in this stream",
+        "`--chart`",
+        "`-o DIR`",
+        "helm upgrade --install my-release milvus/milvus -n default -f DIR/helm/values.yaml",
+    ] {
+        assert!(note.contains(expected), "missing {expected:?} in {note}");
+    }
+    let quiet = milvus_l7(&testdata())
+        .args(["-q", "render"])
+        .assert()
+        .success()
+        .stderr("");
+    assert_eq!(
+        stdout(piped.get_output()),
+        stdout(quiet.get_output()),
+        "the note changes nothing on stdout"
+    );
+    assert_eq!(parse_yaml_stream(&stdout(piped.get_output())).len(), 3);
+}
+
+#[test]
+fn no_helm_values_note_for_a_directory_or_its_check() {
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    milvus_l7(&testdata())
+        .arg("render")
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr("");
+    milvus_l7(&testdata())
+        .args(["render", "--check"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr("");
+}
+
 #[test]
 fn google_managed_equals_the_guide() {
     let docs = render(&golden_args("google-managed"));

@@ -4,19 +4,104 @@
 //! line, and the exit status `until` loops rely on.
 
 use crate::common::{
-    live_fixture, milvus_l7, parse_yaml_stream, stderr, stdout, tempdir, testdata, write_file,
-    SELF_MANAGED_WITH_FILES,
+    expire_time_in, live_fixture, milvus_l7, parse_yaml_stream, stderr, stdout, tempdir, testdata,
+    write_file, SELF_MANAGED_WITH_FILES,
 };
 use std::path::Path;
 
 /// Concatenates exports into one stream, like `kubectl get a,b -o yaml` would.
+/// The certificates' `expireTime` (past by now) is moved 90 days ahead: these
+/// tests are about the other checks.
 fn stream(dir: &Path, names: &[&str]) -> String {
     let text = names
         .iter()
-        .map(|n| live_fixture(n))
+        .map(|n| with_expire_time(&live_fixture(n), &expire_time_in(90)))
         .collect::<Vec<_>>()
         .join("\n---\n");
     write_file(dir, "live.yaml", &text).display().to_string()
+}
+
+/// `text` with the value of every `expireTime:` line replaced.
+fn with_expire_time(text: &str, expire_time: &str) -> String {
+    text.lines()
+        .map(|line| match line.split_once("expireTime: ") {
+            Some((indent, _)) if indent.trim().is_empty() => {
+                format!("{indent}expireTime: \"{expire_time}\"\n")
+            }
+            _ => format!("{line}\n"),
+        })
+        .collect()
+}
+
+/// `status` on the google-managed export with its certificate's
+/// `expireTime` set to `expire_time` (None: as exported, 2025-06-02).
+fn google_managed_status(expire_time: Option<&str>) -> assert_cmd::assert::Assert {
+    let tmp = tempdir();
+    let text = live_fixture("milvus-google-managed.yaml");
+    let text = match expire_time {
+        Some(t) => with_expire_time(&text, t),
+        None => text,
+    };
+    let file = write_file(tmp.path(), "live.yaml", &text);
+    milvus_l7(tmp.path())
+        .args(["status", "--live"])
+        .arg(&file)
+        .assert()
+}
+
+#[test]
+fn an_expired_managed_certificate_is_not_ready() {
+    let assert = google_managed_status(None).code(1);
+    let (stdout, stderr) = output(&assert);
+    assert!(
+        stdout.contains("action   certificate Active but expired on 2025-06-02T02:41:10.000-07:00"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("not ready: 1 check(s) pending"), "{stdout}");
+    assert!(stderr.contains("not ready yet"), "{stderr}");
+}
+
+#[test]
+fn a_managed_certificate_expiring_in_10_days_is_ready_with_a_warning() {
+    let expires = expire_time_in(10);
+    let assert = google_managed_status(Some(&expires)).code(0);
+    let (stdout, stderr) = output(&assert);
+    assert!(
+        stdout.contains(&format!("ready    certificate Active (mcrt-7a1e5c2d-3b4f-4e6a-9c8d-0f1e2d3c4b5a, expires {expires}, in 10 days)")),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("warning: networking.gke.io/v1/ManagedCertificate/default/my-release-milvus-tls: the certificate expires in 10 days"),
+        "{stderr}"
+    );
+    // A warning is about the output itself: -q keeps it.
+    let tmp = tempdir();
+    let file = write_file(
+        tmp.path(),
+        "live.yaml",
+        &with_expire_time(&live_fixture("milvus-google-managed.yaml"), &expires),
+    );
+    let quiet = milvus_l7(tmp.path())
+        .args(["-q", "status", "--output", "json", "--live"])
+        .arg(&file)
+        .assert()
+        .code(0);
+    let (json, stderr) = output(&quiet);
+    assert!(stderr.contains("expires in 10 days"), "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        report["warnings"].as_array().map(Vec::len),
+        Some(1),
+        "{json}"
+    );
+}
+
+#[test]
+fn a_managed_certificate_valid_for_90_days_is_ready_without_a_warning() {
+    let assert = google_managed_status(Some(&expire_time_in(90))).code(0);
+    let (stdout, stderr) = output(&assert);
+    assert!(stdout.contains(", in 90 days)"), "{stdout}");
+    assert!(!stderr.contains("warning"), "{stderr}");
 }
 
 /// The parameters that name the kubevious objects.
@@ -52,7 +137,7 @@ fn active_managed_certificate_and_healthy_ingress_are_ready() {
         .code(0);
     let (stdout, _) = output(&assert);
     for expected in [
-        "ready    certificate Active (mcrt-cc658f6a-f31a-45f8-ba34-813a0806c424, expires 2021-09-27T18:49:03.000-07:00)",
+        "ready    certificate Active (mcrt-cc658f6a-f31a-45f8-ba34-813a0806c424, expires ",
         "ready    domain demo.kubevious.io: Active",
         "ready    address 34.107.207.168",
         "ready    HTTPS (443) served (forwarding rule k8s2-fs-8v07pag5-kubevious-kubevious-ui-der1giwq)",

@@ -7,7 +7,7 @@
 //! header), taken back step by step to the states GKE goes through.
 
 use crate::common::{
-    live_fixture, milvus_l7, parse_yaml_stream, stderr, stdout, tempdir, write_file,
+    expire_time_in, live_fixture, milvus_l7, parse_yaml_stream, stderr, stdout, tempdir, write_file,
 };
 use serde_json::{json, Value};
 use std::io::Write;
@@ -21,13 +21,18 @@ const HEALTHY_BACKENDS: &str = "k8s1-5d3e1a9c-default-my-release-milvus-19530-8e
 /// The final (ready) objects of the fixture, by kind.
 fn ready_object(kind: &str) -> Value {
     let list = parse_yaml_stream(&live_fixture("milvus-google-managed.yaml")).remove(0);
-    list["items"]
+    let mut object = list["items"]
         .as_array()
         .unwrap()
         .iter()
         .find(|item| item["kind"] == kind)
         .unwrap_or_else(|| panic!("no {kind} in the fixture"))
-        .clone()
+        .clone();
+    // The export's certificate has expired since; this one is current.
+    if kind == "ManagedCertificate" {
+        object["status"]["expireTime"] = json!(expire_time_in(90));
+    }
+    object
 }
 
 fn annotations(object: &mut Value) -> &mut serde_json::Map<String, Value> {
@@ -138,7 +143,7 @@ fn expected_progress_lines() -> Vec<String> {
         format!("ready    {INGRESS}: no address yet → address {address}"),
         format!("ready    {INGRESS}: HTTPS (443) not served yet: no HTTPS forwarding rule → HTTPS (443) served (forwarding rule {rule})"),
         format!("waiting  {INGRESS}: backend health not reported yet → backend(s) {HEALTHY_BACKENDS} Unknown"),
-        format!("ready    {CERTIFICATE}: certificate Provisioning ({name}) → certificate Active ({name}, expires {expires})"),
+        format!("ready    {CERTIFICATE}: certificate Provisioning ({name}) → certificate Active ({name}, expires {expires}, in 90 days)"),
         format!("ready    {CERTIFICATE}: domain my-release.milvus.io: Provisioning → domain my-release.milvus.io: Active"),
         format!("ready    {INGRESS}: backend(s) {HEALTHY_BACKENDS} Unknown"),
         "→ 2 backend(s) HEALTHY".into(),
@@ -360,4 +365,27 @@ fn bad_timeouts_and_flags_are_refused_with_exit_2() {
             .code(2);
         assert!(assert.get_output().stdout.is_empty(), "{args:?}");
     }
+}
+
+/// Ready with a certificate that expires within 30 days: exit 0, and the
+/// same warning as a one-off `status`.
+#[test]
+fn a_follow_that_ends_ready_warns_of_a_certificate_expiring_soon() {
+    let mut objects = progress();
+    for object in &mut objects {
+        if object["kind"] == "ManagedCertificate" && object["status"].get("expireTime").is_some() {
+            object["status"]["expireTime"] = json!(expire_time_in(10));
+        }
+    }
+    let tmp = tempdir();
+    let assert = milvus_l7(tmp.path())
+        .args(["status", "--follow", "--live", "-"])
+        .write_stdin(as_json_watch(&objects))
+        .assert()
+        .code(0);
+    let stderr = stderr(assert.get_output());
+    assert!(
+        stderr.contains("warning: networking.gke.io/v1/ManagedCertificate/default/my-release-milvus-tls: the certificate expires in 10 days"),
+        "{stderr}"
+    );
 }

@@ -500,3 +500,98 @@ fn malformed_files_are_named_with_line_and_column() {
         );
     }
 }
+
+/// Every problem line `validate` printed: the first line of a single
+/// problem, or each listed one of several.
+fn problem_lines(stderr: &str) -> Vec<String> {
+    let first = stderr.lines().next().unwrap_or_default();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    if !first.ends_with(" problems:") {
+        return vec![first.to_string()];
+    }
+    stderr
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   ") && !l.starts_with("  hint:"))
+        .map(|l| l.trim_start().to_string())
+        .collect()
+}
+
+/// The object a problem names: an id (`group/version/kind/namespace/name`),
+/// or the Helm values and the Service the chart makes from them.
+fn names_an_object(line: &str) -> bool {
+    let id = regex_like_id(line);
+    id || line.contains("the Helm values")
+        || line.contains("(made by the Helm chart from the values)")
+}
+
+/// `…/v1/Kind/namespace/name` somewhere in the line.
+fn regex_like_id(line: &str) -> bool {
+    line.split([' ', ',']).any(|word| {
+        let parts: Vec<&str> = word.trim_end_matches(':').split('/').collect();
+        parts.len() == 5 && parts[1].starts_with('v') && parts[2].starts_with(char::is_uppercase)
+    })
+}
+
+/// Each problem names the file(s) to edit (before the first `: `, files
+/// that exist, relative to where validate ran) and the object in them.
+fn assert_every_problem_names_file_and_object(dir: &std::path::Path, args: &[&str]) {
+    let assert = milvus_l7(dir).args(args).assert().code(2).stdout("");
+    let stderr = stderr_of(&assert);
+    let lines = problem_lines(&stderr);
+    assert!(!lines.is_empty(), "{stderr}");
+    for line in &lines {
+        let (files, _) = line.split_once(": ").unwrap_or_default();
+        assert!(
+            !files.is_empty() && files.split(", ").all(|f| dir.join(f).is_file()),
+            "{args:?}: no file named in {line:?}\n{stderr}"
+        );
+        assert!(
+            names_an_object(line),
+            "{args:?}: no object named in {line:?}\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn every_problem_names_its_file_and_object() {
+    // A certificate problem read from a live file (the example).
+    assert_every_problem_names_file_and_object(
+        &testdata(),
+        &[
+            "validate",
+            "--overlay",
+            "self-managed",
+            "live/milvus-self-managed.yaml",
+        ],
+    );
+
+    // Schema and lint problems, and an object in two files.
+    let tmp = tempdir();
+    let dir = tmp.path();
+    write_file(dir, "ingress.yaml", "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: my-release-milvus\n  namespace: default\n  annotations:\n    networking.gke.io/managed-certificates: my-release-milvus-tls,missing\nspec:\n  ingressClassName: gce\n  rules:\n  - host: my-release.milvus.io\n    http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service:\n            name: my-release-milvus\n            port: {number: 19530}\n");
+    let backend_config = "apiVersion: cloud.google.com/v1\nkind: BackendConfig\nmetadata: {name: my-release-backendconfig, namespace: default}\nspec:\n  healthCheck: {port: 19530, requestPath: /healthz, tpye: HTTP}\n";
+    write_file(dir, "backendconfig.yaml", backend_config);
+    write_file(dir, "copy/backendconfig.yaml", backend_config);
+    write_file(dir, "managed-crt.yaml", "apiVersion: networking.gke.io/v1\nkind: ManagedCertificate\nmetadata: {name: my-release-milvus-tls, namespace: default}\nspec:\n  domains: ['*.example.com']\n");
+    assert_every_problem_names_file_and_object(dir, &["validate", "."]);
+
+    // A rendered directory: the Helm values, the Service the chart makes
+    // from them, and a TLS Secret whose certificate does not cover the host.
+    let tmp = tempdir();
+    let out = tmp.path().join("out");
+    render_to_dir(SELF_MANAGED_WITH_FILES, &out);
+    let values = std::fs::read_to_string(out.join("helm/values.yaml")).unwrap();
+    write_file(
+        &out,
+        "helm/values.yaml",
+        &values.replace("{\\\"milvus\\\":", "{\\\"grpc\\\":"),
+    );
+    let ingress = "networking.k8s.io_v1_ingress_my-release-milvus.yaml";
+    let text = std::fs::read_to_string(out.join(ingress)).unwrap();
+    write_file(
+        &out,
+        ingress,
+        &text.replace("my-release.milvus.io", "other.example.com"),
+    );
+    assert_every_problem_names_file_and_object(tmp.path(), &["validate", "out"]);
+}

@@ -7,7 +7,7 @@ use crate::problem::Problem;
 use serde_json::Value;
 
 /// Where the values' pods are made, for messages.
-const SUBJECT: &str = "the Helm values (helm/values.yaml)";
+pub(super) const SUBJECT: &str = "the Helm values (helm/values.yaml)";
 
 /// Every lint of the Helm values; `namespace` is the release's.
 pub fn problems(values: &Value, namespace: &str, resources: &[Resource]) -> Vec<Problem> {

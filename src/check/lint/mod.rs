@@ -54,6 +54,15 @@ pub struct Expectations {
     pub health_check_port: u16,
 }
 
+/// How the subject of a problem with the chart's Service ends.
+const MADE_FROM_VALUES: &str = "(made by the Helm chart from the values)";
+
+/// Whether a problem's subject is the Helm values, or the Service the chart
+/// makes from them: then the values file is where to fix it.
+pub fn about_helm_values(subject: &str) -> bool {
+    subject == helm_values::SUBJECT || subject.ends_with(MADE_FROM_VALUES)
+}
+
 /// A Service as the lints see it: a Service object, or the one the Helm
 /// chart will make from the values.
 #[derive(Debug, Clone, PartialEq)]
@@ -110,7 +119,7 @@ impl ServiceView {
         let chart = ChartService::from_values(values, release, namespace);
         ServiceView {
             subject: format!(
-                "Service {}/{} (made by the Helm chart from the values)",
+                "Service {}/{} {MADE_FROM_VALUES}",
                 chart.namespace, chart.name
             ),
             namespace: chart.namespace,

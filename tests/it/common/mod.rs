@@ -153,3 +153,13 @@ pub fn setting(key: &str, value: Value) -> Setting {
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temporary directory")
 }
+
+/// An RFC 3339 `expireTime` (as GKE writes it on a ManagedCertificate)
+/// between `days` and `days + 1` days from now, so that the whole days left
+/// are exactly `days` all through a test run (it is midnight UTC).
+pub fn expire_time_in(days: i64) -> String {
+    let midnight = time::OffsetDateTime::now_utc().replace_time(time::Time::MIDNIGHT);
+    (midnight + time::Duration::days(days + 1))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap()
+}
