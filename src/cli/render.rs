@@ -12,11 +12,11 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 pub const EXAMPLES: &str = "Examples:
-  milvus-l7 render --overlay google-managed | kubectl apply -f -
+  milvus-l7 render --chart --overlay google-managed | kubectl apply -f -   # the whole release
   milvus-l7 render --overlay self-managed --tls-cert tls.crt --tls-key tls.key -o out/
   milvus-l7 render --release milvus-prod --namespace milvus --domain milvus.example.com -o out/
-  milvus-l7 render --release milvus-prod --namespace milvus --domain milvus.example.com --check out/
-                                         # the same flags: exit 1 when out/ is stale (for CI)
+  milvus-l7 render --release milvus-prod --namespace milvus --domain milvus.example.com \\
+    --check out/                         # the same flags: exit 1 when out/ is stale (for CI)
   milvus-l7 render --chart --set chartPath=milvus-5.0.19.tgz | kubectl apply -f -";
 
 /// `milvus-l7 render` arguments.
