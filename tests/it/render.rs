@@ -23,6 +23,14 @@ fn golden_directories_are_current() {
     }
 }
 
+/// `milvus-l7 render --check DIR`, run from testdata/.
+fn check(dir: &std::path::Path) -> assert_cmd::assert::Assert {
+    milvus_l7(&testdata())
+        .args(["render", "--check"])
+        .arg(dir)
+        .assert()
+}
+
 #[test]
 fn check_reports_a_stale_directory_with_a_diff_and_exit_1() {
     let tmp = tempdir();
@@ -36,11 +44,7 @@ fn check_reports_a_stale_directory_with_a_diff_and_exit_1() {
             .replace("19530", "19531"),
     )
     .unwrap();
-    let assert = milvus_l7(&testdata())
-        .args(["render", "--check"])
-        .arg(&out)
-        .assert()
-        .code(1);
+    let assert = check(&out).code(1);
     let stdout = stdout(assert.get_output());
     assert!(
         stdout.contains("-              number: 19531")
@@ -66,11 +70,7 @@ fn check_reports_every_file_render_would_remove() {
         let out = tmp.path().join("out");
         render_to_dir(&[], &out);
         write_file(&out, stray, "kind: ConfigMap\n");
-        let assert = milvus_l7(&testdata())
-            .args(["render", "--check"])
-            .arg(&out)
-            .assert()
-            .code(1);
+        let assert = check(&out).code(1);
         let report = stdout(assert.get_output());
         assert!(
             report.contains(&format!("{stray}: would be removed by render -o")),
@@ -93,11 +93,7 @@ fn check_reports_an_empty_directory_render_would_remove() {
     let out = tmp.path().join("out");
     render_to_dir(&[], &out);
     std::fs::create_dir_all(out.join("empty/deeper")).unwrap();
-    let assert = milvus_l7(&testdata())
-        .args(["render", "--check"])
-        .arg(&out)
-        .assert()
-        .code(1);
+    let assert = check(&out).code(1);
     let report = stdout(assert.get_output());
     assert!(
         report.contains("empty/deeper/: would be removed by render -o"),
@@ -145,12 +141,7 @@ fn no_helm_values_note_for_a_directory_or_its_check() {
         .assert()
         .success()
         .stderr("");
-    milvus_l7(&testdata())
-        .args(["render", "--check"])
-        .arg(&out)
-        .assert()
-        .success()
-        .stderr("");
+    check(&out).success().stderr("");
 }
 
 #[test]
@@ -597,18 +588,9 @@ fn check_against_a_file_is_an_error_and_a_missing_directory_is_stale() {
     let tmp = tempdir();
     let file = tmp.path().join("out");
     std::fs::write(&file, "not a directory").unwrap();
-    let assert = milvus_l7(&testdata())
-        .args(["render", "--check"])
-        .arg(&file)
-        .assert()
-        .code(2)
-        .stdout("");
+    let assert = check(&file).code(2).stdout("");
     assert!(String::from_utf8_lossy(&assert.get_output().stderr).contains("is not a directory"));
     let missing = tmp.path().join("missing");
-    let assert = milvus_l7(&testdata())
-        .args(["render", "--check"])
-        .arg(&missing)
-        .assert()
-        .code(1);
+    let assert = check(&missing).code(1);
     assert!(String::from_utf8_lossy(&assert.get_output().stderr).contains("does not exist"));
 }
