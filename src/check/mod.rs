@@ -304,8 +304,9 @@ fn tls_secret_findings(secret: &Resource, user: &str, hosts: &[&str]) -> cert_ch
     let secret_type = secret.value.get("type").and_then(Value::as_str);
     match (secret_type, decoded("tls.crt"), decoded("tls.key")) {
         (Some("kubernetes.io/tls"), Some(cert), Some(key)) => {
-            let cert_origin = format!("{subject} data tls.crt");
-            let key_origin = format!("{subject} data tls.key");
+            let field = |key| crate::k8s::field_path::child("data", key);
+            let cert_origin = format!("{subject}: {}", field("tls.crt"));
+            let key_origin = format!("{subject}: {}", field("tls.key"));
             cert_check::check(
                 &cert,
                 &key,

@@ -110,12 +110,12 @@ impl<'a> Files<'a> {
     }
 
     /// `FILE: SUBJECT`. A subject is an object id, possibly followed by
-    /// what in it (`… data tls.crt`), or the Helm values and the Service
+    /// what in it (`…: data[tls.crt]`), or the Helm values and the Service
     /// the chart makes from them.
     fn prefix(&self, problem: Problem) -> Problem {
         let id = problem
             .subject
-            .split_once(' ')
+            .split_once([' ', ':'])
             .map_or(problem.subject.as_str(), |(id, _)| id);
         let files = match self.of_object.get(id) {
             Some(files) => files.join(", "),

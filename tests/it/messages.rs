@@ -3,7 +3,7 @@
 //! place that holds what it promises, and a command line shown to be
 //! pasted survives the shell.
 
-use crate::common::{milvus_l7, stderr, tempdir, write_file};
+use crate::common::{milvus_l7, stderr, tempdir, testdata, write_file};
 use std::path::Path;
 use std::process::Command;
 
@@ -69,6 +69,26 @@ fn every_problem_names_its_field_the_kubectl_way() {
         assert!(!pointer, "JSON Pointer {word:?} in:\n{text}");
         assert_ne!(word, "/:", "{text}");
     }
+}
+
+/// A TLS Secret's certificate is a map key with a dot: `data[tls.crt]`,
+/// after the object and its file, like every other field (the Secret of
+/// this export holds a placeholder, not a certificate).
+#[test]
+fn a_secret_key_is_named_the_kubectl_way() {
+    let out = milvus_l7(&testdata())
+        .args(["validate", "--overlay", "self-managed"])
+        .arg("live/milvus-self-managed.yaml")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = stderr(&out);
+    assert!(
+        text.contains(
+            "live/milvus-self-managed.yaml: core/v1/Secret/default/my-release-milvus-tls: data[tls.crt]: "
+        ),
+        "{text}"
+    );
 }
 
 #[test]
