@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Whole-process timing, startup included: `milvus-l7 render -o` against
-# `kubectl kustomize` building the same objects (bench/kustomize/), then
+# `kubectl kustomize` building the same objects (bench/kustomize/), the
+# gateway with four overlays against google-managed alone, peak RSS and
+# instructions per render (callgrind, when valgrind is installed), then
 # diff on large generated live exports (time and peak memory).
 #   bash bench/compare.sh            # needs hyperfine (apt-get install hyperfine) and kubectl
 set -euo pipefail
@@ -30,15 +32,31 @@ PY
 echo "identical objects"
 
 echo "== render -o vs kubectl kustomize =="
+# The issue-14 targets: >= 30x kubectl kustomize, peak RSS < 10 MiB, and
+# the gateway with four overlays within 1.5x of google-managed alone.
+gateway_args=(--overlay gateway --overlay self-managed --overlay grpc-timeouts
+  --overlay static-ip --overlay backend-tls --set staticIpName=ip)
 hyperfine -N --warmup 5 --runs 100 --export-json "$work/render.json" \
   "$bin render --overlay google-managed -o $work/out" \
-  "kubectl kustomize bench/kustomize/google-managed -o $work/kustomized.yaml"
+  "kubectl kustomize bench/kustomize/google-managed -o $work/kustomized.yaml" \
+  "$bin render ${gateway_args[*]} -o $work/out-gateway"
 python3 - "$work/render.json" <<'PY'
 import json, sys
-r = json.load(open(sys.argv[1]))["results"]
-print(f"ratio: milvus-l7 render is {r[1]['mean'] / r[0]['mean']:.1f}x faster than kubectl kustomize")
+ours, kustomize, gateway = json.load(open(sys.argv[1]))["results"]
+print(f"ratio: milvus-l7 render is {kustomize['mean'] / ours['mean']:.1f}x faster than kubectl kustomize (target >= 30x)")
+print(f"gateway + 4 overlays: {gateway['mean'] / ours['mean']:.2f}x google-managed alone (target <= 1.5x)")
 PY
-/usr/bin/time -f "render peak memory: %M KiB" "$bin" render --overlay google-managed -o "$work/out"
+for args in "--overlay google-managed" "${gateway_args[*]}"; do
+  # shellcheck disable=SC2086 # the arguments are meant to split
+  /usr/bin/time -f "%M" -o "$work/rss" "$bin" render $args -o "$work/out"
+  awk -v a="$args" '{ printf "render %s: peak RSS %.1f MiB (target < 10 MiB)\n", a, $1 / 1024 }' "$work/rss"
+  if command -v valgrind >/dev/null; then
+    # shellcheck disable=SC2086
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" render $args -o "$work/out" 2>&1 |
+      awk -v a="$args" '/Collected/ { printf "render %s: %.2f M instructions\n", a, $4 / 1e6 }'
+  fi
+done
+echo "binary: $(( $(stat -c %s "$bin") / 1024 )) KiB"
 
 if "$bin" diff --help >/dev/null 2>&1; then
   echo "== diff on generated live exports =="

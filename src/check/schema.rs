@@ -6,7 +6,7 @@
 //! health check on the wrong port without a word.
 //!
 //! The schema files live in `schemas/` (sources and licenses in its
-//! README) and are embedded at build time. Adding a kind = adding its
+//! README) and are embedded at build time, without their descriptions. Adding a kind = adding its
 //! schema file + one line in [`KINDS`].
 
 use crate::k8s::field_path;
@@ -19,7 +19,8 @@ use jsonschema::{ValidationError, Validator};
 use serde_json::{json, Value};
 use std::sync::OnceLock;
 
-static SCHEMA_FILES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/schemas");
+/// The schemas without their prose (see build.rs).
+static SCHEMA_FILES: Dir<'static> = include_dir!("$OUT_DIR/schemas");
 
 /// apiVersion, kind, and the schema file in `schemas/` that describes it.
 const KINDS: &[(&str, &str, &str)] = &[
@@ -78,11 +79,16 @@ const OBJECT_META: &str = "meta_objectmeta_v1.json";
 /// Fields every Kubernetes object may have at its top level.
 const TOP_LEVEL_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec", "status"];
 
-/// A compiled schema and its source, kept to suggest field names.
+mod quick;
+
+/// A parsed schema, kept to answer [`quick::is_valid`] and to suggest field
+/// names, and its `jsonschema` validator, compiled only when an object
+/// fails the quick check: then `jsonschema` has the last word and words
+/// the messages.
 struct Compiled {
     file: &'static str,
     schema: Value,
-    validator: Validator,
+    validator: OnceLock<Validator>,
 }
 
 impl Compiled {
@@ -94,18 +100,25 @@ impl Compiled {
         let mut schema: Value =
             serde_json::from_str(text).unwrap_or_else(|e| panic!("schemas/{file}: {e}"));
         close_top_level(&mut schema);
-        // Draft 7: compiling checks the schema against its draft's meta-schema,
-        // and draft 7's is a fraction of 2020-12's vocabularies (half of
-        // render's instructions went there). The files use nothing newer.
-        let validator = jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft7)
-            .build(&schema)
-            .unwrap_or_else(|e| panic!("schemas/{file} does not compile: {e}"));
         Compiled {
             file,
             schema,
-            validator,
+            validator: OnceLock::new(),
         }
+    }
+
+    fn validator(&self) -> &Validator {
+        self.validator.get_or_init(|| self.compile())
+    }
+
+    fn compile(&self) -> Validator {
+        // Draft 7: compiling checks the schema against its draft's meta-schema,
+        // and draft 7's is a fraction of 2020-12's vocabularies (half of
+        // render's instructions went there). The files use nothing newer.
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft7)
+            .build(&self.schema)
+            .unwrap_or_else(|e| panic!("schemas/{} does not compile: {e}", self.file))
     }
 }
 
@@ -130,9 +143,9 @@ fn close_top_level(schema: &mut Value) {
     schema["additionalProperties"] = json!(false);
 }
 
-/// All embedded schemas. Each compiles the first time an object of its
-/// kind is checked: a render of three kinds does not pay for the large
-/// Gateway-policy schemas (compiling all of them tripled render's time).
+/// All embedded schemas. Each is parsed the first time an object of its
+/// kind is checked, and compiled only when one of its objects is invalid:
+/// a render of valid objects compiles nothing.
 pub struct Schemas {
     object_meta: Compiled,
     kinds: Vec<KindSchema>,
@@ -163,21 +176,25 @@ pub struct Checked {
 /// The embedded schemas.
 pub fn builtin() -> &'static Schemas {
     static SCHEMAS: OnceLock<Schemas> = OnceLock::new();
-    SCHEMAS.get_or_init(|| Schemas {
-        object_meta: Compiled::load(OBJECT_META),
-        kinds: KINDS
-            .iter()
-            .map(|&(api_version, kind, file)| KindSchema {
-                api_version,
-                kind,
-                file,
-                compiled: OnceLock::new(),
-            })
-            .collect(),
-    })
+    SCHEMAS.get_or_init(Schemas::new)
 }
 
 impl Schemas {
+    fn new() -> Schemas {
+        Schemas {
+            object_meta: Compiled::load(OBJECT_META),
+            kinds: KINDS
+                .iter()
+                .map(|&(api_version, kind, file)| KindSchema {
+                    api_version,
+                    kind,
+                    file,
+                    compiled: OnceLock::new(),
+                })
+                .collect(),
+        }
+    }
+
     /// The kinds with a schema, as `apiVersion kind`, for messages.
     #[cfg(test)]
     pub fn known_kinds(&self) -> Vec<String> {
@@ -237,9 +254,12 @@ fn problems_of(
     let Some(instance) = object.pointer(prefix) else {
         return Vec::new();
     };
+    if quick::is_valid(&compiled.schema, instance) {
+        return Vec::new();
+    }
     let at = Place { object, prefix };
     compiled
-        .validator
+        .validator()
         .iter_errors(instance)
         .flat_map(|e| describe(&e, compiled, &at, subject, secret))
         .collect()
@@ -341,7 +361,7 @@ mod tests {
         let schemas = builtin();
         assert_eq!(schemas.known_kinds().len(), KINDS.len());
         for kind in &schemas.kinds {
-            kind.compiled(); // panics with the file name when one does not compile
+            kind.compiled().validator(); // panics with the file name when one does not compile
         }
         for file in SCHEMA_FILES.files() {
             let name = file.path().to_str().unwrap();
@@ -352,6 +372,232 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Every object of the golden renders and the live fixtures, lists unwrapped.
+    fn fixture_objects() -> Vec<Resource> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+        let mut objects = Vec::new();
+        for dir in ["golden", "live"] {
+            for entry in walkdir::WalkDir::new(root.join(dir)) {
+                let path = entry.unwrap().into_path();
+                if path.extension().is_none_or(|e| e != "yaml") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                let Ok(docs) = crate::yaml::parse_stream(&text, "fixture", Default::default())
+                else {
+                    continue;
+                };
+                for doc in docs {
+                    let items = match doc.get("items") {
+                        Some(Value::Array(items)) => items.clone(),
+                        _ => vec![doc],
+                    };
+                    objects.extend(items.into_iter().filter_map(Resource::new));
+                }
+            }
+        }
+        objects
+    }
+
+    fn golden_objects() -> Vec<Resource> {
+        fixture_objects()
+            .into_iter()
+            .filter(|r| r.value.get("status").is_none())
+            .collect()
+    }
+
+    #[test]
+    fn rendered_objects_compile_no_validator() {
+        let schemas = Schemas::new();
+        let objects = golden_objects();
+        let kinds: Vec<_> = objects
+            .iter()
+            .filter(|r| schemas.has_schema(&r.id))
+            .collect();
+        assert!(
+            kinds.len() >= 8,
+            "{} golden objects with a schema",
+            kinds.len()
+        );
+        for resource in &objects {
+            assert!(
+                schemas.check(resource).problems.is_empty(),
+                "{}",
+                resource.id
+            );
+        }
+        assert!(schemas.object_meta.validator.get().is_none());
+        for kind in &schemas.kinds {
+            let compiled = kind.compiled.get().and_then(|c| c.validator.get());
+            assert!(compiled.is_none(), "{} compiled", kind.kind);
+        }
+    }
+
+    /// Each way a value can go wrong, applied at every place of an object.
+    fn mutations(value: &Value) -> Vec<Value> {
+        let replacements = [
+            json!(null),
+            json!("x"),
+            json!(""),
+            json!(-1),
+            json!(70000),
+            json!(1.5),
+            json!(true),
+            json!([]),
+            json!({}),
+            json!("a".repeat(300)),
+            json!("Not_A-DNS.label!"),
+        ];
+        let mut out: Vec<Value> = replacements.to_vec();
+        match value {
+            Value::Object(fields) => {
+                let mut extra = fields.clone();
+                extra.insert("zzUnknown".into(), json!(1));
+                out.push(Value::Object(extra));
+                for (key, field) in fields {
+                    let mut without = fields.clone();
+                    without.shift_remove(key);
+                    out.push(Value::Object(without));
+                    for changed in mutations(field) {
+                        let mut with = fields.clone();
+                        with.insert(key.clone(), changed);
+                        out.push(Value::Object(with));
+                    }
+                }
+            }
+            Value::Array(items) => {
+                out.push(Value::Array(Vec::new()));
+                if let Some(first) = items.first() {
+                    out.push(Value::Array(vec![first.clone(); 20]));
+                }
+                for (i, item) in items.iter().enumerate() {
+                    for changed in mutations(item) {
+                        let mut with = items.clone();
+                        with[i] = changed;
+                        out.push(Value::Array(with));
+                    }
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
+    #[test]
+    fn quick_check_never_passes_what_jsonschema_refuses() {
+        let schemas = builtin();
+        let (mut refused, mut passed) = (0, 0);
+        for resource in fixture_objects() {
+            let api_version = resource.id.api_version();
+            let kind = schemas
+                .kinds
+                .iter()
+                .find(|k| k.api_version == api_version && k.kind == resource.id.kind);
+            let mut pairs = vec![(&schemas.object_meta, &resource.value["metadata"])];
+            pairs.extend(kind.map(|k| (k.compiled(), &resource.value)));
+            for (compiled, value) in pairs {
+                for mutated in mutations(value) {
+                    let quick = quick::is_valid(&compiled.schema, &mutated);
+                    let full = compiled.validator().is_valid(&mutated);
+                    assert!(
+                        !quick || full,
+                        "quick check passed what jsonschema refuses: {mutated}"
+                    );
+                    match (quick, full) {
+                        (false, false) => refused += 1,
+                        (true, true) => passed += 1,
+                        _ => {}
+                    }
+                }
+            }
+        }
+        assert!(
+            refused > 1000 && passed > 1000,
+            "{refused} refused, {passed} passed"
+        );
+    }
+
+    #[test]
+    fn every_schema_keyword_is_understood_by_the_quick_check() {
+        fn keywords(schema: &Value, file: &str) {
+            let Some(map) = schema.as_object() else {
+                return;
+            };
+            for (key, value) in map {
+                assert!(
+                    quick::UNDERSTOOD.contains(&key.as_str()) || quick::is_annotation(key),
+                    "schemas/{file}: `{key}` sends every object to the compiler"
+                );
+                match key.as_str() {
+                    "properties" | "$defs" | "definitions" => value
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .for_each(|(_, s)| keywords(s, file)),
+                    "items" | "additionalProperties" => keywords(value, file),
+                    _ => {}
+                }
+            }
+        }
+        for file in SCHEMA_FILES.files() {
+            if file.path().extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            let schema: Value = serde_json::from_slice(file.contents()).unwrap();
+            keywords(&schema, file.path().to_str().unwrap());
+        }
+    }
+
+    /// Every keyword of a schema and of the schemas nested in it, by where it is.
+    fn keyword_paths(schema: &Value, at: &str, out: &mut Vec<String>) {
+        let Some(map) = schema.as_object() else {
+            return;
+        };
+        for (key, value) in map {
+            let here = format!("{at}/{}", jsonptr::Token::new(key).encoded());
+            out.push(here.clone());
+            match key.as_str() {
+                "properties" | "$defs" | "definitions" => {
+                    for (name, nested) in value.as_object().into_iter().flatten() {
+                        keyword_paths(
+                            nested,
+                            &format!("{here}/{}", jsonptr::Token::new(name).encoded()),
+                            out,
+                        )
+                    }
+                }
+                "items" | "additionalProperties" => keyword_paths(value, &here, out),
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn embedded_schemas_lose_only_prose() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+        let mut embedded = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            let name = path.file_name().unwrap().to_str().unwrap();
+            let original: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+            let stripped: Value =
+                serde_json::from_slice(SCHEMA_FILES.get_file(name).unwrap().contents()).unwrap();
+            let (mut before, mut after) = (Vec::new(), Vec::new());
+            keyword_paths(&original, "", &mut before);
+            keyword_paths(&stripped, "", &mut after);
+            before.retain(|p| {
+                let keyword = p.rsplit('/').next().unwrap();
+                keyword != "description" && !keyword.starts_with("x-kubernetes-")
+            });
+            assert_eq!(before, after, "{name}");
+            embedded += 1;
+        }
+        assert_eq!(embedded, KINDS.len() + 1);
     }
 
     #[test]
