@@ -81,13 +81,17 @@ const TOP_LEVEL_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec", "s
 
 mod quick;
 
-/// A parsed schema, kept to answer [`quick::is_valid`] and to suggest field
-/// names, and its `jsonschema` validator, compiled only when an object
-/// fails the quick check: then `jsonschema` has the last word and words
+/// One embedded schema in the two forms it is read in: typed for the quick
+/// check (parsed with the kind), and as a `Value` with its `jsonschema`
+/// validator, both only when an object fails the quick check or a field
+/// name is to be suggested: then `jsonschema` has the last word and words
 /// the messages.
 struct Compiled {
     file: &'static str,
-    schema: Value,
+    text: &'static str,
+    /// `None` when the schema uses a keyword the quick check does not know.
+    quick: Option<quick::Schema<'static>>,
+    schema: OnceLock<Value>,
     validator: OnceLock<Validator>,
 }
 
@@ -97,14 +101,34 @@ impl Compiled {
             .get_file(file)
             .and_then(|f| f.contents_utf8())
             .unwrap_or_else(|| panic!("schemas/{file} is embedded"));
-        let mut schema: Value =
-            serde_json::from_str(text).unwrap_or_else(|e| panic!("schemas/{file}: {e}"));
-        close_top_level(&mut schema);
+        let quick = quick::Schema::parse(text).map(|mut schema| {
+            schema.close_top_level(TOP_LEVEL_FIELDS);
+            schema
+        });
         Compiled {
             file,
-            schema,
+            text,
+            quick,
+            schema: OnceLock::new(),
             validator: OnceLock::new(),
         }
+    }
+
+    /// Whether `instance` passes the quick check (false: not sure).
+    fn quick_valid(&self, instance: &Value) -> bool {
+        self.quick
+            .as_ref()
+            .is_some_and(|schema| quick::is_valid(schema, instance))
+    }
+
+    /// The schema as `jsonschema` and the field suggestions read it.
+    fn schema(&self) -> &Value {
+        self.schema.get_or_init(|| {
+            let mut schema: Value = serde_json::from_str(self.text)
+                .unwrap_or_else(|e| panic!("schemas/{}: {e}", self.file));
+            close_top_level(&mut schema);
+            schema
+        })
     }
 
     fn validator(&self) -> &Validator {
@@ -117,7 +141,7 @@ impl Compiled {
         // render's instructions went there). The files use nothing newer.
         jsonschema::options()
             .with_draft(jsonschema::Draft::Draft7)
-            .build(&self.schema)
+            .build(self.schema())
             .unwrap_or_else(|e| panic!("schemas/{} does not compile: {e}", self.file))
     }
 }
@@ -254,7 +278,7 @@ fn problems_of(
     let Some(instance) = object.pointer(prefix) else {
         return Vec::new();
     };
-    if quick::is_valid(&compiled.schema, instance) {
+    if compiled.quick_valid(instance) {
         return Vec::new();
     }
     let at = Place { object, prefix };
@@ -332,7 +356,7 @@ fn allowed_fields(compiled: &Compiled, keyword_pointer: &str) -> Vec<String> {
         .map(|(parent, _)| parent)
         .unwrap_or("");
     compiled
-        .schema
+        .schema()
         .pointer(parent)
         .and_then(|s| s.get("properties"))
         .and_then(Value::as_object)
@@ -499,7 +523,7 @@ mod tests {
             pairs.extend(kind.map(|k| (k.compiled(), &resource.value)));
             for (compiled, value) in pairs {
                 for mutated in mutations(value) {
-                    let quick = quick::is_valid(&compiled.schema, &mutated);
+                    let quick = compiled.quick_valid(&mutated);
                     let full = compiled.validator().is_valid(&mutated);
                     assert!(
                         !quick || full,
@@ -546,7 +570,13 @@ mod tests {
                 continue;
             }
             let schema: Value = serde_json::from_slice(file.contents()).unwrap();
-            keywords(&schema, file.path().to_str().unwrap());
+            let name = file.path().to_str().unwrap();
+            keywords(&schema, name);
+            let text = file.contents_utf8().unwrap();
+            assert!(
+                quick::Schema::parse(text).is_some(),
+                "schemas/{name}: the quick check cannot read it, so every object goes to jsonschema"
+            );
         }
     }
 

@@ -11,12 +11,17 @@
 //! Being stricter than `jsonschema` costs time, never correctness.
 
 use regex_automata::meta::{Builder, Config, Regex};
-use serde_json::{Map, Number, Value};
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::{Number, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt;
 use std::sync::{LazyLock, Mutex};
 
 /// Keywords that describe and never constrain (draft 7 and the Kubernetes
 /// `x-kubernetes-*` extensions, which the API server evaluates, not schemas).
+#[cfg(test)]
 pub(super) const ANNOTATIONS: &[&str] =
     &["description", "title", "default", "$defs", "definitions"];
 
@@ -28,108 +33,256 @@ const IGNORED_FORMATS: &[&str] = &["int32", "int64", "double"];
 /// cycle that does not descend into the object cannot loop.
 const MAX_DEPTH: usize = 128;
 
-/// Whether `instance` is valid against `schema`, whose `$ref`s point into `schema`.
-pub(super) fn is_valid(schema: &Value, instance: &Value) -> bool {
+/// A schema as the quick check reads it: only the keywords it understands,
+/// typed, with names and patterns borrowed from the embedded text. Reading
+/// this costs a fraction of a `serde_json::Value` (no map of owned keys per
+/// level), and a render reads a schema per kind. A keyword outside the
+/// fields below fails the parse, and then every object of that kind goes
+/// to `jsonschema` (see [`Schema::parse`]).
+#[derive(Debug)]
+pub(super) enum Schema<'a> {
+    Bool(bool),
+    Node(Box<Node<'a>>),
+}
+
+/// The keywords of one schema object.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Node<'a> {
+    #[serde(rename = "$ref", borrow, default)]
+    reference: Option<Cow<'a, str>>,
+    #[serde(rename = "type", borrow, default)]
+    types: Option<Types<'a>>,
+    #[serde(rename = "enum", default)]
+    allowed: Option<Vec<Value>>,
+    #[serde(borrow, default)]
+    properties: Option<HashMap<Cow<'a, str>, Schema<'a>>>,
+    #[serde(rename = "additionalProperties", borrow, default)]
+    additional_properties: Option<Schema<'a>>,
+    #[serde(borrow, default)]
+    required: Option<Vec<Cow<'a, str>>>,
+    #[serde(borrow, default)]
+    items: Option<Schema<'a>>,
+    #[serde(rename = "minLength", default)]
+    min_length: Option<u64>,
+    #[serde(rename = "maxLength", default)]
+    max_length: Option<u64>,
+    #[serde(rename = "minItems", default)]
+    min_items: Option<u64>,
+    #[serde(rename = "maxItems", default)]
+    max_items: Option<u64>,
+    #[serde(rename = "minProperties", default)]
+    min_properties: Option<u64>,
+    #[serde(rename = "maxProperties", default)]
+    max_properties: Option<u64>,
+    #[serde(default)]
+    minimum: Option<Number>,
+    #[serde(default)]
+    maximum: Option<Number>,
+    #[serde(borrow, default)]
+    pattern: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    format: Option<Cow<'a, str>>,
+    #[serde(rename = "$defs", borrow, default)]
+    defs: Option<HashMap<Cow<'a, str>, Schema<'a>>>,
+    #[serde(borrow, default)]
+    definitions: Option<HashMap<Cow<'a, str>, Schema<'a>>>,
+    // Annotations: allowed, never read.
+    #[serde(rename = "description", default)]
+    _description: Option<IgnoredAny>,
+    #[serde(rename = "title", default)]
+    _title: Option<IgnoredAny>,
+    #[serde(rename = "default", default)]
+    _default: Option<IgnoredAny>,
+}
+
+/// `type`: one name or a list of names.
+#[derive(Debug)]
+struct Types<'a>(Vec<Cow<'a, str>>);
+
+impl<'a> Schema<'a> {
+    /// The schema of `text`, or `None` when it uses a keyword (or a form of
+    /// one) the quick check does not know.
+    pub(super) fn parse(text: &'a str) -> Option<Schema<'a>> {
+        serde_json::from_str(text).ok()
+    }
+
+    /// Closes the top level as [`super::close_top_level`] does the
+    /// `jsonschema` form: the same fields, and no others.
+    pub(super) fn close_top_level(&mut self, fields: &[&'static str]) {
+        let Schema::Node(node) = self else {
+            return;
+        };
+        if node.additional_properties.is_some() {
+            return;
+        }
+        let typed = |name: &'static str| {
+            Schema::Node(Box::new(Node {
+                types: Some(Types(vec![Cow::Borrowed(name)])),
+                ..Node::default()
+            }))
+        };
+        let properties = node.properties.get_or_insert_with(HashMap::new);
+        for field in fields {
+            properties
+                .entry(Cow::Borrowed(*field))
+                .or_insert_with(|| typed("object"));
+        }
+        properties.insert(Cow::Borrowed("apiVersion"), typed("string"));
+        properties.insert(Cow::Borrowed("kind"), typed("string"));
+        node.additional_properties = Some(Schema::Bool(false));
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Schema<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SchemaVisitor;
+        impl<'de> Visitor<'de> for SchemaVisitor {
+            type Value = Schema<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a schema: true, false or an object")
+            }
+            fn visit_bool<E: de::Error>(self, allowed: bool) -> Result<Self::Value, E> {
+                Ok(Schema::Bool(allowed))
+            }
+            fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
+                Node::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|node| Schema::Node(Box::new(node)))
+            }
+        }
+        deserializer.deserialize_any(SchemaVisitor)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Types<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TypesVisitor;
+        impl<'de> Visitor<'de> for TypesVisitor {
+            type Value = Types<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a type name or a list of them")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, name: &'de str) -> Result<Self::Value, E> {
+                Ok(Types(vec![Cow::Borrowed(name)]))
+            }
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<Self::Value, E> {
+                Ok(Types(vec![Cow::Owned(name.to_string())]))
+            }
+            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
+                let mut names = Vec::new();
+                while let Some(name) = seq.next_element::<Cow<'de, str>>()? {
+                    names.push(name);
+                }
+                Ok(Types(names))
+            }
+        }
+        deserializer.deserialize_any(TypesVisitor)
+    }
+}
+
+/// Whether `instance` is valid against `schema`, whose `$ref`s point into
+/// its `$defs` or `definitions`.
+pub(super) fn is_valid(schema: &Schema<'_>, instance: &Value) -> bool {
     Walk { root: schema }.valid(schema, instance, 0)
 }
 
-struct Walk<'s> {
-    root: &'s Value,
+struct Walk<'s, 'a> {
+    root: &'s Schema<'a>,
 }
 
-impl Walk<'_> {
-    fn valid(&self, schema: &Value, instance: &Value, depth: usize) -> bool {
+impl Walk<'_, '_> {
+    fn valid(&self, schema: &Schema<'_>, instance: &Value, depth: usize) -> bool {
         if depth > MAX_DEPTH {
             return false;
         }
         match schema {
-            Value::Bool(allowed) => *allowed,
-            // In draft 7 a `$ref` hides its siblings; checking them as well
-            // is only stricter.
-            Value::Object(keywords) => keywords
-                .iter()
-                .all(|(key, value)| self.keyword(keywords, key, value, instance, depth)),
-            _ => false,
+            Schema::Bool(allowed) => *allowed,
+            Schema::Node(node) => self.node(node, instance, depth + 1),
         }
     }
 
-    fn keyword(
+    /// Every keyword of `node` holds. In draft 7 a `$ref` hides its
+    /// siblings; checking them as well is only stricter. Keywords for
+    /// another type than the instance's hold.
+    fn node(&self, node: &Node<'_>, instance: &Value, depth: usize) -> bool {
+        node.reference.as_deref().is_none_or(|r| {
+            self.resolve(r)
+                .is_some_and(|t| self.valid(t, instance, depth))
+        }) && node
+            .types
+            .as_ref()
+            .is_none_or(|t| t.0.iter().any(|name| has_type(instance, name)))
+            && node.allowed.as_ref().is_none_or(|e| e.contains(instance))
+            && node
+                .format
+                .as_deref()
+                .is_none_or(|f| IGNORED_FORMATS.contains(&f))
+            && match instance {
+                Value::Object(fields) => self.object(node, fields, depth),
+                Value::Array(items) => {
+                    within(items.len(), node.min_items, node.max_items)
+                        && node
+                            .items
+                            .as_ref()
+                            .is_none_or(|s| items.iter().all(|item| self.valid(s, item, depth)))
+                }
+                Value::String(text) => {
+                    within(text.chars().count(), node.min_length, node.max_length)
+                        && node.pattern.as_deref().is_none_or(|p| matches(p, text))
+                }
+                Value::Number(n) => {
+                    node.minimum.as_ref().is_none_or(|m| !less(n, m))
+                        && node.maximum.as_ref().is_none_or(|m| !less(m, n))
+                }
+                _ => true,
+            }
+    }
+
+    fn object(
         &self,
-        schema: &Map<String, Value>,
-        key: &str,
-        value: &Value,
-        instance: &Value,
+        node: &Node<'_>,
+        fields: &serde_json::Map<String, Value>,
         depth: usize,
     ) -> bool {
-        let depth = depth + 1;
-        match (key, instance) {
-            ("$ref", _) => value
-                .as_str()
-                .and_then(|r| r.strip_prefix('#'))
-                .and_then(|pointer| self.root.pointer(pointer))
-                .is_some_and(|target| self.valid(target, instance, depth)),
-            ("type", _) => match value {
-                Value::String(name) => has_type(instance, name),
-                Value::Array(names) => names
-                    .iter()
-                    .any(|n| n.as_str().is_some_and(|n| has_type(instance, n))),
-                _ => false,
+        within(fields.len(), node.min_properties, node.max_properties)
+            && node
+                .required
+                .as_ref()
+                .is_none_or(|names| names.iter().all(|name| fields.contains_key(name.as_ref())))
+            && fields.iter().all(|(name, field)| {
+                match node.properties.as_ref().and_then(|p| p.get(name.as_str())) {
+                    Some(declared) => self.valid(declared, field, depth),
+                    None => node
+                        .additional_properties
+                        .as_ref()
+                        .is_none_or(|s| self.valid(s, field, depth)),
+                }
+            })
+    }
+
+    /// `#/$defs/NAME` or `#/definitions/NAME` of the root; any other
+    /// reference is "not sure".
+    fn resolve(&self, reference: &str) -> Option<&Schema<'_>> {
+        let Schema::Node(root) = self.root else {
+            return None;
+        };
+        let (defs, name) = match reference.split_once('/').map(|(_, r)| r) {
+            Some(r) => match r.split_once('/') {
+                Some(("$defs", name)) => (root.defs.as_ref()?, name),
+                Some(("definitions", name)) => (root.definitions.as_ref()?, name),
+                _ => return None,
             },
-            ("enum", _) => value.as_array().is_some_and(|e| e.contains(instance)),
-            ("properties", Value::Object(fields)) => value.as_object().is_some_and(|props| {
-                fields.iter().all(|(name, field)| {
-                    props.get(name).is_none_or(|s| self.valid(s, field, depth))
-                })
-            }),
-            ("additionalProperties", Value::Object(fields)) => {
-                let declared = schema.get("properties").and_then(Value::as_object);
-                !schema.contains_key("patternProperties")
-                    && fields.iter().all(|(name, field)| {
-                        declared.is_some_and(|d| d.contains_key(name))
-                            || self.valid(value, field, depth)
-                    })
-            }
-            ("required", Value::Object(fields)) => value.as_array().is_some_and(|names| {
-                names
-                    .iter()
-                    .all(|n| n.as_str().is_some_and(|n| fields.contains_key(n)))
-            }),
-            ("items", Value::Array(items)) => {
-                (value.is_object() || value.is_boolean())
-                    && items.iter().all(|item| self.valid(value, item, depth))
-            }
-            ("minLength", Value::String(s)) => at_least(s.chars().count(), value),
-            ("maxLength", Value::String(s)) => at_most(s.chars().count(), value),
-            ("minItems", Value::Array(a)) => at_least(a.len(), value),
-            ("maxItems", Value::Array(a)) => at_most(a.len(), value),
-            ("minProperties", Value::Object(o)) => at_least(o.len(), value),
-            ("maxProperties", Value::Object(o)) => at_most(o.len(), value),
-            ("minimum", Value::Number(n)) => value.as_number().is_some_and(|m| !less(n, m)),
-            ("maximum", Value::Number(n)) => value.as_number().is_some_and(|m| !less(m, n)),
-            ("pattern", Value::String(s)) => value.as_str().is_some_and(|p| matches(p, s)),
-            ("format", _) => value.as_str().is_some_and(|f| IGNORED_FORMATS.contains(&f)),
-            // Keywords that apply to another type than the instance's hold.
-            (
-                "properties"
-                | "additionalProperties"
-                | "required"
-                | "items"
-                | "minLength"
-                | "maxLength"
-                | "minItems"
-                | "maxItems"
-                | "minProperties"
-                | "maxProperties"
-                | "minimum"
-                | "maximum"
-                | "pattern",
-                _,
-            ) => true,
-            _ => is_annotation(key),
+            None => return None,
+        };
+        if reference.starts_with("#/") && !name.contains(['/', '~']) {
+            defs.get(name)
+        } else {
+            None
         }
     }
 }
 
+#[cfg(test)]
 pub(super) fn is_annotation(key: &str) -> bool {
     ANNOTATIONS.contains(&key) || key.starts_with("x-kubernetes-")
 }
@@ -157,6 +310,12 @@ pub(super) const UNDERSTOOD: &[&str] = &[
     "format",
 ];
 
+/// `count` is within the optional bounds.
+fn within(count: usize, min: Option<u64>, max: Option<u64>) -> bool {
+    let count = count as u64;
+    min.is_none_or(|m| count >= m) && max.is_none_or(|m| count <= m)
+}
+
 /// Integers are only the ones written without a fraction: `jsonschema` also
 /// takes `1.0`, and being stricter only costs a compile.
 fn has_type(instance: &Value, name: &str) -> bool {
@@ -170,14 +329,6 @@ fn has_type(instance: &Value, name: &str) -> bool {
         "integer" => instance.is_i64() || instance.is_u64(),
         _ => false,
     }
-}
-
-fn at_least(count: usize, limit: &Value) -> bool {
-    limit.as_u64().is_some_and(|l| count as u64 >= l)
-}
-
-fn at_most(count: usize, limit: &Value) -> bool {
-    limit.as_u64().is_some_and(|l| count as u64 <= l)
 }
 
 /// `a < b`, exact for integers; with a fraction on either side, `f64`.
@@ -220,4 +371,61 @@ fn pike_vm() -> Builder {
         .dfa(false);
     builder.configure(only_pike_vm);
     builder
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn valid(schema: &str, instance: Value) -> bool {
+        is_valid(
+            &Schema::parse(schema).expect("a readable schema"),
+            &instance,
+        )
+    }
+
+    #[test]
+    fn a_keyword_it_does_not_know_makes_the_schema_unreadable() {
+        assert!(Schema::parse(r#"{"patternProperties": {}}"#).is_none());
+        assert!(Schema::parse(r#"{"items": [{"type": "string"}]}"#).is_none());
+        assert!(Schema::parse(r#"{"type": "string", "description": "x"}"#).is_some());
+    }
+
+    #[test]
+    fn keywords_hold_for_their_own_type_only() {
+        let schema = r#"{"type": ["string", "integer"], "maxLength": 3, "minimum": 2}"#;
+        assert!(valid(schema, json!("abc")));
+        assert!(!valid(schema, json!("abcd")));
+        assert!(valid(schema, json!(2)));
+        assert!(!valid(schema, json!(1)));
+        assert!(!valid(schema, json!(2.5)));
+        assert!(!valid(schema, json!(true)));
+    }
+
+    #[test]
+    fn references_properties_and_additional_properties() {
+        let schema = r##"{
+            "$defs": {"port": {"type": "integer", "maximum": 65535}},
+            "properties": {"port": {"$ref": "#/$defs/port"}},
+            "required": ["port"],
+            "additionalProperties": false
+        }"##;
+        assert!(valid(schema, json!({"port": 443})));
+        assert!(!valid(schema, json!({"port": 70000})));
+        assert!(!valid(schema, json!({})));
+        assert!(!valid(schema, json!({"port": 443, "prot": 1})));
+        let elsewhere = r##"{"properties": {"a": {"$ref": "other.json#/x"}}}"##;
+        assert!(!valid(elsewhere, json!({"a": 1})), "not sure is not valid");
+    }
+
+    #[test]
+    fn a_closed_top_level_takes_only_the_object_fields() {
+        let mut schema = Schema::parse(r#"{"type": "object"}"#).unwrap();
+        schema.close_top_level(&["apiVersion", "kind", "metadata", "spec"]);
+        let object = json!({"apiVersion": "v1", "kind": "K", "spec": {}});
+        assert!(is_valid(&schema, &object));
+        assert!(!is_valid(&schema, &json!({"apiVersion": "v1", "sepc": {}})));
+        assert!(!is_valid(&schema, &json!({"kind": 1})));
+    }
 }
