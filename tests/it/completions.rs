@@ -42,15 +42,20 @@ COMPREPLY=()
 "$function" milvus-l7 "${COMP_WORDS[COMP_CWORD]}" "$previous"
 printf '%s\n' "${COMPREPLY[@]}"
 "#;
-    let out = Command::new("bash")
-        .args(["--norc", "--noprofile", "-c", DRIVER, "driver"])
-        .arg(script)
-        .arg(line)
-        .output()
-        .unwrap();
+    shell_lines(
+        Command::new("bash")
+            .args(["--norc", "--noprofile", "-c", DRIVER, "driver"])
+            .arg(script)
+            .arg(line),
+    )
+}
+
+/// The lines a shell printed; its failure fails the test, with its stderr.
+fn shell_lines(shell: &mut Command) -> Vec<String> {
+    let out = shell.output().unwrap();
     assert!(
         out.status.success(),
-        "bash driver failed for {line:?}: {}",
+        "{shell:?} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     lines(&out.stdout)
@@ -58,21 +63,15 @@ printf '%s\n' "${COMPREPLY[@]}"
 
 /// What fish offers for `line` (`complete -C`, descriptions cut off).
 fn fish_offers(script: &Path, line: &str) -> Vec<String> {
-    let out = Command::new("fish")
-        .args(["--no-config", "-c", "source $argv[1]; complete -C $argv[2]"])
-        .arg(script)
-        .arg(line)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    lines(&out.stdout)
-        .into_iter()
-        .map(|l| l.split('\t').next().unwrap_or_default().to_string())
-        .collect()
+    shell_lines(
+        Command::new("fish")
+            .args(["--no-config", "-c", "source $argv[1]; complete -C $argv[2]"])
+            .arg(script)
+            .arg(line),
+    )
+    .into_iter()
+    .map(|l| l.split('\t').next().unwrap_or_default().to_string())
+    .collect()
 }
 
 /// What zsh offers for `line`: an interactive zsh on a pseudo-terminal
