@@ -56,7 +56,7 @@ pub(super) struct Node<'a> {
     #[serde(rename = "enum", default)]
     allowed: Option<Vec<Value>>,
     #[serde(borrow, default)]
-    properties: Option<HashMap<Cow<'a, str>, Schema<'a>>>,
+    properties: Option<Named<'a>>,
     #[serde(rename = "additionalProperties", borrow, default)]
     additional_properties: Option<Schema<'a>>,
     #[serde(borrow, default)]
@@ -84,9 +84,9 @@ pub(super) struct Node<'a> {
     #[serde(borrow, default)]
     format: Option<Cow<'a, str>>,
     #[serde(rename = "$defs", borrow, default)]
-    defs: Option<HashMap<Cow<'a, str>, Schema<'a>>>,
+    defs: Option<Named<'a>>,
     #[serde(borrow, default)]
-    definitions: Option<HashMap<Cow<'a, str>, Schema<'a>>>,
+    definitions: Option<Named<'a>>,
     // Annotations: allowed, never read.
     #[serde(rename = "description", default)]
     _description: Option<IgnoredAny>,
@@ -94,6 +94,51 @@ pub(super) struct Node<'a> {
     _title: Option<IgnoredAny>,
     #[serde(rename = "default", default)]
     _default: Option<IgnoredAny>,
+}
+
+/// `properties`, `$defs`: schemas by name, in file order. A list searched
+/// in order, not a hash map: a level has a handful of names, and hashing
+/// each while parsing cost more than every lookup a render makes.
+#[derive(Debug, Default)]
+pub(super) struct Named<'a>(Vec<(Cow<'a, str>, Schema<'a>)>);
+
+impl<'a> Named<'a> {
+    fn get(&self, name: &str) -> Option<&Schema<'a>> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, s)| s)
+    }
+
+    /// Sets `name` to `schema` unless it is there already.
+    fn add(&mut self, name: &'static str, schema: Schema<'a>) {
+        if self.get(name).is_none() {
+            self.0.push((Cow::Borrowed(name), schema));
+        }
+    }
+
+    /// Sets `name` to `schema`, replacing what is there.
+    fn set(&mut self, name: &'static str, schema: Schema<'a>) {
+        self.0.retain(|(n, _)| n != name);
+        self.0.push((Cow::Borrowed(name), schema));
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Named<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NamedVisitor;
+        impl<'de> Visitor<'de> for NamedVisitor {
+            type Value = Named<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("schemas by name")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+                let mut named = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                while let Some(entry) = map.next_entry::<Cow<'de, str>, Schema<'de>>()? {
+                    named.push(entry);
+                }
+                Ok(Named(named))
+            }
+        }
+        deserializer.deserialize_map(NamedVisitor)
+    }
 }
 
 /// `type`: one name or a list of names.
@@ -122,14 +167,12 @@ impl<'a> Schema<'a> {
                 ..Node::default()
             }))
         };
-        let properties = node.properties.get_or_insert_with(HashMap::new);
+        let properties = node.properties.get_or_insert_with(Named::default);
         for field in fields {
-            properties
-                .entry(Cow::Borrowed(*field))
-                .or_insert_with(|| typed("object"));
+            properties.add(field, typed("object"));
         }
-        properties.insert(Cow::Borrowed("apiVersion"), typed("string"));
-        properties.insert(Cow::Borrowed("kind"), typed("string"));
+        properties.set("apiVersion", typed("string"));
+        properties.set("kind", typed("string"));
         node.additional_properties = Some(Schema::Bool(false));
     }
 }
@@ -250,7 +293,7 @@ impl Walk<'_, '_> {
                 .as_ref()
                 .is_none_or(|names| names.iter().all(|name| fields.contains_key(name.as_ref())))
             && fields.iter().all(|(name, field)| {
-                match node.properties.as_ref().and_then(|p| p.get(name.as_str())) {
+                match node.properties.as_ref().and_then(|p| p.get(name)) {
                     Some(declared) => self.valid(declared, field, depth),
                     None => node
                         .additional_properties
