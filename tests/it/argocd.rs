@@ -3,7 +3,7 @@
 //! Argo CD sets, on a read-only copy of the example app as a non-root user;
 //! plugin.yaml itself; the sidecar kustomization; the example Applications.
 
-use crate::common::tools::{helm_available, helm_program};
+use crate::common::tools::{helm_available, helm_program, kubectl_kustomize};
 use crate::common::{
     find_kind, kubectl_available, milvus_l7, parse_yaml_stream, read_yaml_docs, snapshot, tempdir,
     testdata,
@@ -565,17 +565,7 @@ fn sidecar_kustomization_builds_with_the_mounts_argocd_requires() {
     if !kubectl_available() {
         return;
     }
-    let built = Command::new("kubectl")
-        .arg("kustomize")
-        .arg(deploy())
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
-    let docs = parse_yaml_stream(&String::from_utf8(built.stdout).unwrap());
+    let docs = kubectl_kustomize(&deploy());
     let config_map = find_kind(&docs, "ConfigMap").expect("plugin ConfigMap");
     assert_eq!(
         config_map["data"]["plugin.yaml"],

@@ -3,7 +3,9 @@
 //! made from it with a different file layout.
 
 use crate::common::golden::GOLDEN;
-use crate::common::tools::{helm_available, helm_program, kubectl_available};
+use crate::common::tools::{
+    helm_available, helm_program, kubectl_available, kubectl_kustomize_with_helm,
+};
 use crate::common::{milvus_l7, parse_yaml_stream, stderr, stdout, tempdir, testdata, write_file};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -348,23 +350,7 @@ fn without_chart_path_helm_fetches_the_pinned_chart_from_its_repository() {
     );
     assert!(!out_dir.join("charts").exists(), "nothing vendored");
     if kubectl_available() {
-        let built = std::process::Command::new("kubectl")
-            .args([
-                "kustomize",
-                "--enable-helm",
-                "--helm-command",
-                &helm_program(),
-            ])
-            .arg(&out_dir)
-            .env("HOME", home.path())
-            .output()
-            .unwrap();
-        assert!(
-            built.status.success(),
-            "{}",
-            String::from_utf8_lossy(&built.stderr)
-        );
-        let built = parse_yaml_stream(&String::from_utf8(built.stdout).unwrap());
+        let built = kubectl_kustomize_with_helm(&out_dir, Some(home.path()));
         assert_eq!(ids(&built), ids(&docs));
     }
 }
@@ -403,22 +389,7 @@ fn assert_kustomize_equals_stream(chart: &Path, args: &[&str], chart_dir: &str) 
         out.join(chart_dir).join("Chart.yaml").is_file(),
         "vendored at {chart_dir}"
     );
-    let built = std::process::Command::new("kubectl")
-        .args([
-            "kustomize",
-            "--enable-helm",
-            "--helm-command",
-            &helm_program(),
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
-    let built = parse_yaml_stream(&String::from_utf8(built.stdout).unwrap());
+    let built = kubectl_kustomize_with_helm(&out, None);
     let streamed = render_release(chart, args);
     assert_eq!(ids(&built), ids(&streamed));
     for kind_name in [

@@ -2,6 +2,7 @@
 //! kustomize as an independent reader, and bad input.
 
 use crate::common::golden::{golden_args, GOLDEN};
+use crate::common::tools::kubectl_kustomize;
 use crate::common::{
     by_kind, kubectl_available, milvus_l7, parse_yaml_stream, read_yaml, render, render_in,
     render_to_dir, snapshot, stderr, stdout, tempdir, testdata, write_file,
@@ -305,17 +306,7 @@ fn kubectl_kustomize_reads_the_output_directory() {
         return;
     }
     for (case, args) in GOLDEN {
-        let built = std::process::Command::new("kubectl")
-            .arg("kustomize")
-            .arg(testdata().join("golden").join(case))
-            .output()
-            .unwrap();
-        assert!(
-            built.status.success(),
-            "{case}: {}",
-            String::from_utf8_lossy(&built.stderr)
-        );
-        let mut theirs = parse_yaml_stream(&String::from_utf8(built.stdout).unwrap());
+        let mut theirs = kubectl_kustomize(&testdata().join("golden").join(case));
         let mut ours = render(args);
         // kustomize sorts keys; compare as sets of objects in a fixed order.
         let key = |v: &Value| format!("{}/{}", v["kind"], v["metadata"]["name"]);

@@ -39,3 +39,43 @@ pub fn helm_program() -> String {
 pub fn helm_available() -> bool {
     tool_available(&helm_program(), &["version", "--short"])
 }
+
+/// The objects `kubectl kustomize DIR` builds; a failed build fails the test.
+pub fn kubectl_kustomize(dir: &std::path::Path) -> Vec<serde_json::Value> {
+    built(
+        std::process::Command::new("kubectl")
+            .arg("kustomize")
+            .arg(dir),
+    )
+}
+
+/// The objects `kubectl kustomize --enable-helm DIR` builds with the Helm
+/// tests use, its caches under `home` when given (as under Argo CD).
+pub fn kubectl_kustomize_with_helm(
+    dir: &std::path::Path,
+    home: Option<&std::path::Path>,
+) -> Vec<serde_json::Value> {
+    let mut kubectl = std::process::Command::new("kubectl");
+    kubectl
+        .args([
+            "kustomize",
+            "--enable-helm",
+            "--helm-command",
+            &helm_program(),
+        ])
+        .arg(dir);
+    if let Some(home) = home {
+        kubectl.env("HOME", home);
+    }
+    built(&mut kubectl)
+}
+
+fn built(kubectl: &mut std::process::Command) -> Vec<serde_json::Value> {
+    let out = kubectl.output().expect("kubectl runs");
+    assert!(
+        out.status.success(),
+        "{kubectl:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    super::parse_yaml_stream(&String::from_utf8(out.stdout).expect("UTF-8"))
+}
