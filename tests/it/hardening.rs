@@ -90,14 +90,16 @@ fn a_fifo_given_as_a_file_is_refused_instead_of_blocking() {
     }
 }
 
+/// A file of `len` bytes that takes no disk space: large input at no cost.
+fn sparse_file(path: &Path, len: u64) {
+    std::fs::File::create(path).unwrap().set_len(len).unwrap();
+}
+
 #[test]
 fn a_huge_sparse_config_is_refused_by_its_size_without_reading_it() {
     let tmp = tempdir();
     let config = tmp.path().join("big.yaml");
-    std::fs::File::create(&config)
-        .unwrap()
-        .set_len(3 << 30)
-        .unwrap();
+    sparse_file(&config, 3 << 30);
     let started = std::time::Instant::now();
     let err = refused(tmp.path(), &["render", "--config", "big.yaml"], b"");
     assert!(err.contains("larger than"), "{err}");
@@ -117,10 +119,7 @@ fn a_huge_template_file_is_refused_naming_it() {
         .status()
         .unwrap();
     assert!(copied.success());
-    std::fs::File::create(templates.join("huge.yaml"))
-        .unwrap()
-        .set_len(1 << 30)
-        .unwrap();
+    sparse_file(&templates.join("huge.yaml"), 1 << 30);
     let err = refused(tmp.path(), &["render", "--templates", "templates"], b"");
     assert!(
         err.contains("huge.yaml") && err.contains("larger than"),
@@ -132,10 +131,7 @@ fn a_huge_template_file_is_refused_naming_it() {
 fn a_huge_certificate_is_a_file_error_not_a_template_error() {
     let tmp = tempdir();
     let cert = tmp.path().join("tls.crt");
-    std::fs::File::create(&cert)
-        .unwrap()
-        .set_len(70 << 20)
-        .unwrap();
+    sparse_file(&cert, 70 << 20);
     let key = testdata().join("certs/tls.key");
     let err = refused(
         tmp.path(),
