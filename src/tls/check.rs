@@ -351,16 +351,15 @@ mod tests {
         assert!(!name_covers("other.example.com", "milvus.example.com"));
     }
 
+    /// [`check`] now, with the test origins.
+    fn check_now(cert: &str, key: &str, hosts: &[&str]) -> Findings {
+        check(cert, key, hosts, now().unix_timestamp(), ORIGINS)
+    }
+
     #[test]
     fn a_fresh_pair_passes() {
         let made = ecdsa("milvus.example.com", now(), now() + Duration::days(365));
-        let findings = check(
-            &made.cert_pem,
-            &made.key_pem,
-            &["milvus.example.com"],
-            now().unix_timestamp(),
-            ORIGINS,
-        );
+        let findings = check_now(&made.cert_pem, &made.key_pem, &["milvus.example.com"]);
         assert_eq!(findings, Findings::default());
     }
 
@@ -368,13 +367,7 @@ mod tests {
     fn another_key_is_refused_without_printing_it() {
         let made = ecdsa("milvus.example.com", now(), now() + Duration::days(365));
         let other = ecdsa("milvus.example.com", now(), now() + Duration::days(365));
-        let findings = check(
-            &made.cert_pem,
-            &other.key_pem,
-            &["milvus.example.com"],
-            now().unix_timestamp(),
-            ORIGINS,
-        );
+        let findings = check_now(&made.cert_pem, &other.key_pem, &["milvus.example.com"]);
         assert_eq!(findings.problems.len(), 1, "{findings:?}");
         let text = findings.problems[0].to_string();
         assert!(text.contains("does not belong"), "{text}");
@@ -384,13 +377,7 @@ mod tests {
     #[test]
     fn wrong_domain_expired_and_not_yet_valid_are_refused() {
         let made = ecdsa("milvus.example.com", now(), now() + Duration::days(365));
-        let wrong = check(
-            &made.cert_pem,
-            &made.key_pem,
-            &["other.example.com"],
-            now().unix_timestamp(),
-            ORIGINS,
-        );
+        let wrong = check_now(&made.cert_pem, &made.key_pem, &["other.example.com"]);
         assert!(wrong.problems[0]
             .message
             .contains("not for `other.example.com`"));
@@ -400,13 +387,7 @@ mod tests {
             now() - Duration::days(400),
             now() - Duration::days(35),
         );
-        let expired = check(
-            &old.cert_pem,
-            &old.key_pem,
-            &["milvus.example.com"],
-            now().unix_timestamp(),
-            ORIGINS,
-        );
+        let expired = check_now(&old.cert_pem, &old.key_pem, &["milvus.example.com"]);
         assert!(
             expired.problems[0].message.contains("expired"),
             "{expired:?}"
@@ -417,13 +398,7 @@ mod tests {
             now() + Duration::days(2),
             now() + Duration::days(20),
         );
-        let early = check(
-            &future.cert_pem,
-            &future.key_pem,
-            &["milvus.example.com"],
-            now().unix_timestamp(),
-            ORIGINS,
-        );
+        let early = check_now(&future.cert_pem, &future.key_pem, &["milvus.example.com"]);
         assert!(early.problems[0].message.contains("not valid before"));
     }
 
@@ -449,25 +424,13 @@ mod tests {
     #[test]
     fn swapped_files_and_garbage_are_explained_without_key_bytes() {
         let made = ecdsa("milvus.example.com", now(), now() + Duration::days(365));
-        let swapped = check(
-            &made.key_pem,
-            &made.cert_pem,
-            &["milvus.example.com"],
-            now().unix_timestamp(),
-            ORIGINS,
-        );
+        let swapped = check_now(&made.key_pem, &made.cert_pem, &["milvus.example.com"]);
         let text = swapped.problems[0].to_string();
         assert!(text.contains("swapped"), "{text}");
         assert_no_key_material(&text, &made.key_pem);
 
         let garbage = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
-        let findings = check(
-            &made.cert_pem,
-            garbage,
-            &["milvus.example.com"],
-            now().unix_timestamp(),
-            ORIGINS,
-        );
+        let findings = check_now(&made.cert_pem, garbage, &["milvus.example.com"]);
         assert!(findings.problems[0].message.contains("cannot be read"));
         assert!(!findings.problems[0].to_string().contains("AAAA"));
     }
@@ -493,12 +456,10 @@ mod tests {
                 sec1 = field.data.to_vec();
             }
         }
-        let findings = check(
+        let findings = check_now(
             &made.cert_pem,
             &pem_block("EC PRIVATE KEY", &sec1),
             &["milvus.example.com"],
-            now().unix_timestamp(),
-            ORIGINS,
         );
         assert_eq!(findings, Findings::default());
     }
@@ -516,12 +477,10 @@ mod tests {
         let (_, pem) = x509_parser::pem::parse_x509_pem(made.key_pem.as_bytes()).unwrap();
         let key = rsa::RsaPrivateKey::from_pkcs8_der(&pem.contents).unwrap();
         let pkcs1 = key.to_pkcs1_der().unwrap();
-        let findings = check(
+        let findings = check_now(
             &made.cert_pem,
             &pem_block("RSA PRIVATE KEY", pkcs1.as_bytes()),
             &["milvus.example.com"],
-            now().unix_timestamp(),
-            ORIGINS,
         );
         assert_eq!(findings, Findings::default());
     }
@@ -537,13 +496,7 @@ mod tests {
         params.not_after = now() + Duration::days(100);
         let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
         let cert = params.self_signed(&key).unwrap();
-        let findings = check(
-            &cert.pem(),
-            &key.serialize_pem(),
-            &["milvus.example.com"],
-            now().unix_timestamp(),
-            ORIGINS,
-        );
+        let findings = check_now(&cert.pem(), &key.serialize_pem(), &["milvus.example.com"]);
         assert!(findings.problems.is_empty(), "{findings:?}");
         assert!(findings.warnings[0].contains("only in CN"));
     }
