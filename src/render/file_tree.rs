@@ -88,15 +88,7 @@ impl FileTree {
             if !entry.file_type().is_file() {
                 continue;
             }
-            let relative = entry
-                .path()
-                .strip_prefix(root)
-                .expect("walkdir yields paths below root");
-            let key = relative
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let key = relative_key(root, entry.path());
             let text = bounded_read::text_file(entry.path(), TEMPLATE_FILE_LIMIT)?;
             files.insert(key, text);
         }
@@ -135,6 +127,17 @@ impl FileTree {
         dirs.dedup();
         dirs
     }
+}
+
+/// `path` below `root` as a tree key: its components joined by `/` on
+/// every platform, as the embedded trees and the output files name them.
+pub(crate) fn relative_key(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .expect("walked below root")
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn collect_embedded(dir: &include_dir::Dir<'_>, files: &mut BTreeMap<String, String>) {

@@ -3,7 +3,7 @@
 
 use crate::bounded_read::{self, Limit};
 use crate::error::{Error, Result};
-use crate::render::{check_guard, dir_swap, Rendered};
+use crate::render::{check_guard, dir_swap, file_tree, Rendered};
 use crate::yaml;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -340,12 +340,7 @@ fn read_existing(
     }
     for entry in walkdir::WalkDir::new(dir).min_depth(1).follow_links(false) {
         let entry = entry.map_err(|e| walk_error(dir, e))?;
-        let relative = entry
-            .path()
-            .strip_prefix(dir)
-            .expect("walked under dir")
-            .to_string_lossy()
-            .replace('\\', "/");
+        let relative = file_tree::relative_key(dir, entry.path());
         let kind = entry.file_type();
         let is_wanted = wanted.contains_key(&relative);
         if kind.is_symlink() {

@@ -13,6 +13,7 @@
 use super::{ChartMeta, Release};
 use crate::bounded_read::{self, Limit};
 use crate::error::{Error, Result};
+use crate::render::file_tree;
 use crate::render::output::{self, OutputFile};
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -163,12 +164,7 @@ fn read_tree(root: &Path) -> Result<Vec<(String, String)>> {
         if !entry.file_type().is_file() {
             continue;
         }
-        let relative = entry
-            .path()
-            .strip_prefix(root)
-            .expect("walked under root")
-            .to_string_lossy()
-            .replace('\\', "/");
+        let relative = file_tree::relative_key(root, entry.path());
         let bytes = bounded_read::file(entry.path(), CHART_LIMIT)?;
         let text = text_of(bytes, &relative, root)?;
         files.push((relative, text));
