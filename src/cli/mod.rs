@@ -57,8 +57,11 @@ impl Cli {
     }
 }
 
-/// The subcommands.
+/// The subcommands. `defer`: a subcommand's arguments are built only when
+/// that subcommand runs (or help or completions need them), so `render`
+/// does not pay, at every Argo CD refresh, for the flags of seven others.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Render the manifests and Helm values (to stdout, a directory, or check a directory).
     #[command(after_help = render::EXAMPLES)]
