@@ -8,6 +8,7 @@
 
 use crate::bounded_read::{self, Limit};
 use crate::error::{Error, Result};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -30,8 +31,9 @@ pub struct FileTree {
     /// Where the files came from, for messages: `built-in templates`, a path.
     pub origin: String,
     /// Shared, so the template engine's loader can hold the tree without
-    /// copying every file again.
-    files: Arc<BTreeMap<String, String>>,
+    /// copying every file again. Borrowed from the binary for the built-in
+    /// trees: a render then copies none of them (it reads three or four).
+    files: Arc<BTreeMap<Cow<'static, str>, Cow<'static, str>>>,
 }
 
 impl FileTree {
@@ -45,7 +47,7 @@ impl FileTree {
         Self::from_embedded("built-in overlays", &EMBEDDED_OVERLAYS)
     }
 
-    fn from_embedded(origin: &str, dir: &include_dir::Dir<'_>) -> Self {
+    fn from_embedded(origin: &str, dir: &'static include_dir::Dir<'static>) -> Self {
         let mut files = BTreeMap::new();
         collect_embedded(dir, &mut files);
         FileTree {
@@ -61,7 +63,7 @@ impl FileTree {
     ) -> Self {
         let files = entries
             .into_iter()
-            .map(|(k, v)| (k.into(), v.into()))
+            .map(|(k, v)| (Cow::Owned(k.into()), Cow::Owned(v.into())))
             .collect();
         FileTree {
             origin: origin.to_string(),
@@ -90,7 +92,7 @@ impl FileTree {
             }
             let key = relative_key(root, entry.path());
             let text = bounded_read::text_file(entry.path(), TEMPLATE_FILE_LIMIT)?;
-            files.insert(key, text);
+            files.insert(Cow::Owned(key), Cow::Owned(text));
         }
         Ok(FileTree {
             origin: root.display().to_string(),
@@ -100,12 +102,12 @@ impl FileTree {
 
     /// Every file as (path, text), in path order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.files.iter().map(|(p, t)| (p.as_str(), t.as_str()))
+        self.files.iter().map(|(p, t)| (p.as_ref(), t.as_ref()))
     }
 
     /// The text of one file.
     pub fn get(&self, path: &str) -> Option<&str> {
-        self.files.get(path).map(String::as_str)
+        self.files.get(path).map(AsRef::as_ref)
     }
 
     /// Files directly inside `dir` (not in its subdirectories), sorted by name.
@@ -113,7 +115,7 @@ impl FileTree {
         let prefix = format!("{dir}/");
         self.files.iter().filter_map(move |(path, text)| {
             let rest = path.strip_prefix(&prefix)?;
-            (!rest.contains('/')).then_some((path.as_str(), text.as_str()))
+            (!rest.contains('/')).then_some((path.as_ref(), text.as_ref()))
         })
     }
 
@@ -140,13 +142,17 @@ pub(crate) fn relative_key(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-fn collect_embedded(dir: &include_dir::Dir<'_>, files: &mut BTreeMap<String, String>) {
+fn collect_embedded(
+    dir: &'static include_dir::Dir<'static>,
+    files: &mut BTreeMap<Cow<'static, str>, Cow<'static, str>>,
+) {
     for file in dir.files() {
         if let Some(text) = file.contents_utf8() {
-            files.insert(
-                file.path().to_string_lossy().replace('\\', "/"),
-                text.to_string(),
-            );
+            let path = match file.path().to_str() {
+                Some(path) if !path.contains('\\') => Cow::Borrowed(path),
+                _ => Cow::Owned(file.path().to_string_lossy().replace('\\', "/")),
+            };
+            files.insert(path, Cow::Borrowed(text));
         }
     }
     for sub in dir.dirs() {
