@@ -4,13 +4,19 @@
 //! parsing schemas; validation and messages are the same without them (a
 //! test in `src/check/schema.rs` compares the keywords of both forms).
 
+#[path = "build/pattern_dfas.rs"]
+mod pattern_dfas;
+
 use serde_json::Value;
 use std::{env, fs, path::Path};
 
 fn main() {
     println!("cargo::rerun-if-changed=schemas");
-    let out = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("schemas");
+    println!("cargo::rerun-if-changed=build");
+    let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    let out = Path::new(&out_dir).join("schemas");
     fs::create_dir_all(&out).expect("create $OUT_DIR/schemas");
+    let mut schemas = Vec::new();
     for entry in fs::read_dir("schemas").expect("read schemas/") {
         let path = entry.expect("read schemas/").path();
         if path.extension().is_none_or(|e| e != "json") {
@@ -22,7 +28,9 @@ fn main() {
         strip(&mut schema);
         let name = path.file_name().expect("a file name");
         fs::write(out.join(name), schema.to_string()).expect("write a schema");
+        schemas.push(schema);
     }
+    pattern_dfas::write(&schemas, Path::new(&out_dir));
 }
 
 /// Removes prose from one schema and the schemas nested in it. Only keyword

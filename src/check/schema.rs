@@ -79,6 +79,7 @@ const OBJECT_META: &str = "meta_objectmeta_v1.json";
 /// Fields every Kubernetes object may have at its top level.
 const TOP_LEVEL_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec", "status"];
 
+mod pattern;
 mod quick;
 
 /// One embedded schema in the two forms it is read in: typed for the quick

@@ -10,14 +10,11 @@
 //! compiles the schema and lets `jsonschema` decide and word the messages.
 //! Being stricter than `jsonschema` costs time, never correctness.
 
-use regex_automata::meta::{Builder, Config, Regex};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::{Number, Value};
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
-use std::sync::{LazyLock, Mutex};
 
 /// Keywords that describe and never constrain (draft 7 and the Kubernetes
 /// `x-kubernetes-*` extensions, which the API server evaluates, not schemas).
@@ -271,7 +268,10 @@ impl Walk<'_, '_> {
                 }
                 Value::String(text) => {
                     within(text.chars().count(), node.min_length, node.max_length)
-                        && node.pattern.as_deref().is_none_or(|p| matches(p, text))
+                        && node
+                            .pattern
+                            .as_deref()
+                            .is_none_or(|p| super::pattern::matches(p, text))
                 }
                 Value::Number(n) => {
                     node.minimum.as_ref().is_none_or(|m| !less(n, m))
@@ -386,34 +386,6 @@ fn less(a: &Number, b: &Number) -> bool {
         (Some(a), Some(b)) => a < b,
         _ => true,
     }
-}
-
-/// The pattern translated from ECMA 262 as `jsonschema` does; a pattern
-/// the `regex` crate refuses (look-around, back-references) never matches.
-/// Only the PikeVM is built: the `regex` crate's default also builds a
-/// one-pass DFA and a lazy DFA, which cost twice the compile time and pay
-/// off only on long texts, not on names and paths.
-fn matches(pattern: &str, text: &str) -> bool {
-    static COMPILED: LazyLock<Mutex<HashMap<String, Option<Regex>>>> =
-        LazyLock::new(Mutex::default);
-    let mut compiled = COMPILED.lock().unwrap_or_else(|e| e.into_inner());
-    let regex = compiled.entry(pattern.to_string()).or_insert_with(|| {
-        jsonschema_regex::to_rust_regex(pattern)
-            .ok()
-            .and_then(|p| pike_vm().build(&p).ok())
-    });
-    regex.as_ref().is_some_and(|r| r.is_match(text))
-}
-
-fn pike_vm() -> Builder {
-    let mut builder = Builder::new();
-    let only_pike_vm = Config::new()
-        .onepass(false)
-        .backtrack(false)
-        .hybrid(false)
-        .dfa(false);
-    builder.configure(only_pike_vm);
-    builder
 }
 
 #[cfg(test)]
