@@ -11,10 +11,8 @@ cd "$(dirname "$0")/.."
 target=${CARGO_TARGET_DIR:-target}
 cargo build --release --quiet --bin milvus-l7 --example generate_live
 bin=$target/release/milvus-l7
-# As deploy/argocd/Dockerfile builds it (crt-static needs an explicit --target).
-host=$(rustc -vV | sed -n 's/^host: //p')
-RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --quiet --bin milvus-l7 --target "$host"
-static_bin=$target/$host/release/milvus-l7
+# As deploy/argocd/Dockerfile builds it.
+static_bin=$(bash scripts/build-static.sh)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
