@@ -4,6 +4,8 @@
 //! parsing schemas; validation and messages are the same without them (a
 //! test in `src/check/schema.rs` compares the keywords of both forms).
 
+#[path = "build/parsed_overlays.rs"]
+mod parsed_overlays;
 #[path = "build/pattern_dfas.rs"]
 mod pattern_dfas;
 
@@ -31,6 +33,7 @@ fn main() {
         schemas.push(schema);
     }
     pattern_dfas::write(&schemas, Path::new(&out_dir));
+    parsed_overlays::write(Path::new(&out_dir));
 }
 
 /// Removes prose from one schema and the schemas nested in it. Only keyword
