@@ -2,7 +2,11 @@
 //! which `src/check/schema.rs` embeds. `description` and the `x-kubernetes-*`
 //! extensions never constrain a value, yet were half of what a render spent
 //! parsing schemas; validation and messages are the same without them (a
-//! test in `src/check/schema.rs` compares the keywords of both forms).
+//! test in `src/check/schema.rs` compares both forms). Each top level is
+//! closed here too (`src/check/schema/close.rs`), once for every reader.
+
+#[path = "src/check/schema/close.rs"]
+mod close;
 
 use serde_json::Value;
 use std::{env, fs, path::Path};
@@ -20,6 +24,7 @@ fn main() {
         let mut schema: Value =
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         strip(&mut schema);
+        close::close_top_level(&mut schema);
         let name = path.file_name().expect("a file name");
         fs::write(out.join(name), schema.to_string()).expect("write a schema");
     }

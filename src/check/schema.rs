@@ -16,10 +16,10 @@ use crate::suggest;
 use include_dir::{include_dir, Dir};
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::{ValidationError, Validator};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::sync::OnceLock;
 
-/// The schemas without their prose (see build.rs).
+/// The schemas without their prose and with their top level closed (see build.rs).
 static SCHEMA_FILES: Dir<'static> = include_dir!("$OUT_DIR/schemas");
 
 /// apiVersion, kind, and the schema file in `schemas/` that describes it.
@@ -76,9 +76,8 @@ const KINDS: &[(&str, &str, &str)] = &[
 /// Checked against every object's `metadata`.
 const OBJECT_META: &str = "meta_objectmeta_v1.json";
 
-/// Fields every Kubernetes object may have at its top level.
-const TOP_LEVEL_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec", "status"];
-
+#[cfg(test)]
+mod close;
 mod quick;
 
 /// One embedded schema in the two forms it is read in: typed for the quick
@@ -101,14 +100,10 @@ impl Compiled {
             .get_file(file)
             .and_then(|f| f.contents_utf8())
             .unwrap_or_else(|| panic!("schemas/{file} is embedded"));
-        let quick = quick::Schema::parse(text).map(|mut schema| {
-            schema.close_top_level(TOP_LEVEL_FIELDS);
-            schema
-        });
         Compiled {
             file,
             text,
-            quick,
+            quick: quick::Schema::parse(text),
             schema: OnceLock::new(),
             validator: OnceLock::new(),
         }
@@ -124,10 +119,7 @@ impl Compiled {
     /// The schema as `jsonschema` and the field suggestions read it.
     fn schema(&self) -> &Value {
         self.schema.get_or_init(|| {
-            let mut schema: Value = serde_json::from_str(self.text)
-                .unwrap_or_else(|e| panic!("schemas/{}: {e}", self.file));
-            close_top_level(&mut schema);
-            schema
+            serde_json::from_str(self.text).unwrap_or_else(|e| panic!("schemas/{}: {e}", self.file))
         })
     }
 
@@ -144,27 +136,6 @@ impl Compiled {
             .build(self.schema())
             .unwrap_or_else(|e| panic!("schemas/{} does not compile: {e}", self.file))
     }
-}
-
-/// kubeconform-style CRD schemas leave the top level open; close it so a
-/// misspelled `sepc` is an error like any other unknown field.
-fn close_top_level(schema: &mut Value) {
-    if schema.get("additionalProperties").is_some() {
-        return;
-    }
-    let properties = schema
-        .as_object_mut()
-        .map(|s| s.entry("properties").or_insert_with(|| json!({})));
-    if let Some(Value::Object(properties)) = properties {
-        for field in TOP_LEVEL_FIELDS {
-            properties
-                .entry(field.to_string())
-                .or_insert_with(|| json!({"type": "object"}));
-        }
-        properties.insert("apiVersion".into(), json!({"type": "string"}));
-        properties.insert("kind".into(), json!({"type": "string"}));
-    }
-    schema["additionalProperties"] = json!(false);
 }
 
 /// All embedded schemas. Each is parsed the first time an object of its
@@ -371,6 +342,7 @@ fn is_short_scalar(value: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn check(value: Value) -> Checked {
         builtin().check(&Resource::new(value).unwrap())
@@ -604,6 +576,8 @@ mod tests {
         }
     }
 
+    /// The embedded text is the original closed by build.rs's rule
+    /// ([`close::close_top_level`], tested on its own) and without prose.
     #[test]
     fn embedded_schemas_lose_only_prose() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
@@ -614,7 +588,9 @@ mod tests {
                 continue;
             }
             let name = path.file_name().unwrap().to_str().unwrap();
-            let original: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+            let mut original: Value =
+                serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+            close::close_top_level(&mut original);
             let stripped: Value =
                 serde_json::from_slice(SCHEMA_FILES.get_file(name).unwrap().contents()).unwrap();
             let (mut before, mut after) = (Vec::new(), Vec::new());

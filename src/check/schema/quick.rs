@@ -106,19 +106,6 @@ impl<'a> Named<'a> {
     fn get(&self, name: &str) -> Option<&Schema<'a>> {
         self.0.iter().find(|(n, _)| n == name).map(|(_, s)| s)
     }
-
-    /// Sets `name` to `schema` unless it is there already.
-    fn add(&mut self, name: &'static str, schema: Schema<'a>) {
-        if self.get(name).is_none() {
-            self.0.push((Cow::Borrowed(name), schema));
-        }
-    }
-
-    /// Sets `name` to `schema`, replacing what is there.
-    fn set(&mut self, name: &'static str, schema: Schema<'a>) {
-        self.0.retain(|(n, _)| n != name);
-        self.0.push((Cow::Borrowed(name), schema));
-    }
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for Named<'a> {
@@ -150,30 +137,6 @@ impl<'a> Schema<'a> {
     /// one) the quick check does not know.
     pub(super) fn parse(text: &'a str) -> Option<Schema<'a>> {
         serde_json::from_str(text).ok()
-    }
-
-    /// Closes the top level as [`super::close_top_level`] does the
-    /// `jsonschema` form: the same fields, and no others.
-    pub(super) fn close_top_level(&mut self, fields: &[&'static str]) {
-        let Schema::Node(node) = self else {
-            return;
-        };
-        if node.additional_properties.is_some() {
-            return;
-        }
-        let typed = |name: &'static str| {
-            Schema::Node(Box::new(Node {
-                types: Some(Types(vec![Cow::Borrowed(name)])),
-                ..Node::default()
-            }))
-        };
-        let properties = node.properties.get_or_insert_with(Named::default);
-        for field in fields {
-            properties.add(field, typed("object"));
-        }
-        properties.set("apiVersion", typed("string"));
-        properties.set("kind", typed("string"));
-        node.additional_properties = Some(Schema::Bool(false));
     }
 }
 
@@ -460,15 +423,5 @@ mod tests {
         assert!(!valid(schema, json!({"port": 443, "prot": 1})));
         let elsewhere = r##"{"properties": {"a": {"$ref": "other.json#/x"}}}"##;
         assert!(!valid(elsewhere, json!({"a": 1})), "not sure is not valid");
-    }
-
-    #[test]
-    fn a_closed_top_level_takes_only_the_object_fields() {
-        let mut schema = Schema::parse(r#"{"type": "object"}"#).unwrap();
-        schema.close_top_level(&["apiVersion", "kind", "metadata", "spec"]);
-        let object = json!({"apiVersion": "v1", "kind": "K", "spec": {}});
-        assert!(is_valid(&schema, &object));
-        assert!(!is_valid(&schema, &json!({"apiVersion": "v1", "sepc": {}})));
-        assert!(!is_valid(&schema, &json!({"kind": 1})));
     }
 }
