@@ -6,8 +6,10 @@
 //! health check on the wrong port without a word.
 //!
 //! The schema files live in `schemas/` (sources and licenses in its
-//! README) and are embedded at build time, without their descriptions. Adding a kind = adding its
-//! schema file + one line in [`KINDS`].
+//! README) and are prepared at build time (`build.rs`): embedded without
+//! their descriptions and with their top level closed, and turned into the
+//! static quick forms of [`quick`]. Adding a kind = adding its schema file +
+//! one line in [`KINDS`].
 
 use crate::k8s::field_path;
 use crate::k8s::resource::{ResId, Resource};
@@ -16,10 +18,10 @@ use crate::suggest;
 use include_dir::{include_dir, Dir};
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::{ValidationError, Validator};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::sync::OnceLock;
 
-/// The schemas without their prose (see build.rs).
+/// The schemas without their prose and with their top level closed (see build.rs).
 static SCHEMA_FILES: Dir<'static> = include_dir!("$OUT_DIR/schemas");
 
 /// apiVersion, kind, and the schema file in `schemas/` that describes it.
@@ -76,14 +78,17 @@ const KINDS: &[(&str, &str, &str)] = &[
 /// Checked against every object's `metadata`.
 const OBJECT_META: &str = "meta_objectmeta_v1.json";
 
-/// Fields every Kubernetes object may have at its top level.
-const TOP_LEVEL_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec", "status"];
-
+#[cfg(test)]
+mod close;
+#[cfg(test)]
+mod generate;
+#[cfg(test)]
+mod keywords;
 mod pattern;
 mod quick;
 
-/// One embedded schema in the two forms it is read in: typed for the quick
-/// check (parsed with the kind), and as a `Value` with its `jsonschema`
+/// One embedded schema in the two forms it is read in: static for the quick
+/// check (written by build.rs), and as a `Value` with its `jsonschema`
 /// validator, both only when an object fails the quick check or a field
 /// name is to be suggested: then `jsonschema` has the last word and words
 /// the messages.
@@ -91,7 +96,7 @@ struct Compiled {
     file: &'static str,
     text: &'static str,
     /// `None` when the schema uses a keyword the quick check does not know.
-    quick: Option<quick::Schema<'static>>,
+    quick: Option<quick::Schema>,
     schema: OnceLock<Value>,
     validator: OnceLock<Validator>,
 }
@@ -102,14 +107,10 @@ impl Compiled {
             .get_file(file)
             .and_then(|f| f.contents_utf8())
             .unwrap_or_else(|| panic!("schemas/{file} is embedded"));
-        let quick = quick::Schema::parse(text).map(|mut schema| {
-            schema.close_top_level(TOP_LEVEL_FIELDS);
-            schema
-        });
         Compiled {
             file,
             text,
-            quick,
+            quick: quick::form(file),
             schema: OnceLock::new(),
             validator: OnceLock::new(),
         }
@@ -118,17 +119,13 @@ impl Compiled {
     /// Whether `instance` passes the quick check (false: not sure).
     fn quick_valid(&self, instance: &Value) -> bool {
         self.quick
-            .as_ref()
             .is_some_and(|schema| quick::is_valid(schema, instance))
     }
 
     /// The schema as `jsonschema` and the field suggestions read it.
     fn schema(&self) -> &Value {
         self.schema.get_or_init(|| {
-            let mut schema: Value = serde_json::from_str(self.text)
-                .unwrap_or_else(|e| panic!("schemas/{}: {e}", self.file));
-            close_top_level(&mut schema);
-            schema
+            serde_json::from_str(self.text).unwrap_or_else(|e| panic!("schemas/{}: {e}", self.file))
         })
     }
 
@@ -147,30 +144,9 @@ impl Compiled {
     }
 }
 
-/// kubeconform-style CRD schemas leave the top level open; close it so a
-/// misspelled `sepc` is an error like any other unknown field.
-fn close_top_level(schema: &mut Value) {
-    if schema.get("additionalProperties").is_some() {
-        return;
-    }
-    let properties = schema
-        .as_object_mut()
-        .map(|s| s.entry("properties").or_insert_with(|| json!({})));
-    if let Some(Value::Object(properties)) = properties {
-        for field in TOP_LEVEL_FIELDS {
-            properties
-                .entry(field.to_string())
-                .or_insert_with(|| json!({"type": "object"}));
-        }
-        properties.insert("apiVersion".into(), json!({"type": "string"}));
-        properties.insert("kind".into(), json!({"type": "string"}));
-    }
-    schema["additionalProperties"] = json!(false);
-}
-
-/// All embedded schemas. Each is parsed the first time an object of its
-/// kind is checked, and compiled only when one of its objects is invalid:
-/// a render of valid objects compiles nothing.
+/// All embedded schemas. Each is parsed and compiled only when one of its
+/// objects fails the quick check: a render of valid objects parses and
+/// compiles nothing.
 pub struct Schemas {
     object_meta: Compiled,
     kinds: Vec<KindSchema>,
@@ -372,6 +348,7 @@ fn is_short_scalar(value: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn check(value: Value) -> Checked {
         builtin().check(&Resource::new(value).unwrap())
@@ -544,67 +521,76 @@ mod tests {
         );
     }
 
-    #[test]
-    fn every_schema_keyword_is_understood_by_the_quick_check() {
-        fn keywords(schema: &Value, file: &str) {
-            let Some(map) = schema.as_object() else {
-                return;
-            };
-            for (key, value) in map {
-                assert!(
-                    quick::UNDERSTOOD.contains(&key.as_str()) || quick::is_annotation(key),
-                    "schemas/{file}: `{key}` sends every object to the compiler"
-                );
-                match key.as_str() {
-                    "properties" | "$defs" | "definitions" => value
-                        .as_object()
-                        .into_iter()
-                        .flatten()
-                        .for_each(|(_, s)| keywords(s, file)),
-                    "items" | "additionalProperties" => keywords(value, file),
-                    _ => {}
+    /// The embedded schemas by file name, as JSON.
+    fn embedded_schemas() -> Vec<(&'static str, Value)> {
+        let files = SCHEMA_FILES.files();
+        let json = files.filter(|f| f.path().extension().is_some_and(|e| e == "json"));
+        json.map(|file| {
+            let name = file.path().to_str().unwrap();
+            (name, serde_json::from_slice(file.contents()).unwrap())
+        })
+        .collect()
+    }
+
+    /// Calls `visit` with every keyword of `schema` and of the schemas nested in it.
+    fn each_keyword(schema: &mut Value, visit: &mut impl FnMut(&str, &mut Value) -> bool) {
+        let Some(map) = schema.as_object_mut() else {
+            return;
+        };
+        map.retain(|key, value| visit(key, value));
+        for (key, value) in map {
+            if keywords::NAMED_SCHEMAS.contains(&key.as_str()) {
+                for nested in value.as_object_mut().into_iter().flatten() {
+                    each_keyword(nested.1, visit);
                 }
+            } else if keywords::ONE_SCHEMA.contains(&key.as_str()) {
+                each_keyword(value, visit);
             }
         }
-        for file in SCHEMA_FILES.files() {
-            if file.path().extension().is_none_or(|e| e != "json") {
-                continue;
-            }
-            let schema: Value = serde_json::from_slice(file.contents()).unwrap();
-            let name = file.path().to_str().unwrap();
-            keywords(&schema, name);
-            let text = file.contents_utf8().unwrap();
+    }
+
+    #[test]
+    fn every_schema_keyword_is_understood_by_the_quick_check() {
+        for (name, mut schema) in embedded_schemas() {
+            each_keyword(&mut schema, &mut |key, _| {
+                let known = [
+                    keywords::CHECKED,
+                    keywords::DEFINITIONS,
+                    keywords::ANNOTATIONS,
+                ];
+                assert!(
+                    known.iter().any(|k| k.contains(&key)),
+                    "schemas/{name}: `{key}` sends every object to the compiler"
+                );
+                true
+            });
             assert!(
-                quick::Schema::parse(text).is_some(),
+                quick::form(name).is_some(),
                 "schemas/{name}: the quick check cannot read it, so every object goes to jsonschema"
             );
         }
     }
 
-    /// Every keyword of a schema and of the schemas nested in it, by where it is.
-    fn keyword_paths(schema: &Value, at: &str, out: &mut Vec<String>) {
-        let Some(map) = schema.as_object() else {
-            return;
-        };
-        for (key, value) in map {
-            let here = format!("{at}/{}", jsonptr::Token::new(key).encoded());
-            out.push(here.clone());
-            match key.as_str() {
-                "properties" | "$defs" | "definitions" => {
-                    for (name, nested) in value.as_object().into_iter().flatten() {
-                        keyword_paths(
-                            nested,
-                            &format!("{here}/{}", jsonptr::Token::new(name).encoded()),
-                            out,
-                        )
+    /// The generated statics are checked against the JSON schemas: each
+    /// quick form says what its embedded schema says, annotations aside.
+    #[test]
+    fn quick_forms_are_the_embedded_schemas() {
+        for (name, mut schema) in embedded_schemas() {
+            each_keyword(&mut schema, &mut |key, value| {
+                if let Value::String(one) = value {
+                    if key == "type" {
+                        *value = Value::from(vec![one.clone()]);
                     }
                 }
-                "items" | "additionalProperties" => keyword_paths(value, &here, out),
-                _ => {}
-            }
+                !keywords::ANNOTATIONS.contains(&key)
+            });
+            let form = quick::form(name).unwrap_or_else(|| panic!("{name} has no quick form"));
+            assert_eq!(form.to_value(), schema, "{name}");
         }
     }
 
+    /// The embedded text is the original closed by build.rs's rule
+    /// ([`close::close_top_level`], tested on its own) and without prose.
     #[test]
     fn embedded_schemas_lose_only_prose() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
@@ -615,17 +601,15 @@ mod tests {
                 continue;
             }
             let name = path.file_name().unwrap().to_str().unwrap();
-            let original: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+            let mut original: Value =
+                serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+            close::close_top_level(&mut original);
+            each_keyword(&mut original, &mut |key, _| {
+                key != "description" && !key.starts_with("x-kubernetes-")
+            });
             let stripped: Value =
                 serde_json::from_slice(SCHEMA_FILES.get_file(name).unwrap().contents()).unwrap();
-            let (mut before, mut after) = (Vec::new(), Vec::new());
-            keyword_paths(&original, "", &mut before);
-            keyword_paths(&stripped, "", &mut after);
-            before.retain(|p| {
-                let keyword = p.rsplit('/').next().unwrap();
-                keyword != "description" && !keyword.starts_with("x-kubernetes-")
-            });
-            assert_eq!(before, after, "{name}");
+            assert_eq!(original, stripped, "{name}");
             embedded += 1;
         }
         assert_eq!(embedded, KINDS.len() + 1);
