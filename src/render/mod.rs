@@ -22,7 +22,7 @@ use crate::k8s::chart_service::ChartService;
 use crate::k8s::resource::{self, Resource};
 use params::{ParamInputs, Params};
 use serde_json::Value;
-use template::TemplateEngine;
+use template::{TemplateContext, TemplateEngine};
 
 /// Where templates and overlays come from: built in, or a user's copies.
 #[derive(Debug, Clone)]
@@ -85,7 +85,7 @@ const HELM_VALUES_TEMPLATE: &str = "helm/values.yaml.j2";
 pub fn render(inputs: &ParamInputs, sources: &Sources) -> Result<Rendered> {
     let (params, overlays) = params::resolve(inputs, &sources.overlays)?;
     let engine = TemplateEngine::new(&sources.templates, &sources.overlays)?;
-    let context = params.context();
+    let context = TemplateContext::new(&params.context());
     let mut resources = render_base(&engine, &context, &sources.templates)?;
     let mut helm_values = render_helm_values(&engine, &context, &sources.templates)?;
     overlay::apply_all(
@@ -115,7 +115,7 @@ pub fn render(inputs: &ParamInputs, sources: &Sources) -> Result<Rendered> {
 /// The objects of the base templates (`base/*.j2`), in file order.
 fn render_base(
     engine: &TemplateEngine,
-    context: &Value,
+    context: &TemplateContext,
     templates: &FileTree,
 ) -> Result<Vec<Resource>> {
     let mut resources = Vec::new();
@@ -132,7 +132,7 @@ fn render_base(
 
 fn render_helm_values(
     engine: &TemplateEngine,
-    context: &Value,
+    context: &TemplateContext,
     templates: &FileTree,
 ) -> Result<Value> {
     if !engine.has(HELM_VALUES_TEMPLATE) {

@@ -27,7 +27,7 @@
 use crate::error::{Error, Result};
 use crate::k8s::resource::Resource;
 use crate::render::file_tree::FileTree;
-use crate::render::template::TemplateEngine;
+use crate::render::template::{TemplateContext, TemplateEngine};
 use crate::yaml;
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -307,7 +307,7 @@ fn overlay_error(overlay: &str, message: &str, hint: &str) -> Error {
 pub fn apply_all(
     overlays: &[Overlay],
     engine: &TemplateEngine,
-    context: &Value,
+    context: &TemplateContext,
     resources: &mut Vec<Resource>,
     helm_values: &mut Value,
 ) -> Result<()> {
@@ -328,7 +328,7 @@ pub fn apply_all(
 fn add_resources(
     overlay: &Overlay,
     engine: &TemplateEngine,
-    context: &Value,
+    context: &TemplateContext,
     resources: &mut Vec<Resource>,
 ) -> Result<()> {
     for file in &overlay.resources {
@@ -350,7 +350,7 @@ fn add_resources(
 fn apply_patches(
     overlay: &Overlay,
     engine: &TemplateEngine,
-    context: &Value,
+    context: &TemplateContext,
     resources: &mut [Resource],
     helm_values: &mut Value,
 ) -> Result<()> {
@@ -432,7 +432,7 @@ fn patch_body(
     overlay: &Overlay,
     patch: &Patch,
     engine: &TemplateEngine,
-    context: &Value,
+    context: &TemplateContext,
 ) -> Result<Value> {
     let file = match &patch.body {
         PatchBody::Inline(inline) => {

@@ -16,6 +16,17 @@ pub struct TemplateEngine {
     env: Environment<'static>,
 }
 
+/// The parameters as templates read them. minijinja copies a
+/// `serde_json::Value` into its own values whole, so a render converts
+/// them once here rather than for each of its templates and patch strings.
+pub struct TemplateContext(minijinja::Value);
+
+impl TemplateContext {
+    pub fn new(parameters: &Value) -> Self {
+        TemplateContext(minijinja::Value::from(minijinja::value::Serde(parameters)))
+    }
+}
+
 impl TemplateEngine {
     /// Serves the files of both trees: templates under their own path
     /// (`base/ingress.yaml.j2`), overlay files under `overlays/<path>`.
@@ -56,13 +67,13 @@ impl TemplateEngine {
 
     /// Renders a template into the YAML documents it produces (none, when a
     /// conditional template renders empty).
-    pub fn render_documents(&self, name: &str, context: &Value) -> Result<Vec<Value>> {
+    pub fn render_documents(&self, name: &str, context: &TemplateContext) -> Result<Vec<Value>> {
         let template = self
             .env
             .get_template(name)
             .map_err(|e| template_error(name, &e))?;
         let text = template
-            .render(to_template_value(context))
+            .render(&context.0)
             .map_err(|e| template_error(name, &e))?;
         yaml::parse_stream(&text, &format!("output of template {name}"), yaml::Limits::default()).map_err(|e| Error::Template {
             template: name.to_string(),
@@ -73,12 +84,17 @@ impl TemplateEngine {
 
     /// Renders every string inside `value` as a template, so inline overlay
     /// patches can say `"{{ certificateName }}"`.
-    pub fn render_strings(&self, value: &mut Value, context: &Value, origin: &str) -> Result<()> {
+    pub fn render_strings(
+        &self,
+        value: &mut Value,
+        context: &TemplateContext,
+        origin: &str,
+    ) -> Result<()> {
         match value {
             Value::String(s) if s.contains("{{") || s.contains("{%") => {
                 *s = self
                     .env
-                    .render_str(s, to_template_value(context))
+                    .render_str(s, &context.0)
                     .map_err(|e| template_error(origin, &e))?;
             }
             Value::Array(items) => items
@@ -91,10 +107,6 @@ impl TemplateEngine {
         }
         Ok(())
     }
-}
-
-fn to_template_value(context: &Value) -> minijinja::Value {
-    minijinja::Value::from(minijinja::value::Serde(context))
 }
 
 fn template_error(name: &str, e: &minijinja::Error) -> Error {
@@ -149,7 +161,9 @@ mod tests {
             "t.yaml.j2",
             "a: {{ {'milvus': 'HTTP2'} | tojson | tojson }}\n",
         )]);
-        let docs = e.render_documents("t.yaml.j2", &json!({})).unwrap();
+        let docs = e
+            .render_documents("t.yaml.j2", &TemplateContext::new(&json!({})))
+            .unwrap();
         assert_eq!(docs, vec![json!({"a": "{\"milvus\":\"HTTP2\"}"})]);
     }
 
@@ -157,7 +171,7 @@ mod tests {
     fn undefined_parameter_names_template_and_line() {
         let e = engine(&[("t.yaml.j2", "a: 1\nb: {{ nope }}\n")]);
         let err = e
-            .render_documents("t.yaml.j2", &json!({}))
+            .render_documents("t.yaml.j2", &TemplateContext::new(&json!({})))
             .unwrap_err()
             .to_string();
         assert!(err.contains("t.yaml.j2:2"), "{err}");
@@ -168,7 +182,7 @@ mod tests {
     fn empty_render_gives_no_documents() {
         let e = engine(&[("t.yaml.j2", "{% if false %}\na: 1\n{% endif %}\n")]);
         assert!(e
-            .render_documents("t.yaml.j2", &json!({}))
+            .render_documents("t.yaml.j2", &TemplateContext::new(&json!({})))
             .unwrap()
             .is_empty());
     }
@@ -177,7 +191,8 @@ mod tests {
     fn b64encode_encodes() {
         let e = engine(&[("t.yaml.j2", "a: {{ 'hi' | b64encode }}\n")]);
         assert_eq!(
-            e.render_documents("t.yaml.j2", &json!({})).unwrap(),
+            e.render_documents("t.yaml.j2", &TemplateContext::new(&json!({})))
+                .unwrap(),
             vec![json!({"a": "aGk="})]
         );
     }
