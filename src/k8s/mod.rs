@@ -6,5 +6,6 @@
 pub(crate) mod annotations;
 pub(crate) mod chart_service;
 pub(crate) mod field_path;
+pub mod kind;
 pub(crate) mod names;
 pub mod resource;
