@@ -38,7 +38,7 @@ pub fn files(release: &Release) -> Result<BTreeMap<String, OutputFile>> {
         return Ok(files);
     };
     let home = chart_home(&release.chart);
-    for (relative, text) in chart_files(path)? {
+    for (relative, text) in chart_files(path.path())? {
         files.insert(
             format!("{home}/{relative}"),
             OutputFile {
