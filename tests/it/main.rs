@@ -17,6 +17,7 @@ mod graph;
 mod hardening;
 mod messages;
 mod overlays;
+mod post_render;
 mod properties;
 mod render;
 mod runnable_docs;

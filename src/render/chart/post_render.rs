@@ -27,7 +27,7 @@ pub const INPUT_LIMIT: Limit<'static> = Limit {
 const ORIGIN: &str = "<stdin> (Helm's rendered manifests)";
 
 /// The manifests, unchanged, then the L7 objects of `l7`.
-pub fn post_render(l7: &Rendered, manifests: Vec<u8>) -> Result<Vec<u8>> {
+pub fn post_render(l7: &Rendered, manifests: Vec<u8>) -> Result<String> {
     let text = bounded_read::into_text(manifests, ORIGIN)?;
     if text.trim().is_empty() {
         return Err(Error::Invalid {
@@ -49,11 +49,11 @@ pub fn post_render(l7: &Rendered, manifests: Vec<u8>) -> Result<Vec<u8>> {
         ),
     )?;
     refuse_duplicates(&l7.resources, &chart_objects)?;
-    let mut out = text.into_bytes();
-    if !out.ends_with(b"\n") {
-        out.push(b'\n');
+    let mut out = text;
+    if !out.ends_with('\n') {
+        out.push('\n');
     }
-    out.extend_from_slice(b"---\n");
-    out.extend_from_slice(output::stream(l7).as_bytes());
+    out.push_str("---\n");
+    out.push_str(&output::stream(l7));
     Ok(out)
 }
