@@ -10,18 +10,10 @@ use crate::render::chart::post_render::{self, INPUT_LIMIT};
 use clap::Args;
 
 pub const EXAMPLES: &str = "Examples:
-  # Helm 3: the same parameters for the values and the post-renderer
-  helm upgrade --install my-release milvus/milvus -n milvus \\
-    -f <(milvus-l7 values -n milvus --domain milvus.example.com) \\
-    --post-renderer milvus-l7 --post-renderer-args post-render \\
-    --post-renderer-args=-n=milvus --post-renderer-args=--domain=milvus.example.com
-  # Helm 4: post-renderers are plugins (helm plugin install deploy/helm-plugin)
-  helm upgrade --install my-release milvus/milvus -n milvus \\
-    -f <(milvus-l7 values -n milvus --domain milvus.example.com) \\
-    --post-renderer milvus-l7 \\
-    --post-renderer-args=-n=milvus --post-renderer-args=--domain=milvus.example.com
-  # What Helm would get, without Helm's release machinery:
-  helm template my-release milvus/milvus -f <(milvus-l7 values) | milvus-l7 post-render";
+  milvus-l7 values -n milvus --domain milvus.example.com > values.yaml
+  helm upgrade --install my-release milvus/milvus -n milvus -f values.yaml \\
+    --post-renderer=milvus-l7 --post-renderer-args=post-render \\
+    --post-renderer-args=-n=milvus --post-renderer-args=--domain=milvus.example.com";
 
 /// `milvus-l7 post-render` arguments: every render parameter.
 #[derive(Debug, Args)]

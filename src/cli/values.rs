@@ -9,11 +9,10 @@ use crate::yaml;
 use clap::Args;
 
 pub const EXAMPLES: &str = "Examples:
-  helm upgrade --install my-release milvus/milvus -n default \\
-    -f <(milvus-l7 values --overlay google-managed --domain milvus.example.com) \\
-    --post-renderer milvus-l7 --post-renderer-args post-render \\
-    --post-renderer-args --overlay=google-managed --post-renderer-args --domain=milvus.example.com
-  milvus-l7 values --set values=my-values.yaml > values.yaml   # your values beneath the L7 ones";
+  milvus-l7 values --domain milvus.example.com > values.yaml
+  helm upgrade --install my-release milvus/milvus -f values.yaml \\
+    --post-renderer=milvus-l7 --post-renderer-args=post-render \\
+    --post-renderer-args=--domain=milvus.example.com       # Helm 3; docs/helm.md for Helm 4";
 
 /// `milvus-l7 values` arguments: every render parameter.
 #[derive(Debug, Args)]

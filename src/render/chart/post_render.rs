@@ -33,8 +33,8 @@ pub fn post_render(l7: &Rendered, manifests: Vec<u8>) -> Result<String> {
         return Err(Error::Invalid {
             subject: ORIGIN.into(),
             message: "no manifests: Helm rendered nothing, or this did not run under Helm".into(),
-            hint: "run it as Helm's post-renderer: `helm upgrade --install … --post-renderer \
-                   milvus-l7 --post-renderer-args post-render …` (docs/helm.md)"
+            hint: "run it as Helm's post-renderer: `helm upgrade --install … -f values.yaml \
+                   --post-renderer=milvus-l7 --post-renderer-args=post-render …` (docs/helm.md)"
                 .into(),
         });
     }
