@@ -91,23 +91,7 @@ fn meta(text: &str, origin: &str) -> Result<ChartMeta> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn tgz(files: &[(&str, &str)]) -> Vec<u8> {
-        let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
-            Vec::new(),
-            flate2::Compression::fast(),
-        ));
-        for (path, text) in files {
-            let mut header = tar::Header::new_gnu();
-            header.set_size(text.len() as u64);
-            header.set_mode(0o644);
-            header.set_cksum();
-            builder
-                .append_data(&mut header, path, text.as_bytes())
-                .unwrap();
-        }
-        builder.into_inner().unwrap().finish().unwrap()
-    }
+    use crate::render::chart::kustomize_dir::tests::tgz;
 
     #[test]
     fn the_top_chart_yaml_not_a_subcharts() {
