@@ -9,6 +9,7 @@
 //! a user's own manifests for `milvus-l7 validate PATH`. Both collect every
 //! problem before failing.
 
+pub mod builtin;
 pub mod lint;
 pub mod schema;
 
@@ -158,28 +159,18 @@ fn check(resources: &[Resource], services: &[ServiceView], expect: &Expectations
         if !checked.has_schema {
             report.unchecked.push(resource.id.to_string());
         }
+        // The server runs its built-in validation only on what decoded and
+        // passed the schema.
+        if checked.problems.is_empty() {
+            report.problems.extend(builtin::problems(resource));
+        }
         report.problems.extend(checked.problems);
-        report.problems.extend(service_name(resource));
     }
     report
         .problems
         .extend(lint::all(resources, services, expect));
     report.warnings.extend(lint::warnings(resources));
     report
-}
-
-/// A Service's name is a DNS-1035 label (at most 63 characters): the API
-/// server refuses anything else, and the schemas do not say so.
-fn service_name(resource: &Resource) -> Option<Problem> {
-    if !(resource.id.group.is_empty() && resource.id.kind == "Service") {
-        return None;
-    }
-    let message = crate::k8s::names::check_dns1035_label(&resource.id.name, 63).err()?;
-    Some(Problem::new(
-        resource.id.to_string(),
-        format!("metadata.name: {message}"),
-        "a Service name is a lowercase DNS label of at most 63 characters; choose a shorter release or serviceName",
-    ))
 }
 
 /// Every object after the first of its identity (see [`ResId::matches`]),
