@@ -19,6 +19,7 @@ pub mod helm_values;
 mod index;
 mod ingress;
 mod ranges;
+pub mod refusals;
 mod regional;
 
 use index::{Objects, Services};
@@ -172,12 +173,14 @@ pub fn all(
     for ingress in objects.of_kind("Ingress") {
         problems.extend(ingress::ingress(ingress, services, &objects));
         problems.extend(regional::ingress(ingress));
+        problems.extend(refusals::ingress(ingress, services, &objects));
     }
     for certificate in objects.of_kind("ManagedCertificate") {
         problems.extend(ingress::managed_certificate(certificate, &objects));
     }
     for gateway in objects.of_kind("Gateway") {
         problems.extend(gateway::certificate(gateway));
+        problems.extend(refusals::gateway(gateway));
     }
     for route in objects.of_kind("HTTPRoute") {
         problems.extend(gateway::http_route(route, services, &objects));
