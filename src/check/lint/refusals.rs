@@ -75,7 +75,7 @@ fn internal_redirect(ingress: &Resource, objects: &Objects<'_>) -> Option<Proble
     enabled.then(|| Problem::new(
         ingress.id.to_string(),
         format!("{REFUSED}: {INGRESS_CLASS} is `{INTERNAL_CLASS}` and FrontendConfig `{name}` enables redirectToHttps; ingress-gce stops the whole load-balancer sync with \"cannot enable HTTPS Redirects with L7 ILB\" (kubernetes/ingress-gce pkg/loadbalancers/url_maps.go)"),
-        "an internal load balancer cannot redirect: drop --set redirect=true (https-only then closes port 80), or use the external load balancer",
+        "an internal load balancer cannot redirect: leave the https-only parameter redirect false (port 80 is then closed), or use the external load balancer",
     ))
 }
 
@@ -92,7 +92,7 @@ fn internal_http_and_https(ingress: &Resource) -> Option<Problem> {
     (serves_https && serves_http && !has_address).then(|| Problem::new(
         ingress.id.to_string(),
         format!("{REFUSED}: {INGRESS_CLASS} is `{INTERNAL_CLASS}`, HTTPS is configured and HTTP still served ({ALLOW_HTTP} is not \"false\"), but no static address is given; ingress-gce builds no frontend (\"gce-internal Ingress class must be configured with a static-ip to use both HTTP and HTTPS\", kubernetes/ingress-gce pkg/loadbalancers/l7.go)"),
-        "close port 80 with --overlay https-only, or reserve a shared regional address and use --overlay static-ip --set staticIpName=NAME: gcloud compute addresses create NAME --region REGION --subnet SUBNET --purpose=SHARED_LOADBALANCER_VIP",
+        "close port 80 with --overlay https-only, or reserve a shared regional address (gcloud compute addresses create NAME --region REGION --subnet SUBNET --purpose=SHARED_LOADBALANCER_VIP) and give it to the static-ip overlay as staticIpName",
     ))
 }
 
