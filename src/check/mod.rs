@@ -148,23 +148,39 @@ fn services_with(resources: &[Resource], chart: ServiceView) -> Vec<ServiceView>
     services
 }
 
+/// `validate --schema-only`: each object alone, as the API server admits
+/// it (schema, then its built-in checks), without the lints that relate
+/// objects to each other or to the parameters: a file holding only an
+/// HTTPRoute validates without its Gateway, as kubeconform would check it.
+pub fn each_alone(resources: &[Resource]) -> Report {
+    let mut report = Report::default();
+    for resource in resources {
+        admit(resource, &mut report);
+    }
+    report
+}
+
+/// The API server's own admission of one object: its schema, then, only
+/// where the schema passed (the server validates only what it decoded),
+/// its built-in checks ([`builtin`]).
+fn admit(resource: &Resource, report: &mut Report) {
+    let checked = schema::builtin().check(resource);
+    if !checked.has_schema {
+        report.unchecked.push(resource.id.to_string());
+    }
+    if checked.problems.is_empty() {
+        report.problems.extend(builtin::problems(resource));
+    }
+    report.problems.extend(checked.problems);
+}
+
 fn check(resources: &[Resource], services: &[ServiceView], expect: &Expectations) -> Report {
     let mut report = Report {
         problems: duplicates(resources),
         ..Report::default()
     };
-    let schemas = schema::builtin();
     for resource in resources {
-        let checked = schemas.check(resource);
-        if !checked.has_schema {
-            report.unchecked.push(resource.id.to_string());
-        }
-        // The server runs its built-in validation only on what decoded and
-        // passed the schema.
-        if checked.problems.is_empty() {
-            report.problems.extend(builtin::problems(resource));
-        }
-        report.problems.extend(checked.problems);
+        admit(resource, &mut report);
     }
     report
         .problems
