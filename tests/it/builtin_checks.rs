@@ -8,7 +8,10 @@ use std::path::Path;
 /// `milvus-l7 validate <args>` in `dir`: exit 2, nothing on stdout; stderr.
 fn refused(dir: &Path, args: &[&str]) -> String {
     let out = milvus_l7(dir).arg("validate").args(args).assert().code(2);
-    assert!(out.get_output().stdout.is_empty(), "{args:?} printed on stdout");
+    assert!(
+        out.get_output().stdout.is_empty(),
+        "{args:?} printed on stdout"
+    );
     stderr(out.get_output())
 }
 
@@ -128,9 +131,14 @@ data:
 "#;
     write_file(tmp.path(), "secret.yaml", secret);
     let message = refused(tmp.path(), &["--schema-only", "secret.yaml"]);
-    assert!(message.contains("data[tls.key]: Required value"), "{message}");
     assert!(
-        message.contains(r#"metadata.labels: Invalid value: "front end": a valid label must be an empty string"#),
+        message.contains("data[tls.key]: Required value"),
+        "{message}"
+    );
+    assert!(
+        message.contains(
+            r#"metadata.labels: Invalid value: "front end": a valid label must be an empty string"#
+        ),
         "{message}"
     );
     assert!(!message.contains("c2VjcmV0"), "{message}");

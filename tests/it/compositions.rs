@@ -3,7 +3,9 @@
 //! gives. Nothing else may happen: no panic, no invalid object (the render
 //! validates its objects), no unexplained error.
 
-use crate::common::{milvus_l7, setting, stderr, stdout, testdata, write_file, SELF_MANAGED_WITH_FILES};
+use crate::common::{
+    milvus_l7, setting, stderr, stdout, testdata, write_file, SELF_MANAGED_WITH_FILES,
+};
 use milvus_l7::render::file_tree::FileTree;
 use milvus_l7::render::overlay;
 use milvus_l7::render::params::ParamInputs;
@@ -176,23 +178,62 @@ fn combinations_gke_refuses_are_refused_at_render_with_their_source() {
     let secret = SELF_MANAGED_WITH_FILES;
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (
-            [&["--overlay", "internal", "--overlay", "https-only", "--set", "redirect=true"], secret].concat(),
+            [
+                &[
+                    "--overlay",
+                    "internal",
+                    "--overlay",
+                    "https-only",
+                    "--set",
+                    "redirect=true",
+                ],
+                secret,
+            ]
+            .concat(),
             "pkg/loadbalancers/url_maps.go",
         ),
         (
-            vec!["--overlay", "internal", "--overlay", "cloud-armor", "--set", "securityPolicy=armor"],
+            vec![
+                "--overlay",
+                "internal",
+                "--overlay",
+                "cloud-armor",
+                "--set",
+                "securityPolicy=armor",
+            ],
             "pkg/backends/features/securitypolicy.go",
         ),
         (
-            vec!["--set", "ingressClass=gce-regional-external", "--overlay", "cloud-armor", "--set", "securityPolicy=armor"],
+            vec![
+                "--set",
+                "ingressClass=gce-regional-external",
+                "--overlay",
+                "cloud-armor",
+                "--set",
+                "securityPolicy=armor",
+            ],
             "pkg/backends/features/securitypolicy.go",
         ),
         (
-            vec!["--overlay", "gateway", "--overlay", "internal", "--set", "certMap=milvus-map"],
+            vec![
+                "--overlay",
+                "gateway",
+                "--overlay",
+                "internal",
+                "--set",
+                "certMap=milvus-map",
+            ],
             "certificate-manager/docs/deploy",
         ),
         (
-            vec!["--overlay", "gateway", "--set", "gatewayClass=gke-l7-regional-external-managed", "--set", "certMap=milvus-map"],
+            vec![
+                "--overlay",
+                "gateway",
+                "--set",
+                "gatewayClass=gke-l7-regional-external-managed",
+                "--set",
+                "certMap=milvus-map",
+            ],
             "certificate-manager/docs/deploy",
         ),
         (
@@ -208,7 +249,10 @@ fn combinations_gke_refuses_are_refused_at_render_with_their_source() {
             "{args:?}:\n{message}"
         );
         let validate: Vec<&str> = [&["validate"], args.as_slice()].concat();
-        assert!(refused_with_status_2(&validate).contains(source), "validate {args:?}");
+        assert!(
+            refused_with_status_2(&validate).contains(source),
+            "validate {args:?}"
+        );
     }
 }
 
@@ -221,7 +265,8 @@ fn internal_https_renders_with_port_80_closed_or_a_static_address() {
         vec!["--overlay", "https-only"],
         vec!["--overlay", "static-ip", "--set", "staticIpName=milvus-vip"],
     ] {
-        let args: Vec<&str> = [&["render", "--overlay", "internal"], fix.as_slice(), secret].concat();
+        let args: Vec<&str> =
+            [&["render", "--overlay", "internal"], fix.as_slice(), secret].concat();
         milvus_l7(&testdata()).args(&args).assert().success();
     }
 }
@@ -253,5 +298,8 @@ spec:
         .assert()
         .code(2);
     let message = stderr(out.get_output());
-    assert!(message.contains("pkg/loadbalancers/l7.go") && message.contains("SHARED_LOADBALANCER_VIP"), "{message}");
+    assert!(
+        message.contains("pkg/loadbalancers/l7.go") && message.contains("SHARED_LOADBALANCER_VIP"),
+        "{message}"
+    );
 }

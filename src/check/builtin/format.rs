@@ -310,7 +310,10 @@ mod tests {
         assert_eq!(dns1123_label("a.b"), ["must not contain dots"]);
         assert!(dns1123_label("Ab")[0].starts_with("a lowercase RFC 1123 label"));
         assert!(dns1035_label("1abc")[0].starts_with("a DNS-1035 label"));
-        assert_eq!(dns1035_label(&"a".repeat(64))[0], "must be no more than 63 characters");
+        assert_eq!(
+            dns1035_label(&"a".repeat(64))[0],
+            "must be no more than 63 characters"
+        );
         assert!(wildcard_dns1123_subdomain("*.example.com").is_empty());
         assert!(!wildcard_dns1123_subdomain("*.*.example.com").is_empty());
         assert!(!wildcard_dns1123_subdomain("f*.example.com").is_empty());
@@ -323,20 +326,32 @@ mod tests {
         assert_eq!(label_key("/x"), ["prefix part must be non-empty"]);
         assert!(label_key("a/b/c")[0].starts_with("a valid label key must consist"));
         assert!(label_key("Example.com/x")[0].starts_with("prefix part a lowercase RFC 1123"));
-        assert_eq!(label_key(&"a".repeat(64)), ["name part must be no more than 63 bytes"]);
+        assert_eq!(
+            label_key(&"a".repeat(64)),
+            ["name part must be no more than 63 bytes"]
+        );
         assert!(label_key("-x")[0].starts_with("name part must consist of alphanumeric"));
         assert!(label_value("").is_empty());
         assert!(label_value("v1.2_a-b").is_empty());
         assert!(label_value("a b")[0].starts_with("a valid label must be an empty string"));
-        assert_eq!(label_value(&"a".repeat(64)), ["must be no more than 63 bytes"]);
+        assert_eq!(
+            label_value(&"a".repeat(64)),
+            ["must be no more than 63 bytes"]
+        );
     }
 
     #[test]
     fn ports_keys_and_addresses() {
         assert!(port_name("grpc").is_empty());
         assert_eq!(port_name("123"), ["must contain at least one letter (a-z)"]);
-        assert_eq!(port_name("a--b"), ["must contain consecutive hyphens".replace("must", "must not")]);
-        assert_eq!(port_name("a-very-long-port-name"), ["must be no more than 15 characters"]);
+        assert_eq!(
+            port_name("a--b"),
+            ["must contain consecutive hyphens".replace("must", "must not")]
+        );
+        assert_eq!(
+            port_name("a-very-long-port-name"),
+            ["must be no more than 15 characters"]
+        );
         assert_eq!(port_number(0), ["must be between 1 and 65535, inclusive"]);
         assert!(config_map_key("tls.crt").is_empty());
         assert_eq!(config_map_key("..x"), ["must not start with '..'"]);

@@ -71,7 +71,10 @@ fn rule_errors(rule: &Value, path: &str) -> Vec<FieldError> {
             errors.push(FieldError::required(&format!("{path}.http.paths"), ""));
         }
         for (at, entry) in paths.iter().enumerate() {
-            errors.extend(path_errors(entry, &index(&format!("{path}.http.paths"), at)));
+            errors.extend(path_errors(
+                entry,
+                &index(&format!("{path}.http.paths"), at),
+            ));
         }
     }
     errors
@@ -107,19 +110,24 @@ fn path_errors(entry: &Value, path: &str) -> Vec<FieldError> {
     };
     let value = entry.get("path").and_then(Value::as_str).unwrap_or("");
     let field = format!("{path}.path");
-    let invalid = |detail: String| {
-        FieldError::invalid(&field, BadValue::Text(value.to_string()), detail)
-    };
+    let invalid =
+        |detail: String| FieldError::invalid(&field, BadValue::Text(value.to_string()), detail);
     let mut errors = Vec::new();
     match path_type {
         "Exact" | "Prefix" => {
             if !value.starts_with('/') {
                 errors.push(invalid("must be an absolute path".into()));
             }
-            for sequence in INVALID_PATH_SEQUENCES.iter().filter(|s| value.contains(**s)) {
+            for sequence in INVALID_PATH_SEQUENCES
+                .iter()
+                .filter(|s| value.contains(**s))
+            {
                 errors.push(invalid(format!("must not contain '{sequence}'")));
             }
-            for suffix in INVALID_PATH_SUFFIXES.iter().filter(|s| value.ends_with(**s)) {
+            for suffix in INVALID_PATH_SUFFIXES
+                .iter()
+                .filter(|s| value.ends_with(**s))
+            {
                 errors.push(invalid(format!("cannot end with '{suffix}'")));
             }
         }
@@ -152,7 +160,13 @@ fn backend_errors(backend: &Value, path: &str) -> Vec<FieldError> {
         (Some(service), None) => service_backend_errors(service, path),
         (None, Some(resource)) => ["kind", "name"]
             .iter()
-            .filter(|key| resource.get(**key).and_then(Value::as_str).unwrap_or("").is_empty())
+            .filter(|key| {
+                resource
+                    .get(**key)
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .is_empty()
+            })
             .map(|key| FieldError::required(&format!("{path}.resource.{key}"), ""))
             .collect(),
         (None, None) => vec![FieldError::invalid(
@@ -190,15 +204,13 @@ fn service_backend_errors(service: &Value, path: &str) -> Vec<FieldError> {
             port_name,
             format::port_name(port_name),
         )),
-        (true, false) => errors.extend(
-            format::port_number(port_number).into_iter().map(|m| {
-                FieldError::invalid(
-                    &format!("{path}.service.port.number"),
-                    BadValue::Number(port_number),
-                    m,
-                )
-            }),
-        ),
+        (true, false) => errors.extend(format::port_number(port_number).into_iter().map(|m| {
+            FieldError::invalid(
+                &format!("{path}.service.port.number"),
+                BadValue::Number(port_number),
+                m,
+            )
+        })),
         (true, true) => errors.push(FieldError::required(
             path,
             "port name or number is required",
@@ -213,7 +225,11 @@ fn tls_errors(tls: &Value, path: &str) -> Vec<FieldError> {
     let mut errors = Vec::new();
     for (at, host) in items(tls.get("hosts")).iter().enumerate() {
         let host = host.as_str().unwrap_or("");
-        errors.extend(host_errors(host, &index(&format!("{path}.hosts"), at), false));
+        errors.extend(host_errors(
+            host,
+            &index(&format!("{path}.hosts"), at),
+            false,
+        ));
     }
     let secret = tls.get("secretName").and_then(Value::as_str).unwrap_or("");
     if !secret.is_empty() {
@@ -260,7 +276,10 @@ mod tests {
 
     #[test]
     fn a_spec_needs_rules_or_a_default_backend() {
-        let found: Vec<String> = check(&json!({"spec": {}})).iter().map(ToString::to_string).collect();
+        let found: Vec<String> = check(&json!({"spec": {}}))
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         assert_eq!(
             found,
             ["spec: Invalid value: null: either `defaultBackend` or `rules` must be specified"]
@@ -272,12 +291,17 @@ mod tests {
         let found = ingress_with(rule("10.0.0.1", path("Prefix", "/")));
         assert_eq!(
             found,
-            [r#"spec.rules[0].host: Invalid value: "10.0.0.1": must be a DNS name, not an IP address"#]
+            [
+                r#"spec.rules[0].host: Invalid value: "10.0.0.1": must be a DNS name, not an IP address"#
+            ]
         );
         let found = ingress_with(rule("Milvus.example.com", path("Prefix", "/")));
         assert!(found[0].starts_with(r#"spec.rules[0].host: Invalid value: "Milvus.example.com": a lowercase RFC 1123 subdomain"#), "{found:?}");
         let found = ingress_with(rule("*.*.example.com", path("Prefix", "/")));
-        assert!(found[0].contains("a wildcard DNS-1123 subdomain must start with '*.'"), "{found:?}");
+        assert!(
+            found[0].contains("a wildcard DNS-1123 subdomain must start with '*.'"),
+            "{found:?}"
+        );
     }
 
     #[test]
@@ -317,7 +341,9 @@ mod tests {
         );
         assert_eq!(
             ingress_with(rule("", path("Regex", "/"))),
-            [r#"spec.rules[0].http.paths[0].pathType: Unsupported value: "Regex": supported values: "Exact", "ImplementationSpecific", "Prefix""#]
+            [
+                r#"spec.rules[0].http.paths[0].pathType: Unsupported value: "Regex": supported values: "Exact", "ImplementationSpecific", "Prefix""#
+            ]
         );
         assert_eq!(
             ingress_with(json!({"http": {"paths": []}})),
@@ -328,13 +354,18 @@ mod tests {
     #[test]
     fn a_backend_service_is_a_dns1035_label_with_a_port_name_or_number() {
         let with_backend = |service: Value| {
-            ingress_with(rule("", json!({"path": "/", "pathType": "Prefix", "backend": {"service": service}})))
+            ingress_with(rule(
+                "",
+                json!({"path": "/", "pathType": "Prefix", "backend": {"service": service}}),
+            ))
         };
         let found = with_backend(json!({"name": "1milvus", "port": {"number": 1}}));
         assert!(found[0].starts_with(r#"spec.rules[0].http.paths[0].backend.service.name: Invalid value: "1milvus": a DNS-1035 label"#), "{found:?}");
         assert_eq!(
             with_backend(json!({"name": "m", "port": {"name": "grpc", "number": 1}})),
-            [r#"spec.rules[0].http.paths[0].backend: Invalid value: "": cannot set both port name & port number"#]
+            [
+                r#"spec.rules[0].http.paths[0].backend: Invalid value: "": cannot set both port name & port number"#
+            ]
         );
         assert_eq!(
             with_backend(json!({"name": "m", "port": {}})),
@@ -342,7 +373,9 @@ mod tests {
         );
         assert_eq!(
             with_backend(json!({"name": "m", "port": {"name": "g--rpc"}})),
-            [r#"spec.rules[0].http.paths[0].backend.service.port.name: Invalid value: "g--rpc": must not contain consecutive hyphens"#]
+            [
+                r#"spec.rules[0].http.paths[0].backend.service.port.name: Invalid value: "g--rpc": must not contain consecutive hyphens"#
+            ]
         );
         assert_eq!(
             with_backend(json!({"name": "m", "port": {"number": 70000}})),
@@ -368,7 +401,9 @@ mod tests {
         let found: Vec<String> = check(&object).iter().map(ToString::to_string).collect();
         assert_eq!(
             found,
-            [r#"annotations.kubernetes.io/ingress.class: Invalid value: "gce": must match `ingressClassName` when both are specified"#]
+            [
+                r#"annotations.kubernetes.io/ingress.class: Invalid value: "gce": must match `ingressClassName` when both are specified"#
+            ]
         );
     }
 }

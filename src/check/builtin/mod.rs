@@ -75,8 +75,13 @@ mod tests {
         let found = problems(&service);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].subject, service.id.to_string());
-        assert_eq!(found[0].message, r#"spec.ports[1].name: Duplicate value: "a""#);
-        assert!(found[0].hint.contains("pkg/apis/core/validation/validation.go"));
+        assert_eq!(
+            found[0].message,
+            r#"spec.ports[1].name: Duplicate value: "a""#
+        );
+        assert!(found[0]
+            .hint
+            .contains("pkg/apis/core/validation/validation.go"));
     }
 
     #[test]
@@ -87,7 +92,9 @@ mod tests {
         .unwrap();
         let found = problems(&role);
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].message.starts_with(r#"metadata.labels: Invalid value: "bad key""#));
+        assert!(found[0]
+            .message
+            .starts_with(r#"metadata.labels: Invalid value: "bad key""#));
         assert!(found[0].hint.contains("objectmeta.go"));
     }
 }

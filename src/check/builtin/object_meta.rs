@@ -167,7 +167,9 @@ mod tests {
             NameRule::of("networking.k8s.io", "Ingress"),
         );
         assert_eq!(found.len(), 2, "{found:?}");
-        assert!(found[0].starts_with(r#"metadata.name: Invalid value: "My_Ingress": a lowercase RFC 1123 subdomain"#));
+        assert!(found[0].starts_with(
+            r#"metadata.name: Invalid value: "My_Ingress": a lowercase RFC 1123 subdomain"#
+        ));
         assert_eq!(
             found[1],
             r#"metadata.namespace: Invalid value: "a.b": must not contain dots"#
@@ -190,8 +192,17 @@ mod tests {
         );
         // An empty name part also fails the pattern: two messages, as upstream.
         assert_eq!(found.len(), 3, "{found:?}");
-        assert!(found[0].starts_with(r#"metadata.labels: Invalid value: "app/": name part must be non-empty"#), "{found:?}");
-        assert!(found[1].starts_with(r#"metadata.labels: Invalid value: "app/": name part must consist"#), "{found:?}");
+        assert!(
+            found[0].starts_with(
+                r#"metadata.labels: Invalid value: "app/": name part must be non-empty"#
+            ),
+            "{found:?}"
+        );
+        assert!(
+            found[1]
+                .starts_with(r#"metadata.labels: Invalid value: "app/": name part must consist"#),
+            "{found:?}"
+        );
         assert!(found[2].starts_with(r#"metadata.labels: Invalid value: "front end": a valid label must be an empty string"#), "{found:?}");
     }
 
@@ -206,7 +217,12 @@ mod tests {
             json!({"name": "x", "annotations": {"example.com/a/b": "v"}}),
             NameRule::Unchecked,
         );
-        assert!(found[0].starts_with(r#"metadata.annotations: Invalid value: "example.com/a/b": a valid label key"#), "{found:?}");
+        assert!(
+            found[0].starts_with(
+                r#"metadata.annotations: Invalid value: "example.com/a/b": a valid label key"#
+            ),
+            "{found:?}"
+        );
     }
 
     #[test]

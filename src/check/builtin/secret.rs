@@ -89,14 +89,19 @@ mod tests {
         let half = base64::engine::general_purpose::STANDARD.encode(vec![0u8; MAX_BYTES / 2]);
         assert!(errors(json!({"data": {"a": half, "b": half}})).is_empty());
         let found = errors(json!({"data": {"a": half, "b": half}, "stringData": {"c": "x"}}));
-        assert_eq!(found, ["data: Too long: may not be more than 1048576 bytes"]);
+        assert_eq!(
+            found,
+            ["data: Too long: may not be more than 1048576 bytes"]
+        );
     }
 
     #[test]
     fn keys_are_config_keys_and_values_never_shown() {
         let found = errors(json!({"data": {"tls/crt": "c2VjcmV0"}}));
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].starts_with(r#"data[tls/crt]: Invalid value: "tls/crt": a valid config key"#));
+        assert!(
+            found[0].starts_with(r#"data[tls/crt]: Invalid value: "tls/crt": a valid config key"#)
+        );
         assert!(!found[0].contains("c2VjcmV0"));
     }
 }

@@ -87,7 +87,10 @@ fn port_errors<'v>(
             PROTOCOLS,
         ));
     }
-    errors.extend(target_port_errors(port.get("targetPort"), &format!("{path}.targetPort")));
+    errors.extend(target_port_errors(
+        port.get("targetPort"),
+        &format!("{path}.targetPort"),
+    ));
     if let Some(app_protocol) = port.get("appProtocol").and_then(Value::as_str) {
         errors.extend(FieldError::invalid_each(
             &format!("{path}.appProtocol"),
@@ -116,9 +119,7 @@ fn target_port_errors(target: Option<&Value>, path: &str) -> Vec<FieldError> {
                 .map(|m| FieldError::invalid(path, BadValue::Number(number), m))
                 .collect()
         }
-        Some(Value::String(name)) => {
-            FieldError::invalid_each(path, name, format::port_name(name))
-        }
+        Some(Value::String(name)) => FieldError::invalid_each(path, name, format::port_name(name)),
         _ => Vec::new(),
     }
 }
@@ -183,14 +184,23 @@ mod tests {
             [r#"spec.ports[1].name: Duplicate value: "a""#]
         );
         let found = errors(json!({"ports": [{"name": "Grpc", "port": 1}]}));
-        assert!(found[0].starts_with(r#"spec.ports[0].name: Invalid value: "Grpc": a lowercase RFC 1123 label"#), "{found:?}");
+        assert!(
+            found[0].starts_with(
+                r#"spec.ports[0].name: Invalid value: "Grpc": a lowercase RFC 1123 label"#
+            ),
+            "{found:?}"
+        );
     }
 
     #[test]
     fn protocol_and_port_pairs_are_unique() {
         assert_eq!(
-            errors(json!({"ports": [{"name": "a", "port": 80}, {"name": "b", "port": 80, "protocol": "TCP"}]})),
-            [r#"spec.ports[1]: Duplicate value: {"Name":"","Protocol":"TCP","AppProtocol":null,"Port":80,"TargetPort":0,"NodePort":0}"#]
+            errors(
+                json!({"ports": [{"name": "a", "port": 80}, {"name": "b", "port": 80, "protocol": "TCP"}]})
+            ),
+            [
+                r#"spec.ports[1]: Duplicate value: {"Name":"","Protocol":"TCP","AppProtocol":null,"Port":80,"TargetPort":0,"NodePort":0}"#
+            ]
         );
         assert!(errors(json!({"ports": [{"name": "a", "port": 53}, {"name": "b", "port": 53, "protocol": "UDP"}]})).is_empty());
     }

@@ -55,7 +55,11 @@ const REGIONAL_GATEWAY_CLASSES: &[&str] = &[
 ];
 
 /// The Ingress refusals.
-pub(super) fn ingress(ingress: &Resource, services: &Services, objects: &Objects<'_>) -> Vec<Problem> {
+pub(super) fn ingress(
+    ingress: &Resource,
+    services: &Services,
+    objects: &Objects<'_>,
+) -> Vec<Problem> {
     let class = annotation(&ingress.value, INGRESS_CLASS).unwrap_or_default();
     let mut problems = Vec::new();
     if class == INTERNAL_CLASS {
@@ -116,7 +120,11 @@ fn regional_security_policy(
         .filter(|name| {
             objects
                 .find("BackendConfig", namespace, name)
-                .is_some_and(|c| c.value.pointer("/spec/securityPolicy").is_some_and(|p| !p.is_null()))
+                .is_some_and(|c| {
+                    c.value
+                        .pointer("/spec/securityPolicy")
+                        .is_some_and(|p| !p.is_null())
+                })
         })
         .collect();
     configs.sort();
@@ -176,14 +184,22 @@ mod tests {
     #[test]
     fn an_internal_ingress_cannot_redirect() {
         let objects = [
-            internal_ingress(json!({INGRESS_CLASS: "gce-internal", FRONTEND_CONFIG: "f", ALLOW_HTTP: "false"}), false),
-            resource(json!({"apiVersion": "networking.gke.io/v1beta1", "kind": "FrontendConfig",
+            internal_ingress(
+                json!({INGRESS_CLASS: "gce-internal", FRONTEND_CONFIG: "f", ALLOW_HTTP: "false"}),
+                false,
+            ),
+            resource(
+                json!({"apiVersion": "networking.gke.io/v1beta1", "kind": "FrontendConfig",
                 "metadata": {"name": "f", "namespace": "default"},
-                "spec": {"redirectToHttps": {"enabled": true}}})),
+                "spec": {"redirectToHttps": {"enabled": true}}}),
+            ),
         ];
         let found = refusals(&objects, &[]);
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].contains("cannot enable HTTPS Redirects with L7 ILB"), "{found:?}");
+        assert!(
+            found[0].contains("cannot enable HTTPS Redirects with L7 ILB"),
+            "{found:?}"
+        );
         let mut external = objects.clone();
         external[0].value["metadata"]["annotations"][INGRESS_CLASS] = json!("gce");
         assert!(refusals(&external, &[]).is_empty());
@@ -191,7 +207,13 @@ mod tests {
 
     #[test]
     fn internal_https_with_http_needs_a_static_address() {
-        let found = refusals(&[internal_ingress(json!({INGRESS_CLASS: "gce-internal"}), true)], &[]);
+        let found = refusals(
+            &[internal_ingress(
+                json!({INGRESS_CLASS: "gce-internal"}),
+                true,
+            )],
+            &[],
+        );
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].contains("pkg/loadbalancers/l7.go"), "{found:?}");
         for fixed in [
@@ -201,9 +223,26 @@ mod tests {
             assert!(refusals(&[internal_ingress(fixed, true)], &[]).is_empty());
         }
         // HTTP only: nothing to share.
-        assert!(refusals(&[internal_ingress(json!({INGRESS_CLASS: "gce-internal"}), false)], &[]).is_empty());
+        assert!(refusals(
+            &[internal_ingress(
+                json!({INGRESS_CLASS: "gce-internal"}),
+                false
+            )],
+            &[]
+        )
+        .is_empty());
         // ingress-gce reads an unparsable value as true.
-        assert_eq!(refusals(&[internal_ingress(json!({INGRESS_CLASS: "gce-internal", ALLOW_HTTP: "no"}), true)], &[]).len(), 1);
+        assert_eq!(
+            refusals(
+                &[internal_ingress(
+                    json!({INGRESS_CLASS: "gce-internal", ALLOW_HTTP: "no"}),
+                    true
+                )],
+                &[]
+            )
+            .len(),
+            1
+        );
     }
 
     #[test]
@@ -212,11 +251,14 @@ mod tests {
             "cloud.google.com/backend-config": "{\"default\":\"bc\"}"}}});
         let mut service = ServiceView::of_helm_values(&values, "my-release", "default");
         service.name = "milvus".into();
-        let config = resource(json!({"apiVersion": "cloud.google.com/v1", "kind": "BackendConfig",
+        let config = resource(
+            json!({"apiVersion": "cloud.google.com/v1", "kind": "BackendConfig",
             "metadata": {"name": "bc", "namespace": "default"},
-            "spec": {"securityPolicy": {"name": "armor"}}}));
+            "spec": {"securityPolicy": {"name": "armor"}}}),
+        );
         for class in ["gce-internal", "gce-regional-external"] {
-            let ingress = internal_ingress(json!({INGRESS_CLASS: class, ALLOW_HTTP: "false"}), false);
+            let ingress =
+                internal_ingress(json!({INGRESS_CLASS: class, ALLOW_HTTP: "false"}), false);
             let found = refusals(&[ingress, config.clone()], std::slice::from_ref(&service));
             assert_eq!(found.len(), 1, "{class}: {found:?}");
             assert!(found[0].contains("securitypolicy.go"), "{found:?}");
@@ -227,13 +269,18 @@ mod tests {
 
     #[test]
     fn a_regional_gateway_takes_no_certificate_map() {
-        let gateway = |class: &str| resource(json!({"apiVersion": "gateway.networking.k8s.io/v1",
+        let gateway = |class: &str| {
+            resource(json!({"apiVersion": "gateway.networking.k8s.io/v1",
             "kind": "Gateway", "metadata": {"name": "g", "namespace": "default",
                 "annotations": {CERTMAP: "milvus-map"}},
-            "spec": {"gatewayClassName": class, "listeners": []}}));
+            "spec": {"gatewayClassName": class, "listeners": []}}))
+        };
         for class in ["gke-l7-rilb", "gke-l7-regional-external-managed"] {
             let found = super::gateway(&gateway(class)).expect(class);
-            assert!(found.message.contains("certificate-manager/docs/deploy"), "{found:?}");
+            assert!(
+                found.message.contains("certificate-manager/docs/deploy"),
+                "{found:?}"
+            );
         }
         assert!(super::gateway(&gateway("gke-l7-global-external-managed")).is_none());
     }
