@@ -5,6 +5,13 @@
 use crate::common::{milvus_l7, stderr, tempdir, write_file};
 use std::path::Path;
 
+/// `validate --schema-only` of `text` written to a file: exit 2; stderr.
+fn schema_only_refusal(text: &str) -> String {
+    let tmp = tempdir();
+    write_file(tmp.path(), "objects.yaml", text);
+    refused(tmp.path(), &["--schema-only", "objects.yaml"])
+}
+
 /// `milvus-l7 validate <args>` in `dir`: exit 2, nothing on stdout; stderr.
 fn refused(dir: &Path, args: &[&str]) -> String {
     let out = milvus_l7(dir).arg("validate").args(args).assert().code(2);
@@ -46,7 +53,6 @@ fn schema_only_validates_a_standalone_route_without_its_gateway() {
 
 #[test]
 fn schema_only_still_applies_the_api_servers_checks() {
-    let tmp = tempdir();
     let ingress = r#"apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:
@@ -65,13 +71,12 @@ spec:
                 port:
                   number: 19530
 "#;
-    write_file(tmp.path(), "ingress.yaml", ingress);
-    let message = refused(tmp.path(), &["--schema-only", "ingress.yaml"]);
+    let message = schema_only_refusal(ingress);
     for expected in [
         r#"spec.rules[0].host: Invalid value: "10.0.0.7": must be a DNS name, not an IP address"#,
         r#"spec.rules[0].http.paths[0].path: Invalid value: "api//v1": must be an absolute path"#,
         r#"spec.rules[0].http.paths[0].path: Invalid value: "api//v1": must not contain '//'"#,
-        "ingress.yaml",
+        "objects.yaml",
         "pkg/apis/networking/validation/validation.go",
     ] {
         assert!(message.contains(expected), "{expected}\n{message}");
@@ -90,7 +95,6 @@ fn schema_only_needs_paths() {
 
 #[test]
 fn a_service_with_duplicate_ports_is_refused_as_the_server_words_it() {
-    let tmp = tempdir();
     let service = r#"apiVersion: v1
 kind: Service
 metadata:
@@ -103,8 +107,7 @@ spec:
     - name: milvus
       port: 19530
 "#;
-    write_file(tmp.path(), "service.yaml", service);
-    let message = refused(tmp.path(), &["--schema-only", "service.yaml"]);
+    let message = schema_only_refusal(service);
     assert!(
         message.contains(r#"spec.ports[1].name: Duplicate value: "milvus""#),
         "{message}"
@@ -117,7 +120,6 @@ spec:
 
 #[test]
 fn a_tls_secret_without_its_key_is_refused_and_no_data_is_shown() {
-    let tmp = tempdir();
     let secret = r#"apiVersion: v1
 kind: Secret
 metadata:
@@ -129,8 +131,7 @@ type: kubernetes.io/tls
 data:
   tls.crt: c2VjcmV0LWRhdGE=
 "#;
-    write_file(tmp.path(), "secret.yaml", secret);
-    let message = refused(tmp.path(), &["--schema-only", "secret.yaml"]);
+    let message = schema_only_refusal(secret);
     assert!(
         message.contains("data[tls.key]: Required value"),
         "{message}"

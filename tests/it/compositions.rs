@@ -175,84 +175,41 @@ fn refused_with_status_2(args: &[&str]) -> String {
 /// a hint.
 #[test]
 fn combinations_gke_refuses_are_refused_at_render_with_their_source() {
-    let secret = SELF_MANAGED_WITH_FILES;
-    let cases: Vec<(Vec<&str>, &str)> = vec![
+    let secret = SELF_MANAGED_WITH_FILES.join(" ");
+    let cases = [
         (
-            [
-                &[
-                    "--overlay",
-                    "internal",
-                    "--overlay",
-                    "https-only",
-                    "--set",
-                    "redirect=true",
-                ],
-                secret,
-            ]
-            .concat(),
+            format!("--overlay internal --overlay https-only --set redirect=true {secret}"),
             "pkg/loadbalancers/url_maps.go",
         ),
         (
-            vec![
-                "--overlay",
-                "internal",
-                "--overlay",
-                "cloud-armor",
-                "--set",
-                "securityPolicy=armor",
-            ],
+            "--overlay internal --overlay cloud-armor --set securityPolicy=armor".into(),
             "pkg/backends/features/securitypolicy.go",
         ),
         (
-            vec![
-                "--set",
-                "ingressClass=gce-regional-external",
-                "--overlay",
-                "cloud-armor",
-                "--set",
-                "securityPolicy=armor",
-            ],
+            "--set ingressClass=gce-regional-external --overlay cloud-armor --set securityPolicy=armor".into(),
             "pkg/backends/features/securitypolicy.go",
         ),
         (
-            vec![
-                "--overlay",
-                "gateway",
-                "--overlay",
-                "internal",
-                "--set",
-                "certMap=milvus-map",
-            ],
+            "--overlay gateway --overlay internal --set certMap=milvus-map".into(),
             "certificate-manager/docs/deploy",
         ),
         (
-            vec![
-                "--overlay",
-                "gateway",
-                "--set",
-                "gatewayClass=gke-l7-regional-external-managed",
-                "--set",
-                "certMap=milvus-map",
-            ],
+            "--overlay gateway --set gatewayClass=gke-l7-regional-external-managed --set certMap=milvus-map".into(),
             "certificate-manager/docs/deploy",
         ),
-        (
-            [&["--overlay", "internal"], secret].concat(),
-            "pkg/loadbalancers/l7.go",
-        ),
+        (format!("--overlay internal {secret}"), "pkg/loadbalancers/l7.go"),
     ];
-    for (args, source) in cases {
-        let render: Vec<&str> = [&["render"], args.as_slice()].concat();
-        let message = refused_with_status_2(&render);
-        assert!(
-            message.contains(REFUSED) && message.contains(source) && message.contains("hint:"),
-            "{args:?}:\n{message}"
-        );
-        let validate: Vec<&str> = [&["validate"], args.as_slice()].concat();
-        assert!(
-            refused_with_status_2(&validate).contains(source),
-            "validate {args:?}"
-        );
+    for (args, source) in &cases {
+        for command in ["render", "validate"] {
+            let words: Vec<&str> = std::iter::once(command)
+                .chain(args.split_whitespace())
+                .collect();
+            let message = refused_with_status_2(&words);
+            assert!(
+                message.contains(REFUSED) && message.contains(source) && message.contains("hint:"),
+                "{words:?}:\n{message}"
+            );
+        }
     }
 }
 

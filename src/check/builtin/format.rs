@@ -69,76 +69,103 @@ fn max_bytes(max: usize) -> String {
     format!("must be no more than {max} bytes")
 }
 
-/// `IsDNS1123Label`: namespaces, Service port names.
-pub fn dns1123_label(value: &str) -> Vec<String> {
-    static LABEL: OnceLock<Regex> = OnceLock::new();
-    let mut errors = Vec::new();
-    if value.len() > LABEL_MAX {
-        errors.push(max_characters(LABEL_MAX));
+/// A format as the upstream functions check it: a length limit, then a
+/// pattern whose failure is reported with a message and examples.
+struct Format {
+    max: usize,
+    too_long: fn(usize) -> String,
+    cell: &'static OnceLock<Regex>,
+    pattern: fn() -> String,
+    message: &'static str,
+    examples: &'static [&'static str],
+}
+
+impl Format {
+    /// The length message, if any, and whether the pattern matched.
+    fn length_and_match(&self, value: &str) -> (Vec<String>, bool) {
+        let long = (value.len() > self.max).then(|| (self.too_long)(self.max));
+        (
+            long.into_iter().collect(),
+            matches(self.cell, self.pattern, value),
+        )
     }
-    if !matches(&LABEL, || DNS1123_LABEL.to_string(), value) {
-        if dns1123_subdomain(value).is_empty() {
-            errors.push("must not contain dots".to_string());
-        } else {
-            errors.push(regex_error(
-                DNS1123_LABEL_MESSAGE,
-                DNS1123_LABEL,
-                &["my-name", "123-abc"],
-            ));
+
+    fn errors(&self, value: &str) -> Vec<String> {
+        let (mut errors, matched) = self.length_and_match(value);
+        if !matched {
+            errors.push(self.pattern_error());
         }
+        errors
+    }
+
+    fn pattern_error(&self) -> String {
+        regex_error(self.message, &(self.pattern)(), self.examples)
+    }
+}
+
+/// `IsDNS1123Label`: namespaces, Service port names. A valid subdomain
+/// that is no label must hold dots, and the message says only that.
+pub fn dns1123_label(value: &str) -> Vec<String> {
+    static CELL: OnceLock<Regex> = OnceLock::new();
+    let format = Format {
+        max: LABEL_MAX,
+        too_long: max_characters,
+        cell: &CELL,
+        pattern: || DNS1123_LABEL.to_string(),
+        message: DNS1123_LABEL_MESSAGE,
+        examples: &["my-name", "123-abc"],
+    };
+    let (mut errors, matched) = format.length_and_match(value);
+    if !matched {
+        errors.push(if dns1123_subdomain(value).is_empty() {
+            "must not contain dots".to_string()
+        } else {
+            format.pattern_error()
+        });
     }
     errors
 }
 
 /// `IsDNS1123Subdomain`: most object names, Ingress hosts.
 pub fn dns1123_subdomain(value: &str) -> Vec<String> {
-    static SUBDOMAIN: OnceLock<Regex> = OnceLock::new();
-    let mut errors = Vec::new();
-    if value.len() > SUBDOMAIN_MAX {
-        errors.push(max_characters(SUBDOMAIN_MAX));
+    static CELL: OnceLock<Regex> = OnceLock::new();
+    Format {
+        max: SUBDOMAIN_MAX,
+        too_long: max_characters,
+        cell: &CELL,
+        pattern: dns1123_subdomain_pattern,
+        message: DNS1123_SUBDOMAIN_MESSAGE,
+        examples: &["example.com"],
     }
-    if !matches(&SUBDOMAIN, dns1123_subdomain_pattern, value) {
-        errors.push(regex_error(
-            DNS1123_SUBDOMAIN_MESSAGE,
-            &dns1123_subdomain_pattern(),
-            &["example.com"],
-        ));
-    }
-    errors
+    .errors(value)
 }
 
 /// `IsDNS1035Label`: Service names, and the Services an Ingress names.
 pub fn dns1035_label(value: &str) -> Vec<String> {
-    static LABEL: OnceLock<Regex> = OnceLock::new();
-    let mut errors = Vec::new();
-    if value.len() > LABEL_MAX {
-        errors.push(max_characters(LABEL_MAX));
+    static CELL: OnceLock<Regex> = OnceLock::new();
+    Format {
+        max: LABEL_MAX,
+        too_long: max_characters,
+        cell: &CELL,
+        pattern: || DNS1035_LABEL.to_string(),
+        message: DNS1035_LABEL_MESSAGE,
+        examples: &["my-name", "abc-123"],
     }
-    if !matches(&LABEL, || DNS1035_LABEL.to_string(), value) {
-        errors.push(regex_error(
-            DNS1035_LABEL_MESSAGE,
-            DNS1035_LABEL,
-            &["my-name", "abc-123"],
-        ));
-    }
-    errors
+    .errors(value)
 }
 
 /// `IsWildcardDNS1123Subdomain`: `*.example.com` and nothing else with a `*`.
 pub fn wildcard_dns1123_subdomain(value: &str) -> Vec<String> {
-    static WILDCARD: OnceLock<Regex> = OnceLock::new();
-    let mut errors = Vec::new();
-    if value.len() > SUBDOMAIN_MAX {
-        errors.push(max_characters(SUBDOMAIN_MAX));
+    static CELL: OnceLock<Regex> = OnceLock::new();
+    Format {
+        max: SUBDOMAIN_MAX,
+        too_long: max_characters,
+        cell: &CELL,
+        pattern: wildcard_pattern,
+        message: WILDCARD_MESSAGE,
+        examples: &["*.example.com"],
     }
-    if !matches(&WILDCARD, wildcard_pattern, value) {
-        errors.push(regex_error(
-            WILDCARD_MESSAGE,
-            &wildcard_pattern(),
-            &["*.example.com"],
-        ));
-    }
-    errors
+    .errors(value)
 }
 
 /// `content.IsLabelKey` (alias `IsQualifiedName`): label keys, and
@@ -205,19 +232,16 @@ fn content_dns1123_subdomain(value: &str) -> Vec<String> {
 /// `content.IsLabelValue`: empty, or at most 63 bytes of the label-key
 /// name characters.
 pub fn label_value(value: &str) -> Vec<String> {
-    static VALUE: OnceLock<Regex> = OnceLock::new();
-    let mut errors = Vec::new();
-    if value.len() > LABEL_MAX {
-        errors.push(max_bytes(LABEL_MAX));
+    static CELL: OnceLock<Regex> = OnceLock::new();
+    Format {
+        max: LABEL_MAX,
+        too_long: max_bytes,
+        cell: &CELL,
+        pattern: label_value_pattern,
+        message: LABEL_VALUE_MESSAGE,
+        examples: &["MyValue", "my_value", "12345"],
     }
-    if !matches(&VALUE, label_value_pattern, value) {
-        errors.push(regex_error(
-            LABEL_VALUE_MESSAGE,
-            &label_value_pattern(),
-            &["MyValue", "my_value", "12345"],
-        ));
-    }
-    errors
+    .errors(value)
 }
 
 /// `IsValidPortNum`: 1 to 65535.
@@ -259,18 +283,16 @@ pub fn port_name(port: &str) -> Vec<String> {
 
 /// `IsConfigMapKey`: the keys of a Secret's `data`.
 pub fn config_map_key(value: &str) -> Vec<String> {
-    static KEY: OnceLock<Regex> = OnceLock::new();
-    let mut errors = Vec::new();
-    if value.len() > SUBDOMAIN_MAX {
-        errors.push(max_characters(SUBDOMAIN_MAX));
+    static CELL: OnceLock<Regex> = OnceLock::new();
+    let mut errors = Format {
+        max: SUBDOMAIN_MAX,
+        too_long: max_characters,
+        cell: &CELL,
+        pattern: || CONFIG_KEY.to_string(),
+        message: CONFIG_KEY_MESSAGE,
+        examples: &["key.name", "KEY_NAME", "key-name"],
     }
-    if !matches(&KEY, || CONFIG_KEY.to_string(), value) {
-        errors.push(regex_error(
-            CONFIG_KEY_MESSAGE,
-            CONFIG_KEY,
-            &["key.name", "KEY_NAME", "key-name"],
-        ));
-    }
+    .errors(value);
     match value {
         "." => errors.push("must not be '.'".to_string()),
         ".." => errors.push("must not be '..'".to_string()),
