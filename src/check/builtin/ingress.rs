@@ -384,6 +384,33 @@ mod tests {
     }
 
     #[test]
+    fn a_backend_is_a_service_or_a_resource() {
+        let with_backend = |backend: Value| {
+            ingress_with(rule(
+                "",
+                json!({"path": "/", "pathType": "Prefix", "backend": backend}),
+            ))
+        };
+        assert_eq!(
+            with_backend(json!({})),
+            [
+                r#"spec.rules[0].http.paths[0].backend: Invalid value: "": resource or service backend is required"#
+            ]
+        );
+        assert_eq!(
+            with_backend(json!({"service": {"name": "m", "port": {"number": 1}},
+                "resource": {"kind": "Bucket", "name": "b"}})),
+            [
+                r#"spec.rules[0].http.paths[0].backend: Invalid value: "": cannot set both resource and service backends"#
+            ]
+        );
+        assert_eq!(
+            with_backend(json!({"resource": {"kind": "Bucket"}})),
+            ["spec.rules[0].http.paths[0].backend.resource.name: Required value"]
+        );
+    }
+
+    #[test]
     fn tls_hosts_and_secret_names() {
         let object = json!({"spec": {"defaultBackend": {"service": {"name": "m", "port": {"number": 1}}},
             "tls": [{"hosts": ["*.example.com", "Bad.example.com"], "secretName": "Bad"}]}});

@@ -206,6 +206,22 @@ mod tests {
     }
 
     #[test]
+    fn app_protocols_are_qualified_names_and_selectors_labels() {
+        let found = errors(json!({"selector": {"app": "milvus db"},
+            "ports": [{"port": 1, "appProtocol": "kubernetes.io/h2c/x"}]}));
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].starts_with(r#"spec.ports[0].appProtocol: Invalid value: "kubernetes.io/h2c/x": a valid label key"#), "{found:?}");
+        assert!(
+            found[1]
+                .starts_with(r#"spec.selector: Invalid value: "milvus db": a valid label must be"#),
+            "{found:?}"
+        );
+        assert!(
+            errors(json!({"ports": [{"port": 1, "appProtocol": "kubernetes.io/h2c"}]})).is_empty()
+        );
+    }
+
+    #[test]
     fn numbers_protocols_and_target_ports() {
         assert_eq!(
             errors(json!({"ports": [{"port": 0, "protocol": "HTTP", "targetPort": "9091"}]})),
