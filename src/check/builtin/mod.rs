@@ -58,6 +58,9 @@ fn hint(error: &FieldError, source: &str) -> String {
     } else {
         source
     };
+    if error.path == "metadata.name" {
+        return format!("the API server refuses this name ({from}); rename the object (a rendered name comes from --release, serviceName or the overlay's name parameters)");
+    }
     format!("the API server refuses this object with this message ({from}); change the field as the message says")
 }
 
