@@ -10,7 +10,8 @@
 //! that Service from Helm values, so it is often not among the objects.
 //! One file per family: [`ingress`] (Ingress, its Service annotations and
 //! ManagedCertificates), [`gateway`] (Gateway API and the GKE policies),
-//! [`health_check`] (BackendConfig and HealthCheckPolicy probes).
+//! [`health_check`] (BackendConfig and HealthCheckPolicy probes),
+//! [`refusals`] (combinations GKE's controllers refuse).
 
 mod draining;
 mod gateway;
