@@ -6,10 +6,10 @@
 //! the value is valid; the callers put them after the field path.
 //!
 //! Facts only are taken from upstream (patterns, limits, message texts); the
-//! code is this project's.
-
-use regex_automata::meta::Regex;
-use std::sync::OnceLock;
+//! code is this project's. The patterns are matched by small hand-written
+//! functions, not compiled: every render runs these checks, and compiling
+//! the expressions would cost each process more than all the matching (a
+//! test compares both on many strings).
 
 const DNS1123_LABEL: &str = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
 const DNS1123_LABEL_MESSAGE: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
@@ -41,13 +41,64 @@ fn label_value_pattern() -> String {
     format!("({LABEL_KEY_NAME})?")
 }
 
-/// Whether the whole of `value` matches `pattern`; each pattern is compiled
-/// once per process.
-fn matches(cell: &'static OnceLock<Regex>, pattern: impl FnOnce() -> String, value: &str) -> bool {
-    cell.get_or_init(|| {
-        Regex::new(&format!("^(?:{})$", pattern())).expect("upstream pattern compiles")
-    })
-    .is_match(value)
+/// `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, and with `first` for the first
+/// character (`[a-z]` for DNS-1035).
+fn is_label(value: &str, first: fn(u8) -> bool) -> bool {
+    let bytes = value.as_bytes();
+    let inner = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-';
+    match (bytes.first(), bytes.last()) {
+        (Some(&a), Some(&z)) => {
+            first(a) && (z.is_ascii_lowercase() || z.is_ascii_digit()) && bytes.iter().all(inner)
+        }
+        _ => false,
+    }
+}
+
+fn lower_alphanumeric(c: u8) -> bool {
+    c.is_ascii_lowercase() || c.is_ascii_digit()
+}
+
+fn is_dns1123_label(value: &str) -> bool {
+    is_label(value, lower_alphanumeric)
+}
+
+fn is_dns1035_label(value: &str) -> bool {
+    is_label(value, |c| c.is_ascii_lowercase())
+}
+
+/// `label(\.label)*`.
+fn is_dns1123_subdomain(value: &str) -> bool {
+    value.split('.').all(is_dns1123_label)
+}
+
+/// `\*\.` and a subdomain.
+fn is_wildcard_subdomain(value: &str) -> bool {
+    value.strip_prefix("*.").is_some_and(is_dns1123_subdomain)
+}
+
+/// `([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]`.
+fn is_label_key_name(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    let inner = |c: &u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.');
+    match (bytes.first(), bytes.last()) {
+        (Some(a), Some(z)) => {
+            a.is_ascii_alphanumeric() && z.is_ascii_alphanumeric() && bytes.iter().all(inner)
+        }
+        _ => false,
+    }
+}
+
+/// `(name)?`.
+fn is_label_value(value: &str) -> bool {
+    value.is_empty() || is_label_key_name(value)
+}
+
+/// `[-._a-zA-Z0-9]+`.
+fn is_config_key(value: &str) -> bool {
+    !value.is_empty()
+        && value
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
 }
 
 /// `RegexError`: the message, examples, and the pattern.
@@ -74,7 +125,8 @@ fn max_bytes(max: usize) -> String {
 struct Format {
     max: usize,
     too_long: fn(usize) -> String,
-    cell: &'static OnceLock<Regex>,
+    matches: fn(&str) -> bool,
+    /// The upstream expression, for the message.
     pattern: fn() -> String,
     message: &'static str,
     examples: &'static [&'static str],
@@ -84,10 +136,7 @@ impl Format {
     /// The length message, if any, and whether the pattern matched.
     fn length_and_match(&self, value: &str) -> (Vec<String>, bool) {
         let long = (value.len() > self.max).then(|| (self.too_long)(self.max));
-        (
-            long.into_iter().collect(),
-            matches(self.cell, self.pattern, value),
-        )
+        (long.into_iter().collect(), (self.matches)(value))
     }
 
     fn errors(&self, value: &str) -> Vec<String> {
@@ -106,11 +155,10 @@ impl Format {
 /// `IsDNS1123Label`: namespaces, Service port names. A valid subdomain
 /// that is no label must hold dots, and the message says only that.
 pub fn dns1123_label(value: &str) -> Vec<String> {
-    static CELL: OnceLock<Regex> = OnceLock::new();
     let format = Format {
         max: LABEL_MAX,
         too_long: max_characters,
-        cell: &CELL,
+        matches: is_dns1123_label,
         pattern: || DNS1123_LABEL.to_string(),
         message: DNS1123_LABEL_MESSAGE,
         examples: &["my-name", "123-abc"],
@@ -128,11 +176,10 @@ pub fn dns1123_label(value: &str) -> Vec<String> {
 
 /// `IsDNS1123Subdomain`: most object names, Ingress hosts.
 pub fn dns1123_subdomain(value: &str) -> Vec<String> {
-    static CELL: OnceLock<Regex> = OnceLock::new();
     Format {
         max: SUBDOMAIN_MAX,
         too_long: max_characters,
-        cell: &CELL,
+        matches: is_dns1123_subdomain,
         pattern: dns1123_subdomain_pattern,
         message: DNS1123_SUBDOMAIN_MESSAGE,
         examples: &["example.com"],
@@ -142,11 +189,10 @@ pub fn dns1123_subdomain(value: &str) -> Vec<String> {
 
 /// `IsDNS1035Label`: Service names, and the Services an Ingress names.
 pub fn dns1035_label(value: &str) -> Vec<String> {
-    static CELL: OnceLock<Regex> = OnceLock::new();
     Format {
         max: LABEL_MAX,
         too_long: max_characters,
-        cell: &CELL,
+        matches: is_dns1035_label,
         pattern: || DNS1035_LABEL.to_string(),
         message: DNS1035_LABEL_MESSAGE,
         examples: &["my-name", "abc-123"],
@@ -156,11 +202,10 @@ pub fn dns1035_label(value: &str) -> Vec<String> {
 
 /// `IsWildcardDNS1123Subdomain`: `*.example.com` and nothing else with a `*`.
 pub fn wildcard_dns1123_subdomain(value: &str) -> Vec<String> {
-    static CELL: OnceLock<Regex> = OnceLock::new();
     Format {
         max: SUBDOMAIN_MAX,
         too_long: max_characters,
-        cell: &CELL,
+        matches: is_wildcard_subdomain,
         pattern: wildcard_pattern,
         message: WILDCARD_MESSAGE,
         examples: &["*.example.com"],
@@ -172,7 +217,6 @@ pub fn wildcard_dns1123_subdomain(value: &str) -> Vec<String> {
 /// annotation keys once lowercased. An optional DNS subdomain prefix and
 /// `/`, then a name of at most 63 bytes.
 pub fn label_key(value: &str) -> Vec<String> {
-    static NAME: OnceLock<Regex> = OnceLock::new();
     let parts: Vec<&str> = value.split('/').collect();
     let mut errors = Vec::new();
     let name = match parts.as_slice() {
@@ -201,7 +245,7 @@ pub fn label_key(value: &str) -> Vec<String> {
     } else if name.len() > LABEL_MAX {
         errors.push(format!("name part {}", max_bytes(LABEL_MAX)));
     }
-    if !matches(&NAME, || LABEL_KEY_NAME.to_string(), name) {
+    if !is_label_key_name(name) {
         errors.push(format!(
             "name part {}",
             regex_error(
@@ -232,11 +276,10 @@ fn content_dns1123_subdomain(value: &str) -> Vec<String> {
 /// `content.IsLabelValue`: empty, or at most 63 bytes of the label-key
 /// name characters.
 pub fn label_value(value: &str) -> Vec<String> {
-    static CELL: OnceLock<Regex> = OnceLock::new();
     Format {
         max: LABEL_MAX,
         too_long: max_bytes,
-        cell: &CELL,
+        matches: is_label_value,
         pattern: label_value_pattern,
         message: LABEL_VALUE_MESSAGE,
         examples: &["MyValue", "my_value", "12345"],
@@ -283,11 +326,10 @@ pub fn port_name(port: &str) -> Vec<String> {
 
 /// `IsConfigMapKey`: the keys of a Secret's `data`.
 pub fn config_map_key(value: &str) -> Vec<String> {
-    static CELL: OnceLock<Regex> = OnceLock::new();
     let mut errors = Format {
         max: SUBDOMAIN_MAX,
         too_long: max_characters,
-        cell: &CELL,
+        matches: is_config_key,
         pattern: || CONFIG_KEY.to_string(),
         message: CONFIG_KEY_MESSAGE,
         examples: &["key.name", "KEY_NAME", "key-name"],
@@ -321,6 +363,44 @@ pub fn is_ip_sloppy(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The hand-written matchers accept exactly what the upstream
+    /// expressions accept, on strings built from every character class
+    /// the patterns mention.
+    #[test]
+    fn matchers_agree_with_the_upstream_expressions() {
+        use regex_automata::meta::Regex;
+        type Matcher = fn(&str) -> bool;
+        let cases: [(String, Matcher); 7] = [
+            (DNS1123_LABEL.into(), is_dns1123_label),
+            (DNS1035_LABEL.into(), is_dns1035_label),
+            (dns1123_subdomain_pattern(), is_dns1123_subdomain),
+            (wildcard_pattern(), is_wildcard_subdomain),
+            (LABEL_KEY_NAME.into(), is_label_key_name),
+            (label_value_pattern(), is_label_value),
+            (CONFIG_KEY.into(), is_config_key),
+        ];
+        let alphabet = ["a", "Z", "0", "-", "_", ".", "*", "/", " ", "é"];
+        let mut samples = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = samples
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            samples.extend(longer);
+        }
+        samples.dedup();
+        for (pattern, matcher) in cases {
+            let regex = Regex::new(&format!("^(?:{pattern})$")).unwrap();
+            for sample in &samples {
+                assert_eq!(
+                    matcher(sample),
+                    regex.is_match(sample),
+                    "{pattern} on {sample:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn dns_names() {
