@@ -28,9 +28,7 @@ pub fn check(objects: &[Resource], l7: &Rendered, fix: &str) -> Result<()> {
                 && r.id.namespace == expected.namespace
         })
     };
-    let service = find("Service").ok_or_else(|| {
-        fail("the chart made no such Service (another release name, namespace or chart?)".into())
-    })?;
+    let service = find("Service").ok_or_else(|| fail(missing_service(objects, &expected.name)))?;
     let spec = &service.value["spec"];
     let service_type = spec["type"].as_str().unwrap_or("ClusterIP");
     if service_type != expected.service_type {
@@ -68,6 +66,22 @@ pub fn check(objects: &[Resource], l7: &Rendered, fix: &str) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Why the Service is missing: in another namespace (the release's `-n`
+/// and milvus-l7's differ), or not made at all.
+fn missing_service(objects: &[Resource], name: &str) -> String {
+    let elsewhere = objects
+        .iter()
+        .find(|r| r.id.group.is_empty() && r.id.kind == "Service" && r.id.name == name);
+    match elsewhere {
+        Some(other) => format!(
+            "the chart made it in namespace {}: the release's namespace and milvus-l7's \
+             (--namespace) must be the same",
+            other.id.namespace
+        ),
+        None => "the chart made no such Service (another release name or chart?)".into(),
+    }
 }
 
 /// `common.security.tlsMode` of a Milvus `user.yaml` text, as text (`1`
