@@ -13,7 +13,9 @@ pub const EXAMPLES: &str = "Examples:
   milvus-l7 values -n milvus --domain milvus.example.com > values.yaml
   helm upgrade --install my-release milvus/milvus -n milvus -f values.yaml \\
     --post-renderer=milvus-l7 --post-renderer-args=post-render \\
-    --post-renderer-args=-n=milvus --post-renderer-args=--domain=milvus.example.com";
+    --post-renderer-args=-n=milvus --post-renderer-args=--domain=milvus.example.com
+  helm template my-release milvus-5.0.19.tgz -n milvus -f values.yaml > manifests.yaml
+  milvus-l7 post-render -n milvus --domain milvus.example.com < manifests.yaml   # by hand";
 
 /// `milvus-l7 post-render` arguments: every render parameter.
 #[derive(Debug, Args)]
