@@ -10,7 +10,7 @@ mod completions;
 mod ctx;
 mod diff;
 mod dir_summary;
-mod duration_arg;
+pub mod duration_arg;
 mod graph;
 pub mod non_utf8;
 mod overlay_arg;
