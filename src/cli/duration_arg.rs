@@ -93,7 +93,8 @@ mod tests {
         ] {
             let err = parse(bad).unwrap_err();
             assert!(
-                err.starts_with("longer than the allowed 168h") && err.contains("between 1s and 168h"),
+                err.starts_with("longer than the allowed 168h")
+                    && err.contains("between 1s and 168h"),
                 "{bad}: {err}"
             );
         }

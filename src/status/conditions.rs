@@ -5,9 +5,10 @@
 //! - a condition whose `observedGeneration` is older than the object's
 //!   `metadata.generation` describes an earlier spec: after a re-apply an
 //!   old `Programmed=True` is not "ready" but "not processed yet"
-//!   (kubernetes-sigs/gateway-api `apis/v1/shared_types.go`, v1.6.1: "If
-//!   the observedGeneration of a Condition is greater than the value the
-//!   implementation knows about…"; every condition carries it);
+//!   (kubernetes-sigs/gateway-api `apis/v1/shared_types.go`, v1.6.1:
+//!   "Implementations MUST always update the `observedGeneration` field of
+//!   the Condition to the `metadata.generation` of the Gateway"); a
+//!   condition without one (the CRD's default status) is taken as it says;
 //! - `False` is not always "wait": the reason says whether the controller is
 //!   still working (`Pending`) or refused the object (`Invalid`), and only
 //!   the first resolves alone. Each condition type comes with a [`Rule`]

@@ -22,5 +22,6 @@ mod render;
 mod runnable_docs;
 mod status;
 mod status_follow;
+mod status_states;
 mod validate;
 mod verbosity;

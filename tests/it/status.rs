@@ -312,8 +312,10 @@ fn a_programmed_gateway_and_accepted_route_are_ready_with_the_gateway_address() 
         .code(0);
     let (stdout, _) = output(&assert);
     for expected in [
-        "gateway.networking.k8s.io/v1/Gateway/default/my-release-milvus\n  ready    address 34.149.120.17\n  ready    Accepted\n  ready    Programmed\n",
-        "gateway.networking.k8s.io/v1/HTTPRoute/default/my-release-milvus\n  ready    Accepted\n  ready    ResolvedRefs\n",
+        "gateway.networking.k8s.io/v1/Gateway/default/my-release-milvus\n  ready    address 34.149.120.17\n  ready    Accepted\n  ready    Programmed\n  ready    listener https: Accepted\n  ready    listener https: ResolvedRefs\n  ready    listener https: Programmed\n",
+        "gateway.networking.k8s.io/v1/HTTPRoute/default/my-release-milvus\n  ready    parent my-release-milvus: Accepted\n  ready    parent my-release-milvus: ResolvedRefs\n",
+        "networking.gke.io/v1/GCPBackendPolicy/default/my-release-milvus-gateway\n  ready    Attached\n",
+        "networking.gke.io/v1/HealthCheckPolicy/default/my-release-milvus-gateway\n  ready    Attached\n",
         "\nready\n",
         "connections.connect(\"default\", host=\"34.149.120.17\", port=\"443\", server_pem_path=\"certs/tls.crt\", secure=True, server_name=\"my-release.milvus.io\")",
     ] {

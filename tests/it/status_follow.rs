@@ -230,7 +230,10 @@ fn a_stream_that_ends_before_ready_exits_1_with_what_is_pending() {
         .code(1);
     let out = stdout(assert.get_output());
     assert!(!out.contains("\nready\n"), "{out}");
-    assert!(out.contains("not ready: 3 check(s) pending"), "{out}");
+    assert!(
+        out.contains("not ready (waiting): 3 check(s) pending"),
+        "{out}"
+    );
     assert!(
         out.contains(&format!(
             "  waiting  {CERTIFICATE}: certificate Provisioning"
