@@ -26,6 +26,22 @@ pub struct FollowArgs<'a> {
 pub fn run(rendered: &Rendered, args: &FollowArgs, ctx: &mut Ctx) -> Result<Outcome> {
     let stdin = std::mem::replace(&mut ctx.stdin, Box::new(std::io::empty()));
     let watches = Watches::start(args.live, stdin, args.timeout, args.max_input_bytes)?;
+    let mut printed = false;
+    let outcome = follow(rendered, &watches, args, &mut printed, ctx);
+    if outcome.is_err() && printed {
+        ctx.note("the lines already on standard output were printed before the failure below; they are not a verdict (exit status 2)");
+    }
+    outcome
+}
+
+/// Follows until a verdict; `printed` tells whether stdout holds lines.
+fn follow(
+    rendered: &Rendered,
+    watches: &Watches,
+    args: &FollowArgs,
+    printed: &mut bool,
+    ctx: &mut Ctx,
+) -> Result<Outcome> {
     let mut follower = Follower::new(rendered);
     loop {
         let item = match watches.next()? {
@@ -42,6 +58,7 @@ pub fn run(rendered: &Rendered, args: &FollowArgs, ctx: &mut Ctx) -> Result<Outc
         };
         for event in follower.observe(item)? {
             ctx.print(&event_text(&event))?;
+            *printed = true;
         }
         let Some(status) = follower.status().filter(|_| follower.awaited().is_empty()) else {
             continue;

@@ -368,3 +368,48 @@ fn a_directory_export_is_read_like_a_file() {
         .assert()
         .code(0);
 }
+
+/// Issue 24 defect 6: with `--live a.yaml --live b.yaml` holding different
+/// copies of one object the verdict depended on the order (ready one way,
+/// not ready the other). One rule for every way inputs are given, as for
+/// two files of one directory: identical copies once, different ones exit
+/// 2 naming both inputs.
+#[test]
+fn conflicting_copies_in_repeated_live_inputs_are_an_error_naming_both() {
+    let tmp = tempdir();
+    let ready = with_expire_time(
+        &live_fixture("milvus-google-managed.yaml"),
+        &expire_time_in(90),
+    );
+    let unhealthy = ready.replacen("\":\"HEALTHY\"", "\":\"UNHEALTHY\"", 1);
+    assert_ne!(ready, unhealthy);
+    let a = write_file(tmp.path(), "a.yaml", &ready);
+    let b = write_file(tmp.path(), "b.yaml", &unhealthy);
+    let same = write_file(tmp.path(), "same.yaml", &ready);
+    for (first, second) in [(&a, &b), (&b, &a)] {
+        let assert = milvus_l7(tmp.path())
+            .args(["status", "--live"])
+            .arg(first)
+            .arg("--live")
+            .arg(second)
+            .assert()
+            .code(2);
+        assert!(assert.get_output().stdout.is_empty());
+        let err = stderr(assert.get_output());
+        assert!(
+            err.contains(&format!(
+                "in {} and in {}",
+                first.display(),
+                second.display()
+            )) && err.contains("Ingress/default/my-release-milvus"),
+            "{err}"
+        );
+    }
+    milvus_l7(tmp.path())
+        .args(["status", "--live"])
+        .arg(&a)
+        .arg("--live")
+        .arg(&same)
+        .assert()
+        .code(0);
+}
