@@ -15,7 +15,7 @@ pub const EXAMPLES: &str = "Examples:
   kubectl get ingress,managedcertificate -n default -o yaml | milvus-l7 status --live -
   kubectl get ingress -n default -o json | milvus-l7 status --overlay self-managed \\
     --tls-cert tls.crt --tls-key tls.key --live - --output json
-  kubectl get gateway,httproute -n default -o yaml \\
+  kubectl get gateway,httproute,gcpbackendpolicy,healthcheckpolicy -n default -o yaml \\
     | milvus-l7 status --overlay gateway --overlay self-managed --live -
   # until ready: one line per change, exit 0 once ready (kubectl watches one kind at a time)
   milvus-l7 status --follow --timeout 1h \\

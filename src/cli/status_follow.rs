@@ -158,7 +158,7 @@ fn not_ready(follower: &Follower, why: &str, ctx: &mut Ctx) -> Result<Outcome> {
         _ => {
             ctx.print(&format!("\nnot ready: {} not seen\n", awaited.join(", ")))?;
             ctx.note(&format!(
-                "{why} before every object of the render was seen (exit status 1): watch the namespace and kinds the render names (`kubectl get ingress -n NS -o json -w`, `kubectl get managedcertificate -n NS -o json -w`; gateway: gateway, httproute), and give the same --release/--namespace/--set as for render"
+                "{why} before every object of the render was seen (exit status 1): watch the namespace and kinds the render names (`kubectl get ingress -n NS -o json -w`, `kubectl get managedcertificate -n NS -o json -w`; gateway: gateway, httproute, gcpbackendpolicy, healthcheckpolicy), and give the same --release/--namespace/--set as for render"
             ));
         }
     }

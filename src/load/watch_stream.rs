@@ -199,7 +199,7 @@ fn too_large(origin: &str, max_bytes: usize) -> Error {
     Error::Parse {
         location: origin.to_string(),
         message: format!("an object in the stream is larger than {max_bytes} bytes"),
-        hint: "watch only the objects status reads: `kubectl get ingress -o json -w` and `kubectl get managedcertificate -o json -w` (gateway: gateway, httproute)".into(),
+        hint: "watch only the objects status reads: `kubectl get ingress -o json -w` and `kubectl get managedcertificate -o json -w` (gateway: gateway, httproute, gcpbackendpolicy, healthcheckpolicy), or give a finished export as a file, bounded by --max-input-bytes".into(),
     }
 }
 
