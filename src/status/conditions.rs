@@ -60,16 +60,42 @@ pub(super) struct Rule {
     pub wanted: bool,
     /// Reasons with the good status that still mean "not ready"
     /// (`Accepted=True` with `ListenersNotValid`), with the fix.
-    pub good_but: &'static [(&'static str, &'static str)],
+    pub good_but: Fixes,
     /// Reasons of a bad status that the controller resolves alone.
     pub waiting: &'static [&'static str],
     /// Reasons of a bad status that need a change, with the fix.
-    pub action: &'static [(&'static str, &'static str)],
+    pub action: Fixes,
     /// A bad status with a reason in neither list: some controllers use
     /// their own reasons, so each rule decides what those mean.
     pub otherwise: State,
     /// The fix for such a reason.
     pub otherwise_hint: &'static str,
+}
+
+/// Reasons of a bad status that need a change, each with the fix.
+pub(super) type Fixes = &'static [(&'static str, &'static str)];
+
+impl Rule {
+    /// The usual rule: `True` is good, whatever its reason; `waiting`
+    /// reasons of a bad status resolve alone, `action` ones need their fix,
+    /// any other reason is `otherwise`, with `hint`.
+    pub(super) const fn positive(
+        kind: &'static str,
+        waiting: &'static [&'static str],
+        action: Fixes,
+        otherwise: State,
+        hint: &'static str,
+    ) -> Rule {
+        Rule {
+            kind,
+            wanted: true,
+            good_but: &[],
+            waiting,
+            action,
+            otherwise,
+            otherwise_hint: hint,
+        }
+    }
 }
 
 /// The live object's `metadata.generation`, when written.

@@ -16,42 +16,39 @@ const DESCRIBE: &str = "`kubectl describe gateway` shows the controller's messag
 
 /// Gateway `Accepted`: the controller took the Gateway.
 const ACCEPTED: Rule = Rule {
-    kind: "Accepted",
-    wanted: true,
     good_but: &[("ListenersNotValid", "the Gateway is accepted but a listener is refused: the listener checks below say which and why")],
-    waiting: &["Pending", "NotReconciled"],
-    action: &[
-        ("Invalid", "the Gateway is refused as written: check the class (`kubectl get gatewayclass`; the gatewayClass parameter) and the TLS settings"),
-        ("InvalidParameters", "the class's parametersRef is invalid: see the message"),
-        ("UnsupportedAddress", "the class does not support the address type in spec.addresses: check staticIpName names an address of the kind the class needs (global external, or regional internal)"),
-        ("ListenersNotValid", "no listener is valid: the listener checks below say why"),
-    ],
-    otherwise: State::ActionNeeded,
-    otherwise_hint: DESCRIBE,
+    ..Rule::positive(
+        "Accepted",
+        &["Pending", "NotReconciled"],
+        &[
+            ("Invalid", "the Gateway is refused as written: check the class (`kubectl get gatewayclass`; the gatewayClass parameter) and the TLS settings"),
+            ("InvalidParameters", "the class's parametersRef is invalid: see the message"),
+            ("UnsupportedAddress", "the class does not support the address type in spec.addresses: check staticIpName names an address of the kind the class needs (global external, or regional internal)"),
+            ("ListenersNotValid", "no listener is valid: the listener checks below say why"),
+        ],
+        State::ActionNeeded,
+        DESCRIBE,
+    )
 };
 
 /// Gateway `Programmed`: the load balancer is configured.
-const PROGRAMMED: Rule = Rule {
-    kind: "Programmed",
-    wanted: true,
-    good_but: &[],
-    waiting: &["Pending", "AddressNotAssigned"],
-    action: &[
+const PROGRAMMED: Rule = Rule::positive(
+    "Programmed",
+    &["Pending", "AddressNotAssigned"],
+    &[
         ("Invalid", "the Gateway is refused as written: see the message, and the Accepted check"),
         ("NoResources", "the project lacks the resources (quota) for the load balancer: raise the quota named in the message"),
         ("AddressNotUsable", "the address named by staticIpName cannot be used: check it exists (`gcloud compute addresses list`), is global for an external class and regional for an internal one, and is not used elsewhere"),
     ],
-    otherwise: State::Waiting,
-    otherwise_hint: DESCRIBE,
-};
+    State::Waiting,
+    DESCRIBE,
+);
 
 /// Gateway `ResolvedRefs` (optional; a summary of the listeners' own).
-const RESOLVED_REFS: Rule = Rule {
-    kind: "ResolvedRefs",
-    wanted: true,
-    good_but: &[],
-    waiting: &[],
-    action: &[
+const RESOLVED_REFS: Rule = Rule::positive(
+    "ResolvedRefs",
+    &[],
+    &[
         (
             "InvalidClientCertificateRef",
             "the client certificate reference does not resolve: see the message",
@@ -65,16 +62,14 @@ const RESOLVED_REFS: Rule = Rule {
             "a listener's references do not resolve: the listener checks below say which",
         ),
     ],
-    otherwise: State::ActionNeeded,
-    otherwise_hint: DESCRIBE,
-};
+    State::ActionNeeded,
+    DESCRIBE,
+);
 
-const LISTENER_ACCEPTED: Rule = Rule {
-    kind: "Accepted",
-    wanted: true,
-    good_but: &[],
-    waiting: &["Pending"],
-    action: &[
+const LISTENER_ACCEPTED: Rule = Rule::positive(
+    "Accepted",
+    &["Pending"],
+    &[
         (
             "PortUnavailable",
             "the listener's port is not available: another listener or Gateway holds it",
@@ -92,57 +87,54 @@ const LISTENER_ACCEPTED: Rule = Rule {
             "none of the CA certificates of the listener's frontend validation is valid",
         ),
     ],
-    otherwise: State::ActionNeeded,
-    otherwise_hint: DESCRIBE,
-};
+    State::ActionNeeded,
+    DESCRIBE,
+);
 
-const LISTENER_RESOLVED_REFS: Rule = Rule {
-    kind: "ResolvedRefs",
-    wanted: true,
-    good_but: &[],
-    waiting: &[],
-    action: &[
+const LISTENER_RESOLVED_REFS: Rule = Rule::positive(
+    "ResolvedRefs",
+    &[],
+    &[
         ("InvalidCertificateRef", "the TLS Secret named in the listener's certificateRefs is missing or not a valid kubernetes.io/tls Secret: create it in the Gateway's namespace (`kubectl create secret tls NAME --cert tls.crt --key tls.key`)"),
         ("InvalidRouteKinds", "the listener allows a route kind the class does not support"),
         ("RefNotPermitted", "a certificate in another namespace needs a ReferenceGrant in that namespace"),
         ("InvalidCACertificateRef", "a CA certificate reference does not resolve"),
         ("InvalidCACertificateKind", "a CA certificate reference is of a kind the class does not support"),
     ],
-    otherwise: State::ActionNeeded,
-    otherwise_hint: DESCRIBE,
-};
+    State::ActionNeeded,
+    DESCRIBE,
+);
 
-const LISTENER_PROGRAMMED: Rule = Rule {
-    kind: "Programmed",
-    wanted: true,
-    good_but: &[],
-    waiting: &["Pending"],
-    action: &[(
+const LISTENER_PROGRAMMED: Rule = Rule::positive(
+    "Programmed",
+    &["Pending"],
+    &[(
         "Invalid",
         "the listener is refused as written: see its Accepted and ResolvedRefs checks",
     )],
-    otherwise: State::Waiting,
-    otherwise_hint: DESCRIBE,
-};
+    State::Waiting,
+    DESCRIBE,
+);
 
 /// `Conflicted` is negative: `True` means two listeners clash.
 const LISTENER_CONFLICTED: Rule = Rule {
-    kind: "Conflicted",
     wanted: false,
-    good_but: &[],
-    waiting: &[],
-    action: &[
-        (
-            "HostnameConflict",
-            "two listeners on one port claim the same hostname: give each its own",
-        ),
-        (
-            "ProtocolConflict",
-            "two listeners on one port use different protocols",
-        ),
-    ],
-    otherwise: State::ActionNeeded,
-    otherwise_hint: DESCRIBE,
+    ..Rule::positive(
+        "Conflicted",
+        &[],
+        &[
+            (
+                "HostnameConflict",
+                "two listeners on one port claim the same hostname: give each its own",
+            ),
+            (
+                "ProtocolConflict",
+                "two listeners on one port use different protocols",
+            ),
+        ],
+        State::ActionNeeded,
+        DESCRIBE,
+    )
 };
 
 /// The first address the controller assigned.

@@ -18,20 +18,18 @@ const DESCRIBE: &str = "`kubectl describe` the policy: its message names the set
 
 /// What the reasons of a policy condition mean, `Attached` and `Accepted` alike.
 const fn rule(kind: &'static str) -> Rule {
-    Rule {
+    Rule::positive(
         kind,
-        wanted: true,
-        good_but: &[],
         // The target (the render's Service or Gateway) is applied with the
         // policy; the controller may see the policy first.
-        waiting: &["Pending", "TargetNotFound"],
-        action: &[
+        &["Pending", "TargetNotFound"],
+        &[
             ("Invalid", DESCRIBE),
             ("Conflicted", "another policy of the same kind targets the same object: keep one (`kubectl get gcpbackendpolicy,healthcheckpolicy,gcpgatewaypolicy -A`)"),
         ],
-        otherwise: State::ActionNeeded,
-        otherwise_hint: DESCRIBE,
-    }
+        State::ActionNeeded,
+        DESCRIBE,
+    )
 }
 
 const ATTACHED: Rule = rule("Attached");

@@ -12,36 +12,32 @@ use serde_json::Value;
 
 const DESCRIBE: &str = "`kubectl describe httproute` shows the controller's message and events";
 
-const ACCEPTED: Rule = Rule {
-    kind: "Accepted",
-    wanted: true,
-    good_but: &[],
-    waiting: &["Pending"],
-    action: &[
+const ACCEPTED: Rule = Rule::positive(
+    "Accepted",
+    &["Pending"],
+    &[
         ("NotAllowedByListeners", "the Gateway's listeners do not allow this route (their allowedRoutes namespaces or kinds)"),
         ("NoMatchingListenerHostname", "the route's hostnames match no listener's hostname: render both with the same domain"),
         ("NoMatchingParent", "no listener of the Gateway matches the route's parentRef (sectionName or port)"),
         ("UnsupportedValue", "a value of the route is not supported by the class: see the message"),
         ("IncompatibleFilters", "the route combines filters the class cannot apply together"),
     ],
-    otherwise: State::ActionNeeded,
-    otherwise_hint: DESCRIBE,
-};
+    State::ActionNeeded,
+    DESCRIBE,
+);
 
-const RESOLVED_REFS: Rule = Rule {
-    kind: "ResolvedRefs",
-    wanted: true,
-    good_but: &[],
-    waiting: &[],
-    action: &[
+const RESOLVED_REFS: Rule = Rule::positive(
+    "ResolvedRefs",
+    &[],
+    &[
         ("BackendNotFound", "the backend Service does not exist: apply the whole render (it holds the Service the route names) and give the same --release as the Milvus Helm release"),
         ("RefNotPermitted", "a backend in another namespace needs a ReferenceGrant in that namespace"),
         ("InvalidKind", "a backendRef names a kind the class does not support"),
         ("UnsupportedProtocol", "the backend's appProtocol is not supported by the class"),
     ],
-    otherwise: State::ActionNeeded,
-    otherwise_hint: DESCRIBE,
-};
+    State::ActionNeeded,
+    DESCRIBE,
+);
 
 /// For each parent of the render: accepted, references resolved.
 pub(super) fn checks(object: &str, live: &Value, wanted: &Resource) -> Vec<Check> {

@@ -22,7 +22,7 @@ fn stream(dir: &Path, names: &[&str]) -> String {
 }
 
 /// `text` with the value of every `expireTime:` line replaced.
-fn with_expire_time(text: &str, expire_time: &str) -> String {
+pub(crate) fn with_expire_time(text: &str, expire_time: &str) -> String {
     text.lines()
         .map(|line| match line.split_once("expireTime: ") {
             Some((indent, _)) if indent.trim().is_empty() => {

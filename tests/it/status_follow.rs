@@ -102,7 +102,7 @@ fn as_json_watch(objects: &[Value]) -> String {
 }
 
 /// `kubectl get -o yaml -w`: `---` before each object but the first.
-fn as_yaml_watch(objects: &[Value]) -> String {
+pub(crate) fn as_yaml_watch(objects: &[Value]) -> String {
     objects
         .iter()
         .map(milvus_l7::yaml::to_string)

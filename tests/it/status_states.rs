@@ -14,6 +14,8 @@ use crate::common::{
     expire_time_in, milvus_l7, parse_yaml_stream, stderr, stdout, testdata, write_file,
     SELF_MANAGED_WITH_FILES,
 };
+use crate::status::with_expire_time;
+use crate::status_follow::as_yaml_watch;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -132,15 +134,7 @@ fn id(o: &Value) -> String {
 /// `text` with every `expireTime:` 90 days ahead: the exported
 /// certificate has expired since, and these tests are about the other states.
 fn current(text: &str) -> String {
-    let expire_time = expire_time_in(90);
-    text.lines()
-        .map(|line| match line.split_once("expireTime: ") {
-            Some((indent, _)) if indent.trim().is_empty() => {
-                format!("{indent}expireTime: \"{expire_time}\"\n")
-            }
-            _ => format!("{line}\n"),
-        })
-        .collect()
+    with_expire_time(text, &expire_time_in(90))
 }
 
 fn base_items(base: &str) -> Vec<Value> {
@@ -160,15 +154,6 @@ fn fixtures(dir: &str) -> Vec<Fixture> {
     paths.sort();
     assert!(!paths.is_empty());
     paths.iter().map(|p| Fixture::read(p)).collect()
-}
-
-/// Objects as `kubectl get -o yaml -w` prints them.
-fn yaml_watch(objects: &[Value]) -> String {
-    objects
-        .iter()
-        .map(milvus_l7::yaml::to_string)
-        .collect::<Vec<_>>()
-        .join("---\n")
 }
 
 #[test]
@@ -235,7 +220,7 @@ fn every_fixture_state_is_followed_to_its_end() {
         let output = milvus_l7(&testdata())
             .args(["status", "--follow", "--live", "-"])
             .args(fixture.flags())
-            .write_stdin(yaml_watch(&objects))
+            .write_stdin(as_yaml_watch(&objects))
             .output()
             .unwrap();
         let (out, err) = (stdout(&output), stderr(&output));
@@ -296,7 +281,7 @@ fn watch_streams_go_from_waiting_to_action_or_to_ready() {
             .into_iter()
             .filter(|o| kind(o) != stream_kind)
             .collect();
-        let input = format!("{}---\n{}", yaml_watch(&others), fixture.text);
+        let input = format!("{}---\n{}", as_yaml_watch(&others), fixture.text);
         let output = milvus_l7(&testdata())
             .args(["status", "--follow", "--live", "-"])
             .args(fixture.flags())
