@@ -99,4 +99,18 @@ mod tests {
             );
         }
     }
+
+    proptest::proptest! {
+        /// The fuzz target's property (fuzz/fuzz_targets/duration_arg.rs),
+        /// on text shaped like durations: no panic, what is accepted lies
+        /// in the range, and its seconds read back the same.
+        #[test]
+        fn whatever_is_accepted_lies_in_the_range(text in "[0-9smhd ]{0,30}") {
+            if let Ok(duration) = parse(&text) {
+                proptest::prop_assert!((MIN..=MAX).contains(&duration));
+                let _deadline = std::time::Instant::now() + duration;
+                proptest::prop_assert_eq!(parse(&format!("{}s", duration.as_secs())), Ok(duration));
+            }
+        }
+    }
 }
