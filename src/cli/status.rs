@@ -79,8 +79,15 @@ pub fn run(args: &StatusArgs, ctx: &mut Ctx) -> Result<Outcome> {
     for warning in &status.warnings {
         ctx.warn(warning);
     }
-    if !status.ready() && args.output == ReportFormat::Text {
-        ctx.note("not ready yet: run again in a minute (exit status 1)");
+    if args.output == ReportFormat::Text {
+        if let Some(action) = status.action_needed() {
+            ctx.note(&format!(
+                "not ready: {}: {} will not resolve without a change; the hint above says what to do (exit status 1)",
+                action.object, action.detail
+            ));
+        } else if !status.ready() {
+            ctx.note("not ready yet: run again in a minute (exit status 1)");
+        }
     }
     Ok(if status.ready() {
         Outcome::Clean
