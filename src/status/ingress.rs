@@ -72,11 +72,12 @@ fn https_check(object: &str, live: &Value) -> Check {
 /// service, `HEALTHY` as soon as one instance or endpoint is healthy,
 /// otherwise the last Compute health state it saw, or `Unknown` when it
 /// could not ask (`pkg/backends/backends.go` `Pool.Health`, v1.38.8). The
-/// Compute states are those of `HealthStatus`/`HealthStatusForNetworkEndpoint`
-/// (`HEALTHY`, `UNHEALTHY`, `DRAINING`, `UNKNOWN`; vendored
-/// google.golang.org/api compute/v1 in the same tag) and `TIMEOUT`, which
-/// `gcloud compute backend-services get-health` shows for a probe that got
-/// no answer in time.
+/// Compute states are those of google.golang.org/api compute/v1 (vendored
+/// in the same tag): `HealthStatusForNetworkEndpoint.HealthState` (`HEALTHY`,
+/// `UNHEALTHY`, `DRAINING`, `UNKNOWN`) and the detailed states of
+/// `ManagedInstanceInstanceHealth.DetailedHealthState`, which add `TIMEOUT`:
+/// "a connection to the application health checking endpoint cannot be
+/// established, or the server does not respond within the specified timeout".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Health {
     Healthy,
