@@ -112,6 +112,16 @@ pub(super) fn assess(
     generation: Option<i64>,
     rule: &Rule,
 ) -> Check {
+    read(object, label, conditions, generation, rule).on(format!("{label}{}", rule.kind))
+}
+
+fn read(
+    object: &str,
+    label: &str,
+    conditions: Option<&Value>,
+    generation: Option<i64>,
+    rule: &Rule,
+) -> Check {
     let kind = rule.kind;
     let Some(condition) = Condition::find(conditions, kind) else {
         return check(

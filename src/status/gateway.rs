@@ -197,7 +197,8 @@ fn listener_checks(object: &str, live: &Value, name: &str, generation: Option<i6
             State::Waiting,
             format!("{label}not reported yet"),
             Some("the controller has not processed the listener yet".into()),
-        )];
+        )
+        .on(label)];
     };
     let listener_conditions = listener.get("conditions");
     let mut checks: Vec<Check> = [

@@ -52,7 +52,8 @@ pub(super) fn checks(object: &str, live: &Value, wanted: &Resource) -> Vec<Check
                     State::Waiting,
                     format!("{label}not accepted by the Gateway yet"),
                     Some("the Gateway controller has not processed the route yet".into()),
-                )],
+                )
+                .on(label)],
                 Some(found) => [ACCEPTED, RESOLVED_REFS]
                     .iter()
                     .map(|rule| {

@@ -62,6 +62,19 @@ pub struct Check {
     pub state: State,
     pub detail: String,
     pub hint: Option<String>,
+    /// What the check is about within its object (`Programmed`, `listener
+    /// https: Accepted`), where checks come and go with the status (a
+    /// listener reported, an optional condition written); empty where an
+    /// object's checks are always the same, in the same order.
+    pub topic: String,
+}
+
+impl Check {
+    /// The check, about `topic` (see [`Check::topic`]).
+    fn on(mut self, topic: impl Into<String>) -> Check {
+        self.topic = topic.into();
+        self
+    }
 }
 
 /// Everything `status` found.
@@ -230,6 +243,7 @@ fn check(object: &str, state: State, detail: impl Into<String>, hint: Option<Str
         state,
         detail: detail.into(),
         hint,
+        topic: String::new(),
     }
 }
 
