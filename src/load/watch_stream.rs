@@ -49,8 +49,11 @@ pub struct WatchStream<R: Read> {
 
 enum Decoder<R: Read> {
     Json {
-        documents:
-            serde_json::StreamDeserializer<'static, serde_json::de::IoRead<Budget<R>>, Value>,
+        documents: serde_json::StreamDeserializer<
+            'static,
+            serde_json::de::IoRead<BufReader<Budget<R>>>,
+            Value,
+        >,
         used: Rc<Cell<usize>>,
         max_bytes: usize,
     },
@@ -72,8 +75,12 @@ impl<R: Read> WatchStream<R> {
                     used: Rc::clone(&used),
                     max_bytes: max_object_bytes,
                 };
+                // serde_json reads a reader byte by byte: a buffer in front
+                // of the budget keeps that a copy, not a count per byte (the
+                // budget then counts by the buffer, a few KiB over at most).
                 Decoder::Json {
-                    documents: serde_json::Deserializer::from_reader(budget).into_iter(),
+                    documents: serde_json::Deserializer::from_reader(BufReader::new(budget))
+                        .into_iter(),
                     used,
                     max_bytes: max_object_bytes,
                 }

@@ -284,12 +284,18 @@ mod tests {
         assert!(follower.ready(), "{:?}", follower.status());
         // The Gateway gains its optional ResolvedRefs condition: one new
         // line, and the listener checks after it are not paired anew.
-        let mut gateway = export.iter().find(|r| r.id.kind == "Gateway").unwrap().clone();
+        let mut gateway = export
+            .iter()
+            .find(|r| r.id.kind == "Gateway")
+            .unwrap()
+            .clone();
         gateway.value["status"]["conditions"]
             .as_array_mut()
             .unwrap()
-            .push(json!({"type": "ResolvedRefs", "status": "True", "reason": "ResolvedRefs",
-                "observedGeneration": 1}));
+            .push(
+                json!({"type": "ResolvedRefs", "status": "True", "reason": "ResolvedRefs",
+                "observedGeneration": 1}),
+            );
         let events = follower.observe(WatchItem::Seen(gateway)).unwrap();
         assert_eq!(details(&events), [" -> ResolvedRefs"]);
     }
