@@ -342,4 +342,29 @@ pub(crate) mod tests {
             ]
         );
     }
+
+    #[test]
+    fn an_ssl_policy_and_a_redirect_are_watched_too() {
+        let rendered = rendered(
+            &["gateway", "https-only"],
+            &[
+                ("certMap", "m"),
+                ("sslPolicy", "tls12"),
+                ("redirect", "true"),
+            ],
+        );
+        let mut kinds: Vec<&str> = watched(&rendered).map(|r| r.id.kind.as_str()).collect();
+        kinds.sort_unstable();
+        assert_eq!(
+            kinds,
+            [
+                "GCPBackendPolicy",
+                "GCPGatewayPolicy",
+                "Gateway",
+                "HTTPRoute",
+                "HTTPRoute",
+                "HealthCheckPolicy"
+            ]
+        );
+    }
 }
