@@ -508,6 +508,18 @@ fn a_finite_list_export_over_8_mib_in_a_file_is_read_as_an_export() {
         .assert()
         .code(0);
     assert!(stdout(assert.get_output()).contains("\nready\n"));
+    // The same as `kubectl get -o yaml`.
+    let value: Value = serde_json::from_str(&list).unwrap();
+    let yaml = write_file(
+        tmp.path(),
+        "export.yaml",
+        &milvus_l7::yaml::to_string(&value),
+    );
+    milvus_l7(tmp.path())
+        .args(["status", "--follow", "--live"])
+        .arg(&yaml)
+        .assert()
+        .code(0);
     // Bounded all the same: under a smaller --max-input-bytes it is refused.
     let assert = milvus_l7(tmp.path())
         .args([
