@@ -10,16 +10,15 @@
 //! A source that ends without a single object is an error, not a verdict:
 //! it is what a failed `kubectl get -w` (wrong namespace flag, no access)
 //! leaves in `<(…)`, and "not ready" would send the user waiting for
-//! nothing. A regular file is a finished export, not an endless stream: its
-//! documents (a `kind: List` of a whole namespace, say) may be as large as
-//! `--max-input-bytes`, where a pipe is held to
-//! [`MAX_OBJECT_BYTES`] per object.
+//! nothing. Each object is held to [`MAX_OBJECT_BYTES`]; a finished export
+//! (one `kind: List` of a whole namespace, from a file or a pipe) is held
+//! to `--max-input-bytes` as a whole, as a one-off `status` holds it.
 
 use crate::error::{Error, Result};
 use crate::k8s::resource::ResId;
 use crate::load::live::STDIN;
 use crate::load::object_files;
-use crate::load::watch_stream::{WatchItem, WatchStream, MAX_OBJECT_BYTES};
+use crate::load::watch_stream::{Bounds, WatchItem, WatchStream, MAX_OBJECT_BYTES};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
@@ -65,10 +64,15 @@ impl Watches {
                 Stream::Files(files_of(&source)?)
             };
             let sender = sender.clone();
-            let limit = usize::try_from(max_input_bytes).unwrap_or(usize::MAX);
+            let bounds = Bounds {
+                object: MAX_OBJECT_BYTES,
+                document: usize::try_from(max_input_bytes)
+                    .unwrap_or(usize::MAX)
+                    .max(MAX_OBJECT_BYTES),
+            };
             // Not joined: at the verdict the command returns while a watch
             // may still be blocked in a read; the process exit ends it.
-            std::thread::spawn(move || read_stream(stream, limit, &sender));
+            std::thread::spawn(move || read_stream(stream, bounds, &sender));
         }
         Ok(Watches {
             items,
@@ -131,10 +135,10 @@ enum Stream {
 
 /// Reads one source on its own thread and sends each object, or the
 /// error that ends it; stops early when the receiver is gone.
-fn read_stream(stream: Stream, max_input_bytes: usize, sender: &SyncSender<Result<WatchItem>>) {
+fn read_stream(stream: Stream, bounds: Bounds, sender: &SyncSender<Result<WatchItem>>) {
     match stream {
         Stream::Stdin(reader) => {
-            forward(reader, "<stdin>", MAX_OBJECT_BYTES, sender);
+            forward(reader, "<stdin>", bounds, sender);
         }
         Stream::Files(files) => {
             for file in files {
@@ -142,10 +146,7 @@ fn read_stream(stream: Stream, max_input_bytes: usize, sender: &SyncSender<Resul
                 // `<(kubectl …)` may block until kubectl starts.
                 let opened = std::fs::File::open(&file).map_err(|e| Error::io("reading", &file, e));
                 let carry_on = match opened {
-                    Ok(reader) => {
-                        let limit = object_limit(&reader, max_input_bytes);
-                        forward(reader, &file.display().to_string(), limit, sender)
-                    }
+                    Ok(reader) => forward(reader, &file.display().to_string(), bounds, sender),
                     Err(e) => {
                         let _ = sender.send(Err(e));
                         false
@@ -159,24 +160,14 @@ fn read_stream(stream: Stream, max_input_bytes: usize, sender: &SyncSender<Resul
     }
 }
 
-/// How large one document of `file` may be: a regular file is a finished
-/// export and is bounded as a whole, like a one-off `status` reads it; a
-/// pipe may never end, so each object is bounded instead.
-fn object_limit(file: &std::fs::File, max_input_bytes: usize) -> usize {
-    match file.metadata() {
-        Ok(metadata) if metadata.is_file() => max_input_bytes.max(MAX_OBJECT_BYTES),
-        _ => MAX_OBJECT_BYTES,
-    }
-}
-
 /// Sends every item of one stream; `false` once it failed or nobody listens.
 fn forward(
     reader: impl Read,
     origin: &str,
-    max_object_bytes: usize,
+    bounds: Bounds,
     sender: &SyncSender<Result<WatchItem>>,
 ) -> bool {
-    let stream = match WatchStream::new(reader, origin, max_object_bytes) {
+    let stream = match WatchStream::new(reader, origin, bounds) {
         Ok(stream) => stream,
         Err(e) => {
             let _ = sender.send(Err(e));
