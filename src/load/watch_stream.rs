@@ -3,7 +3,9 @@
 //! another, not a List) or `-o yaml -w` (YAML documents, `---` before each
 //! one but the first). `status --follow` reads such a stream for as long as
 //! it runs, so nothing here reads to the end first: memory holds one object
-//! at a time, and each object is bounded in size instead of the whole input.
+//! at a time, and each object is bounded in size instead of the whole input
+//! (a finished export, one List, is bounded item by item and as a whole:
+//! [`Bounds`]).
 //!
 //! The format is told from the first character, like [`crate::load::live`]
 //! does. `kind: List` documents are unwrapped (a finite export works too),
