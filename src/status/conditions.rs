@@ -42,11 +42,16 @@ impl<'a> Condition<'a> {
         })
     }
 
-    /// `reason message`, the controller's own words.
+    /// ` (reason): message`, the controller's own words, as far as written.
     fn words(&self) -> String {
-        format!("{} {}", self.reason, self.message)
-            .trim()
-            .to_string()
+        let reason = match self.reason {
+            "" => String::new(),
+            reason => format!(" ({reason})"),
+        };
+        match self.message.trim() {
+            "" => reason,
+            message => format!("{reason}: {message}"),
+        }
     }
 }
 
@@ -147,11 +152,7 @@ fn read(
         }
     }
     let good = if rule.wanted { "True" } else { "False" };
-    let detail = |status: &str| {
-        format!("{label}{kind} is {status}: {}", condition.words())
-            .trim_end_matches([' ', ':'])
-            .to_string()
-    };
+    let detail = |status: &str| format!("{label}{kind} is {status}{}", condition.words());
     if condition.status == good {
         return match rule.good_but.iter().find(|(r, _)| *r == condition.reason) {
             Some((_, fix)) => check(
@@ -227,7 +228,10 @@ mod tests {
         assert_eq!(state(one("False", "Pending"), None).0, State::Waiting);
         assert_eq!(
             state(one("False", "Invalid"), None),
-            (State::ActionNeeded, "Programmed is False: Invalid m".into())
+            (
+                State::ActionNeeded,
+                "Programmed is False (Invalid): m".into()
+            )
         );
         assert_eq!(state(one("False", "Other"), None).0, State::Waiting);
         assert_eq!(state(one("Unknown", "Invalid"), None).0, State::Waiting);

@@ -285,15 +285,15 @@ mod tests {
         let all = states(&live(gateway, vec![listener]));
         assert!(all.contains(&(
             State::ActionNeeded,
-            "Accepted is True: ListenersNotValid m".into()
+            "Accepted is True (ListenersNotValid): m".into()
         )));
         assert!(all.contains(&(
             State::ActionNeeded,
-            "listener https: ResolvedRefs is False: InvalidCertificateRef m".into()
+            "listener https: ResolvedRefs is False (InvalidCertificateRef): m".into()
         )));
         assert!(all.contains(&(
             State::ActionNeeded,
-            "listener https: Programmed is False: Invalid m".into()
+            "listener https: Programmed is False (Invalid): m".into()
         )));
     }
 
@@ -365,7 +365,7 @@ mod tests {
             conflicted.last().unwrap(),
             &(
                 State::ActionNeeded,
-                "listener https: Conflicted is True: HostnameConflict m".into()
+                "listener https: Conflicted is True (HostnameConflict): m".into()
             )
         );
     }

@@ -119,7 +119,7 @@ mod tests {
             states(attached("False", "SecurityPolicyNotFound"))[0],
             (
                 State::ActionNeeded,
-                "Attached is False: SecurityPolicyNotFound m".into()
+                "Attached is False (SecurityPolicyNotFound): m".into()
             )
         );
     }

@@ -345,7 +345,7 @@ fn a_gateway_not_programmed_yet_is_not_ready() {
         .code(1);
     let (stdout, stderr) = output(&assert);
     assert!(
-        stdout.contains("  waiting  Programmed is Unknown: Pending"),
+        stdout.contains("  waiting  Programmed is Unknown (Pending)"),
         "{stdout}"
     );
     assert!(
