@@ -33,6 +33,8 @@ struct Fixture {
     expects: Vec<Expect>,
     /// `exit N` of a stream fixture.
     exit: Option<i32>,
+    /// Render flags beyond the base's (`FLAGS:`).
+    flags: String,
     /// The file's text, its `expireTime`s moved ahead (see [`current`]).
     text: String,
 }
@@ -71,6 +73,7 @@ impl Fixture {
             base,
             expects,
             exit,
+            flags: header("FLAGS").join(" "),
             text: current(&text),
         }
     }
@@ -79,17 +82,20 @@ impl Fixture {
         parse_yaml_stream(&self.text)
     }
 
-    /// The flags that render what the base export holds.
-    fn flags(&self) -> Vec<&'static str> {
-        match self.base.as_str() {
-            "milvus-gateway.yaml" => {
-                let mut args = vec!["--overlay", "gateway"];
-                args.extend(SELF_MANAGED_WITH_FILES);
-                args
-            }
+    /// The flags that render what the base export holds, and the
+    /// fixture's own (`FLAGS:`), for an object the base does not have.
+    fn flags(&self) -> Vec<String> {
+        let mut args: Vec<String> = match self.base.as_str() {
+            "milvus-gateway.yaml" => ["--overlay", "gateway"]
+                .iter()
+                .chain(SELF_MANAGED_WITH_FILES)
+                .map(|a| a.to_string())
+                .collect(),
             "milvus-google-managed.yaml" => vec![],
             other => panic!("{}: unknown BASE {other}", self.name),
-        }
+        };
+        args.extend(self.flags.split_whitespace().map(str::to_string));
+        args
     }
 
     /// The base export's objects, without those the fixture replaces.
