@@ -117,85 +117,62 @@ pub(super) fn assess(
     generation: Option<i64>,
     rule: &Rule,
 ) -> Check {
-    read(object, label, conditions, generation, rule).on(format!("{label}{}", rule.kind))
+    let found = Condition::find(conditions, rule.kind);
+    let (state, detail, hint) = read(found, generation, rule);
+    check(object, state, format!("{label}{detail}"), hint).on(format!("{label}{}", rule.kind))
 }
 
+/// The state, detail (without the label) and hint of one condition.
 fn read(
-    object: &str,
-    label: &str,
-    conditions: Option<&Value>,
+    found: Option<Condition<'_>>,
     generation: Option<i64>,
     rule: &Rule,
-) -> Check {
+) -> (State, String, Option<String>) {
     let kind = rule.kind;
-    let Some(condition) = Condition::find(conditions, kind) else {
-        return check(
-            object,
-            if rule.wanted {
-                State::Waiting
-            } else {
-                State::Ready
-            },
-            format!("{label}{kind}: not reported yet"),
-            rule.wanted
-                .then(|| "the controller has not processed this object yet".to_string()),
-        );
+    let working = || Some("the controller is still working on it".to_string());
+    let Some(condition) = found else {
+        return if rule.wanted {
+            (
+                State::Waiting,
+                format!("{kind}: not reported yet"),
+                Some("the controller has not processed this object yet".into()),
+            )
+        } else {
+            (State::Ready, format!("{kind}: not reported"), None)
+        };
     };
     if let (Some(seen), Some(now)) = (condition.observed_generation, generation) {
         if seen < now {
-            return check(
-                object,
+            return (
                 State::Waiting,
-                format!("{label}{kind}: reported for generation {seen}, the object is at {now}"),
+                format!("{kind}: reported for generation {seen}, the object is at {now}"),
                 Some("the controller has not processed the latest change yet".into()),
             );
         }
     }
     let good = if rule.wanted { "True" } else { "False" };
-    let detail = |status: &str| format!("{label}{kind} is {status}{}", condition.words());
+    let detail = |status: &str| format!("{kind} is {status}{}", condition.words());
+    let fix = |fix: &str| Some(fix.to_string());
     if condition.status == good {
         return match rule.good_but.iter().find(|(r, _)| *r == condition.reason) {
-            Some((_, fix)) => check(
-                object,
-                State::ActionNeeded,
-                detail(good),
-                Some(fix.to_string()),
-            ),
-            None => check(object, State::Ready, format!("{label}{kind}"), None),
+            Some((_, hint)) => (State::ActionNeeded, detail(good), fix(hint)),
+            None => (State::Ready, kind.to_string(), None),
         };
     }
-    if condition.status != "True" && condition.status != "False" {
-        return check(
-            object,
-            State::Waiting,
-            detail(if condition.status.is_empty() {
-                "not set"
-            } else {
-                condition.status
-            }),
-            Some("the controller is still working on it".into()),
-        );
+    match condition.status {
+        "True" | "False" => {}
+        "" => return (State::Waiting, detail("not set"), working()),
+        other => return (State::Waiting, detail(other), working()),
     }
     if rule.waiting.contains(&condition.reason) {
-        return check(
-            object,
-            State::Waiting,
-            detail(condition.status),
-            Some("the controller is still working on it".into()),
-        );
+        return (State::Waiting, detail(condition.status), working());
     }
     match rule.action.iter().find(|(r, _)| *r == condition.reason) {
-        Some((_, fix)) => check(
-            object,
-            State::ActionNeeded,
-            detail(condition.status),
-            Some(fix.to_string()),
-        ),
-        None => check(
-            object,
+        Some((_, hint)) => (State::ActionNeeded, detail(condition.status), fix(hint)),
+        None => (
             rule.otherwise,
             detail(condition.status),
-            Some(rule.otherwise_hint.to_string()),
+            fix(rule.otherwise_hint),
         ),
     }
 }
