@@ -8,6 +8,7 @@ pub(crate) mod check_guard;
 pub(crate) mod dir_swap;
 pub mod file_tree;
 pub(crate) mod free_text;
+pub mod helm_major;
 pub mod output;
 pub mod overlay;
 pub(crate) mod ownership;
