@@ -10,9 +10,9 @@ use clap::Args;
 
 /// Examples shown by `milvus-l7 import --help`.
 pub const EXAMPLES: &str = "Examples:
-  kubectl get ingress,svc,backendconfig,managedcertificate,frontendconfig -n default -o yaml > live.yaml
+  kubectl get ingress,svc,backendconfig,managedcertificate,frontendconfig -o yaml > live.yaml
   milvus-l7 import --live live.yaml > milvus-l7.yaml
-  milvus-l7 diff --live live.yaml        # the check import already made: only labels differ
+  milvus-l7 diff --live live.yaml    # the check import made (hand-made: the labels differ)
 
 The differences the config cannot express are listed on stderr. A TLS Secret is named, never
 read or copied. Adopting the objects: docs/lifecycle.md.";
