@@ -177,7 +177,7 @@ fn a_chart_directory_warns_of_helm_4_and_its_values_do_not_invite_a_second_insta
         "helm4",
         &format!(
             "#!/bin/sh\nif [ \"$1\" = version ]; then echo v4.1.4; exit 0; fi\nexec '{}' \"$@\"\n",
-            which(&helm_program())
+            crate::runnable_docs::real(&helm_program()).display()
         ),
     );
     make_executable(&helm4);
@@ -204,18 +204,6 @@ fn the_parameter_table_lists_every_parameter() {
             "docs/rendering.md has no row for `{name}`"
         );
     }
-}
-
-fn which(program: &str) -> String {
-    if program.contains('/') {
-        return program.to_string();
-    }
-    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-        .map(|dir| dir.join(program))
-        .find(|p| p.is_file())
-        .expect("on PATH")
-        .display()
-        .to_string()
 }
 
 fn make_executable(path: &Path) {
