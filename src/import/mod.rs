@@ -45,7 +45,7 @@ pub fn import(live: Vec<Resource>) -> Result<Imported> {
     }
     let mut unexpressed = found.notes;
     let verdict = verify::verify(&settings, live.clone())?;
-    unexpressed.extend(settings.unexpressed.drain(..));
+    unexpressed.append(&mut settings.unexpressed);
     unexpressed.extend(verdict.differences);
     Ok(Imported {
         settings,
