@@ -27,6 +27,10 @@ const READ_KINDS: &[&str] = &[
     "FrontendConfig",
     "Secret",
     "Gateway",
+    "HTTPRoute",
+    "HealthCheckPolicy",
+    "GCPBackendPolicy",
+    "GCPGatewayPolicy",
 ];
 
 /// Arguments of `milvus-l7 import`.

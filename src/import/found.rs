@@ -1,5 +1,6 @@
 //! Which objects of an export make up the setup: the Ingress that routes a
-//! host to a Service, that Service (made by the milvus chart), and the
+//! host to a Service (or, with the `gateway` overlay, the Gateway named like
+//! that Service), that Service (made by the milvus chart), and the
 //! BackendConfig the Service names.
 
 use crate::error::{Error, Result};
@@ -10,7 +11,10 @@ use serde_json::Value;
 
 /// The objects `import` reads, borrowed from the export.
 pub struct Found<'a> {
-    pub ingress: &'a Resource,
+    /// The Ingress, or the Gateway when the export has no Ingress.
+    pub front: &'a Resource,
+    /// The Milvus Service's name, as the front object names it.
+    pub service_name: Option<String>,
     /// The Service the Ingress routes to, when the export holds it.
     pub service: Option<&'a Resource>,
     /// The BackendConfig the Service names (or the only one in the namespace).
@@ -24,11 +28,16 @@ pub struct Found<'a> {
 impl<'a> Found<'a> {
     pub fn pick(live: &'a [Resource]) -> Result<Found<'a>> {
         let ingresses: Vec<&Resource> = live.iter().filter(|r| r.id.kind == "Ingress").collect();
-        let Some(&ingress) = ingresses.first() else {
-            return Err(no_ingress(live));
+        let gateway = live.iter().find(|r| r.id.kind == "Gateway");
+        let (front, service_name) = match (ingresses.first(), gateway) {
+            (Some(&ingress), _) => (ingress, ingress_backend(ingress)),
+            // The gateway overlay names the Gateway like the Milvus Service.
+            (None, Some(gateway)) => (gateway, Some(gateway.id.name.clone())),
+            (None, None) => return Err(no_front(live)),
         };
-        let mut notes: Vec<String> = ingresses[1..]
+        let mut notes: Vec<String> = ingresses
             .iter()
+            .skip(1)
             .map(|other| {
                 format!(
                     "Ingress {}/{}: not imported (one setup per config; import it from an export of its own)",
@@ -36,25 +45,22 @@ impl<'a> Found<'a> {
                 )
             })
             .collect();
-        let namespace = &ingress.id.namespace;
-        let service_name = ingress
-            .value
-            .pointer("/spec/rules/0/http/paths/0/backend/service/name")
-            .and_then(Value::as_str);
+        let namespace = &front.id.namespace;
         let service = live.iter().find(|r| {
             kind::SERVICE.is_id(&r.id)
                 && &r.id.namespace == namespace
-                && Some(r.id.name.as_str()) == service_name
+                && Some(&r.id.name) == service_name.as_ref()
         });
         if service.is_none() {
             notes.push(format!(
                 "the Service {namespace}/{} is not in the export: the release and port name are guessed from names; add `svc` to the `kubectl get` that made it",
-                service_name.unwrap_or("?")
+                service_name.as_deref().unwrap_or("?")
             ));
         }
         let backend_config = find_backend_config(live, service, namespace);
         Ok(Found {
-            ingress,
+            front,
+            service_name,
             service,
             backend_config,
             all: live,
@@ -65,7 +71,7 @@ impl<'a> Found<'a> {
     /// An object of the export by kind, namespace and name.
     pub fn named(&self, kind: &str, name: &str) -> Option<&'a Resource> {
         self.all.iter().find(|r| {
-            r.id.kind == kind && r.id.name == name && r.id.namespace == self.ingress.id.namespace
+            r.id.kind == kind && r.id.name == name && r.id.namespace == self.front.id.namespace
         })
     }
 }
@@ -95,15 +101,19 @@ fn find_backend_config<'a>(
     }
 }
 
-fn no_ingress(live: &[Resource]) -> Error {
-    let gateway = live.iter().any(|r| r.id.kind == "Gateway");
+/// The Service the Ingress's first rule routes to.
+fn ingress_backend(ingress: &Resource) -> Option<String> {
+    ingress
+        .value
+        .pointer("/spec/rules/0/http/paths/0/backend/service/name")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
+fn no_front(live: &[Resource]) -> Error {
     Error::Invalid {
         subject: "import".into(),
-        message: if gateway {
-            "the export holds a Gateway but no Ingress: import reads the guide's Ingress setup only".into()
-        } else {
-            format!("no Ingress in the export ({} objects read)", live.len())
-        },
-        hint: "export the guide's objects: kubectl get ingress,svc,backendconfig,managedcertificate,frontendconfig -n NAMESPACE -o yaml > live.yaml".into(),
+        message: format!("no Ingress and no Gateway in the export ({} objects read)", live.len()),
+        hint: "export the guide's objects: kubectl get ingress,svc,backendconfig,managedcertificate,frontendconfig -n NAMESPACE -o yaml > live.yaml (with the gateway overlay: gateway,httproute,svc,healthcheckpolicy,gcpbackendpolicy)".into(),
     }
 }

@@ -14,7 +14,7 @@ const ALLOW_HTTP: &str = "kubernetes.io/ingress.allow-http";
 const INTERNAL_CLASS: &str = "gce-internal";
 
 pub fn read(found: &Found, settings: &mut Settings) {
-    let ingress = &found.ingress.value;
+    let ingress = &found.front.value;
     let annotation = |key: &str| {
         ingress
             .pointer("/metadata/annotations")

@@ -1,6 +1,6 @@
 //! `import`: the way in for a setup made by hand. From a live export of the
 //! guide's objects (Ingress, BackendConfig, ManagedCertificate or TLS Secret,
-//! the Milvus Service made by Helm) it infers the parameters that reproduce
+//! the Milvus Service made by Helm; or the `gateway` overlay's Gateway API objects) it infers the parameters that reproduce
 //! it, then proves them: it renders those parameters and diffs the render
 //! against the same export. Whatever still differs is what the parameters
 //! cannot express, and is returned as notes, never dropped.
@@ -10,6 +10,7 @@
 
 mod backend_config;
 mod found;
+mod gateway;
 mod ingress;
 mod service;
 mod settings;
@@ -39,7 +40,11 @@ pub fn import(live: Vec<Resource>) -> Result<Imported> {
     let found = found::Found::pick(&live)?;
     let mut settings = Settings::default();
     service::read(&found, &mut settings)?;
-    ingress::read(&found, &mut settings);
+    if found.front.id.kind == "Gateway" {
+        gateway::read(&found, &mut settings);
+    } else {
+        ingress::read(&found, &mut settings);
+    }
     if let Some(backend_config) = found.backend_config {
         backend_config::read(backend_config, &mut settings);
     }

@@ -14,17 +14,13 @@ const INSTANCE_LABEL: &str = "app.kubernetes.io/instance";
 const HELM_RELEASE_ANNOTATION: &str = "meta.helm.sh/release-name";
 
 pub fn read(found: &Found, settings: &mut Settings) -> Result<()> {
-    let namespace = &found.ingress.id.namespace;
-    let service_name = found
-        .ingress
-        .value
-        .pointer("/spec/rules/0/http/paths/0/backend/service/name")
-        .and_then(Value::as_str)
-        .ok_or_else(|| Error::Invalid {
-            subject: format!("Ingress {namespace}/{}", found.ingress.id.name),
-            message: "its first rule has no backend Service".into(),
-            hint: "import reads the guide's Ingress: one host rule, path /, backend the Milvus Service".into(),
-        })?;
+    let front = &found.front;
+    let namespace = &front.id.namespace;
+    let service_name = found.service_name.as_deref().ok_or_else(|| Error::Invalid {
+        subject: format!("{} {namespace}/{}", front.id.kind, front.id.name),
+        message: "its first rule has no backend Service".into(),
+        hint: "import reads the guide's Ingress: one host rule, path /, backend the Milvus Service".into(),
+    })?;
     let release = found
         .service
         .and_then(release_of)

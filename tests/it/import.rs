@@ -40,6 +40,7 @@ fn import_then_diff_of_each_of_our_exports_is_clean() {
     for (export, overlay) in [
         ("milvus-google-managed.yaml", "google-managed"),
         ("milvus-self-managed.yaml", "self-managed"),
+        ("milvus-gateway.yaml", "gateway"),
     ] {
         let out = import_cli(&live_path(export));
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -141,12 +142,12 @@ fn what_the_config_cannot_express_is_listed_on_stderr() {
 }
 
 #[test]
-fn an_export_without_an_ingress_is_exit_2_with_nothing_on_stdout() {
-    let out = import_cli(&live_path("milvus-gateway.yaml"));
+fn an_export_without_an_ingress_or_a_gateway_is_exit_2_with_nothing_on_stdout() {
+    let out = import_cli(&live_path("visulate-backendconfig.yaml"));
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(stdout(&out), "");
     assert!(
-        stderr(&out).contains("holds a Gateway but no Ingress"),
+        stderr(&out).contains("no Ingress and no Gateway"),
         "{}",
         stderr(&out)
     );
@@ -196,6 +197,45 @@ fn our_export_object(export: &str, kind: &str) -> Value {
 
 fn stream(objects: &[Value]) -> String {
     yaml::to_stream(&objects.iter().collect::<Vec<_>>())
+}
+
+/// The settings of a Gateway setup that import reads back: the
+/// certificate (Secret or map), the internal class, ports.
+fn gateway_inputs() -> impl Strategy<Value = ParamInputs> {
+    (
+        "[a-z][a-z0-9-]{0,12}[a-z0-9]",
+        "[a-z][a-z0-9]{0,10}",
+        "[a-z][a-z0-9]{0,10}\\.example\\.com",
+        any::<(bool, bool)>(),
+        (10000u16..65535, 1024u16..10000),
+    )
+        .prop_map(
+            |(release, namespace, domain, (secret, internal), (port, health))| {
+                let mut overlays = vec!["gateway"];
+                if secret {
+                    overlays.push("self-managed");
+                }
+                // A certificate map attaches to global load balancers only.
+                if internal && secret {
+                    overlays.push("internal");
+                }
+                let mut flags = vec![
+                    setting("release", json!(release)),
+                    setting("namespace", json!(namespace)),
+                    setting("domain", json!(domain)),
+                    setting("servicePort", json!(port)),
+                    setting("healthCheckPort", json!(health)),
+                    setting("overlays", json!(overlays)),
+                ];
+                if !secret {
+                    flags.push(setting("certMap", json!("milvus-map")));
+                }
+                ParamInputs {
+                    flags,
+                    ..Default::default()
+                }
+            },
+        )
 }
 
 /// The Ingress-road settings a hand-made setup can have.
@@ -291,7 +331,7 @@ proptest! {
     /// render → live (with the cluster's additions) → import → render
     /// gives the same objects and Helm values, and nothing unexpressed.
     #[test]
-    fn import_of_a_render_renders_it_again(inputs in ingress_inputs(), switches in any::<[bool; ADDITIONS]>()) {
+    fn import_of_a_render_renders_it_again(inputs in prop_oneof![ingress_inputs(), gateway_inputs()], switches in any::<[bool; ADDITIONS]>()) {
         let sources = Sources::builtin();
         let first = render(&inputs, &sources).unwrap();
         let imported = import(live_of(&first, &switches)).unwrap();
