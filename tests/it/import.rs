@@ -6,7 +6,7 @@ use crate::common::{live_path, milvus_l7, setting, stderr, stdout, tempdir, test
 use crate::properties::{decorate, ADDITIONS};
 use milvus_l7::import::import;
 use milvus_l7::k8s::resource::Resource;
-use milvus_l7::render::params::ParamInputs;
+use milvus_l7::render::params::{ParamInputs, Setting};
 use milvus_l7::render::{render, Rendered, Sources};
 use milvus_l7::yaml;
 use proptest::prelude::*;
@@ -199,6 +199,20 @@ fn stream(objects: &[Value]) -> String {
     yaml::to_stream(&objects.iter().collect::<Vec<_>>())
 }
 
+/// Release, namespace, domain, the two ports and the overlays: what every
+/// generated setup sets.
+fn base_flags(names: [&str; 3], (port, health): (u16, u16), overlays: &[&str]) -> Vec<Setting> {
+    let [release, namespace, domain] = names;
+    vec![
+        setting("release", json!(release)),
+        setting("namespace", json!(namespace)),
+        setting("domain", json!(domain)),
+        setting("servicePort", json!(port)),
+        setting("healthCheckPort", json!(health)),
+        setting("overlays", json!(overlays)),
+    ]
+}
+
 /// The settings of a Gateway setup that import reads back: the
 /// certificate (Secret or map), the internal class, ports.
 fn gateway_inputs() -> impl Strategy<Value = ParamInputs> {
@@ -219,14 +233,8 @@ fn gateway_inputs() -> impl Strategy<Value = ParamInputs> {
                 if internal && secret {
                     overlays.push("internal");
                 }
-                let mut flags = vec![
-                    setting("release", json!(release)),
-                    setting("namespace", json!(namespace)),
-                    setting("domain", json!(domain)),
-                    setting("servicePort", json!(port)),
-                    setting("healthCheckPort", json!(health)),
-                    setting("overlays", json!(overlays)),
-                ];
+                let mut flags =
+                    base_flags([&release, &namespace, &domain], (port, health), &overlays);
                 if !secret {
                     flags.push(setting("certMap", json!("milvus-map")));
                 }
@@ -272,14 +280,8 @@ fn ingress_inputs() -> impl Strategy<Value = ParamInputs> {
             )| {
                 let mut overlays = vec![certificate];
                 overlays.extend(extras.iter().copied());
-                let mut flags = vec![
-                    setting("release", json!(release)),
-                    setting("namespace", json!(namespace)),
-                    setting("domain", json!(domain)),
-                    setting("servicePort", json!(port)),
-                    setting("healthCheckPort", json!(health)),
-                    setting("overlays", json!(overlays)),
-                ];
+                let mut flags =
+                    base_flags([&release, &namespace, &domain], (port, health), &overlays);
                 let mut set = |key: &str, value: Value| flags.push(setting(key, value));
                 if class {
                     set("ingressClass", json!("gce"));
