@@ -16,6 +16,8 @@ mod docs;
 mod gke_round2;
 mod graph;
 mod hardening;
+mod import;
+mod lifecycle;
 mod messages;
 mod overlays;
 mod properties;
