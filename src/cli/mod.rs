@@ -10,8 +10,9 @@ mod completions;
 mod ctx;
 mod diff;
 mod dir_summary;
-mod duration_arg;
+pub mod duration_arg;
 mod graph;
+mod import;
 pub mod non_utf8;
 mod overlay_arg;
 mod param_args;
@@ -95,6 +96,9 @@ pub enum Command {
     /// Be Helm's post-renderer: the chart's manifests from stdin, unchanged, then the L7 objects.
     #[command(after_help = post_render::EXAMPLES)]
     PostRender(post_render::PostRenderArgs),
+    /// Write the milvus-l7.yaml that reproduces a live setup made by hand (from a kubectl export).
+    #[command(after_help = import::EXAMPLES)]
+    Import(import::ImportArgs),
 }
 
 const TOP_LEVEL_EXAMPLES: &str = "Examples:
@@ -137,5 +141,6 @@ pub fn run(command: &Command, ctx: &mut Ctx) -> Result<Outcome> {
         Command::Status(args) => status::run(args, ctx),
         Command::Values(args) => values::run(args, ctx),
         Command::PostRender(args) => post_render::run(args, ctx),
+        Command::Import(args) => import::run(args, ctx),
     }
 }

@@ -12,7 +12,7 @@ use super::ChartSource;
 use crate::bounded_read::Limit;
 use crate::error::{Error, Result};
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// One `helm template` of the milvus chart.
@@ -111,6 +111,11 @@ impl HelmCommand {
         }
     }
 
+    /// The program this runs (`$HELM`, or `helm` looked up on `PATH`).
+    pub fn program(&self) -> &Path {
+        &self.program
+    }
+
     fn args(&self, request: &Template) -> Vec<OsString> {
         let mut args: Vec<OsString> = vec!["template".into(), request.release.into()];
         args.extend(chart_args(request.chart));
@@ -173,7 +178,8 @@ impl HelmCommand {
             subject: "render --chart".into(),
             message,
             hint: format!(
-                "install Helm (https://helm.sh/docs/intro/install/) on PATH, or set \
+                "install Helm 3 (https://helm.sh/docs/intro/install/; in a clone of this \
+                 repository, scripts/install-helm.sh) on PATH, or set \
                  {HELM_VARIABLE}=/path/to/helm; without --chart no Helm is needed"
             ),
         }
