@@ -75,7 +75,7 @@ mod tests {
     #[test]
     fn one_problem_is_the_error_itself() {
         let err = into_result(vec![Problem::new("a", "b", "c")], "x").unwrap_err();
-        assert_eq!(err.to_string(), "a: b\n  hint: c");
+        assert_eq!(err.report().to_string(), "a: b\n  hint: c");
     }
 
     #[test]

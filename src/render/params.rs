@@ -1077,6 +1077,7 @@ mod tests {
             &overlays(),
         )
         .unwrap_err()
+        .report()
         .to_string();
         assert!(
             err.contains("`domian`") && err.contains("did you mean `domain`"),
@@ -1114,7 +1115,10 @@ mod tests {
             config: Some((PathBuf::from("c.yaml"), "domian: x.example.com\n".into())),
             ..Default::default()
         };
-        let err = resolve(&inputs, &overlays()).unwrap_err().to_string();
+        let err = resolve(&inputs, &overlays())
+            .unwrap_err()
+            .report()
+            .to_string();
         assert!(
             err.contains("`domian`") && err.contains("did you mean `domain`"),
             "{err}"
@@ -1128,7 +1132,10 @@ mod tests {
             flags: vec![flag("staticIpName", json!("ip"))],
             ..Default::default()
         };
-        let err = resolve(&inputs, &overlays()).unwrap_err().to_string();
+        let err = resolve(&inputs, &overlays())
+            .unwrap_err()
+            .report()
+            .to_string();
         assert!(err.contains("--overlay static-ip"), "{err}");
     }
 
@@ -1138,7 +1145,10 @@ mod tests {
             flags: vec![flag("overlays", json!(["static-ip"]))],
             ..Default::default()
         };
-        let err = resolve(&missing, &overlays()).unwrap_err().to_string();
+        let err = resolve(&missing, &overlays())
+            .unwrap_err()
+            .report()
+            .to_string();
         assert!(
             err.contains("`staticIpName`") && err.contains("--set staticIpName="),
             "{err}"
@@ -1185,7 +1195,10 @@ mod tests {
                 flags: vec![flag("domain", json!(domain))],
                 ..Default::default()
             };
-            let err = resolve(&inputs, &overlays()).unwrap_err().to_string();
+            let err = resolve(&inputs, &overlays())
+                .unwrap_err()
+                .report()
+                .to_string();
             assert!(err.contains("`domain`"), "{err}");
         }
         let self_managed = ParamInputs {

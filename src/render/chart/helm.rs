@@ -190,6 +190,7 @@ mod tests {
                 version: String::new(),
             })
             .unwrap_err()
+            .report()
             .to_string();
         assert!(
             err.contains("$HELM=/nonexistent/helm") && err.contains("PATH"),
