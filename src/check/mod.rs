@@ -15,7 +15,7 @@ pub mod schema;
 use crate::error::Result;
 use crate::k8s::resource::{ResId, Resource};
 use crate::load::live::Keep;
-use crate::problem::{self, Problem};
+use crate::problem::{self, Problem, Subject};
 use crate::tls::check as cert_check;
 use crate::tls::TlsFiles;
 use base64::Engine;
@@ -175,9 +175,10 @@ fn service_name(resource: &Resource) -> Option<Problem> {
         return None;
     }
     let message = crate::k8s::names::check_dns1035_label(&resource.id.name, 63).err()?;
-    Some(Problem::new(
-        resource.id.to_string(),
-        format!("metadata.name: {message}"),
+    Some(Problem::at(
+        &resource.id,
+        "metadata.name",
+        message,
         "a Service name is a lowercase DNS label of at most 63 characters; choose a shorter release or serviceName",
     ))
 }
@@ -192,7 +193,7 @@ fn duplicates(resources: &[Resource]) -> Vec<Problem> {
         .filter(|r| !seen.insert(r.id.match_key()))
         .map(|r| {
             Problem::new(
-                r.id.to_string(),
+                &r.id,
                 "appears twice",
                 "two templates, overlays or files produce the same object; remove one or rename it",
             )
@@ -292,7 +293,7 @@ fn items(value: Option<&Value>) -> impl Iterator<Item = &Value> {
 }
 
 fn tls_secret_findings(secret: &Resource, user: &str, hosts: &[&str]) -> cert_check::Findings {
-    let subject = secret.id.to_string();
+    let subject = Subject::object(&secret.id);
     let decoded = |key: &str| {
         secret
             .value
@@ -304,9 +305,8 @@ fn tls_secret_findings(secret: &Resource, user: &str, hosts: &[&str]) -> cert_ch
     let secret_type = secret.value.get("type").and_then(Value::as_str);
     match (secret_type, decoded("tls.crt"), decoded("tls.key")) {
         (Some("kubernetes.io/tls"), Some(cert), Some(key)) => {
-            let field = |key| crate::k8s::field_path::child("data", key);
-            let cert_origin = format!("{subject}: {}", field("tls.crt"));
-            let key_origin = format!("{subject}: {}", field("tls.key"));
+            let field = |key| subject.clone().field(crate::k8s::field_path::child("data", key));
+            let (cert_origin, key_origin) = (field("tls.crt"), field("tls.key"));
             cert_check::check(
                 &cert,
                 &key,
@@ -362,7 +362,12 @@ mod tests {
         ];
         let found = duplicates(&objects);
         assert_eq!(found.len(), 2);
-        assert!(found[0].subject.contains("extensions"), "{:?}", found[0]);
+        assert_eq!(
+            found[0].subject.object_id().map(|id| id.group.as_str()),
+            Some("extensions"),
+            "{:?}",
+            found[0]
+        );
     }
 
     /// Not a benchmark: a guard against going back to comparing every

@@ -13,7 +13,7 @@
 
 use crate::k8s::field_path;
 use crate::k8s::resource::{ResId, Resource};
-use crate::problem::Problem;
+use crate::problem::{Problem, Subject};
 use crate::suggest;
 use include_dir::{include_dir, Dir};
 use jsonschema::error::ValidationErrorKind;
@@ -215,7 +215,7 @@ impl Schemas {
     }
 
     pub fn check(&self, resource: &Resource) -> Checked {
-        let subject = resource.id.to_string();
+        let subject = Subject::object(&resource.id);
         let secret = resource.is_secret();
         let mut problems = Vec::new();
         if resource.value.get("metadata").is_some() {
@@ -249,7 +249,7 @@ fn problems_of(
     compiled: &Compiled,
     object: &Value,
     prefix: &str,
-    subject: &str,
+    subject: &Subject,
     secret: bool,
 ) -> Vec<Problem> {
     let Some(instance) = object.pointer(prefix) else {
@@ -287,7 +287,7 @@ fn describe(
     error: &ValidationError<'_>,
     compiled: &Compiled,
     at: &Place<'_>,
-    subject: &str,
+    subject: &Subject,
     secret: bool,
 ) -> Vec<Problem> {
     let path = at.path(error);
@@ -302,8 +302,8 @@ fn describe(
                     None => format!("fields allowed here: {}", allowed.join(", ")),
                 };
                 Problem::new(
-                    subject,
-                    format!("{}: unknown field", field_path::child(&path, field)),
+                    subject.clone().field(field_path::child(&path, field)),
+                    "unknown field",
                     hint,
                 )
             })
@@ -314,14 +314,13 @@ fn describe(
     } else {
         error.to_string()
     };
-    let message = if path.is_empty() {
-        text
-    } else {
-        format!("{path}: {text}")
+    let subject = match path.is_empty() {
+        true => subject.clone(),
+        false => subject.clone().field(path),
     };
     vec![Problem::new(
         subject,
-        message,
+        text,
         format!("fix the field; its schema is schemas/{}", compiled.file),
     )]
 }

@@ -10,7 +10,7 @@ use crate::k8s::annotations::{
 };
 use crate::k8s::names;
 use crate::k8s::resource::Resource;
-use crate::problem::Problem;
+use crate::problem::{Problem, Subject};
 use crate::tls::check::name_covers;
 use serde_json::{Map, Value};
 
@@ -71,7 +71,7 @@ fn ingress_class(ingress: &Resource) -> Vec<Problem> {
         .value
         .pointer("/spec/ingressClassName")
         .and_then(Value::as_str);
-    let subject = ingress.id.to_string();
+    let subject = Subject::object(&ingress.id);
     if class.is_empty() {
         if let Some(name) = class_name {
             return vec![Problem::new(
@@ -93,7 +93,7 @@ fn ingress_class(ingress: &Resource) -> Vec<Problem> {
 /// Annotations that GKE reads from elsewhere or under another name, and the
 /// FrontendConfig reference.
 fn ingress_annotations(ingress: &Resource, objects: &Objects<'_>) -> Vec<Problem> {
-    let subject = ingress.id.to_string();
+    let subject = Subject::object(&ingress.id);
     let mut problems = Vec::new();
     for key in BACKEND_CONFIG_KEYS {
         if annotation(&ingress.value, key).is_some() {
@@ -191,7 +191,7 @@ fn ingress_backends(
     services: &Services,
     objects: &Objects<'_>,
 ) -> Vec<Problem> {
-    let subject = ingress.id.to_string();
+    let subject = Subject::object(&ingress.id);
     let mut problems = Vec::new();
     for backend in backends(&ingress.value) {
         let service = match services.find(&ingress.id.namespace, &backend.service) {
@@ -355,7 +355,7 @@ fn app_protocols_annotation(
 /// The Ingress serves HTTPS, its ManagedCertificates exist, and the
 /// certificate domains include every rule host.
 fn ingress_certificates(ingress: &Resource, objects: &Objects<'_>) -> Vec<Problem> {
-    let subject = ingress.id.to_string();
+    let subject = Subject::object(&ingress.id);
     let mut problems = Vec::new();
     let mut domains: Vec<String> = Vec::new();
     let managed: Vec<&str> = annotation(&ingress.value, MANAGED_CERTIFICATES)
@@ -417,7 +417,7 @@ fn rule_hosts(ingress: &Value) -> Vec<String> {
 /// Domain rules of Google-managed certificates, and that some Ingress
 /// attaches the certificate (otherwise it stays Provisioning forever).
 pub(super) fn managed_certificate(certificate: &Resource, objects: &Objects<'_>) -> Vec<Problem> {
-    let subject = certificate.id.to_string();
+    let subject = Subject::object(&certificate.id);
     let mut problems = Vec::new();
     let domains = array(certificate.value.pointer("/spec/domains"));
     if domains.is_empty() {

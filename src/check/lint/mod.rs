@@ -26,7 +26,7 @@ use index::{Objects, Services};
 use crate::k8s::annotations;
 use crate::k8s::chart_service::ChartService;
 use crate::k8s::resource::Resource;
-use crate::problem::Problem;
+use crate::problem::{About, Problem, Subject};
 use serde_json::{Map, Value};
 
 /// Findings that do not make the objects invalid but that a user should
@@ -54,21 +54,13 @@ pub struct Expectations {
     pub health_check_port: u16,
 }
 
-/// How the subject of a problem with the chart's Service ends.
-const MADE_FROM_VALUES: &str = "(made by the Helm chart from the values)";
-
-/// Whether a problem's subject is the Helm values, or the Service the chart
-/// makes from them: then the values file is where to fix it.
-pub fn about_helm_values(subject: &str) -> bool {
-    subject == helm_values::SUBJECT || subject.ends_with(MADE_FROM_VALUES)
-}
-
 /// A Service as the lints see it: a Service object, or the one the Helm
 /// chart will make from the values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceView {
-    /// Named in messages: an object id or "the Service the Helm values make".
-    pub subject: String,
+    /// What problems with it are about: its object, the Service the Helm
+    /// values make, or a Service known by name.
+    pub subject: Subject,
     pub namespace: String,
     pub name: String,
     pub ports: Vec<ServicePort>,
@@ -105,7 +97,7 @@ impl ServiceView {
             })
             .collect();
         Some(ServiceView {
-            subject: resource.id.to_string(),
+            subject: Subject::object(&resource.id),
             namespace: resource.id.namespace.clone(),
             name: resource.id.name.clone(),
             ports,
@@ -118,10 +110,10 @@ impl ServiceView {
     pub fn of_helm_values(values: &Value, release: &str, namespace: &str) -> ServiceView {
         let chart = ChartService::from_values(values, release, namespace);
         ServiceView {
-            subject: format!(
-                "Service {}/{} {MADE_FROM_VALUES}",
-                chart.namespace, chart.name
-            ),
+            subject: Subject::about(About::ChartService {
+                namespace: chart.namespace.clone(),
+                name: chart.name.clone(),
+            }),
             namespace: chart.namespace,
             name: chart.name,
             ports: vec![ServicePort {
@@ -137,7 +129,10 @@ impl ServiceView {
     /// neither its object nor the Helm values are at hand).
     pub fn by_name(namespace: &str, name: &str, port_name: &str, port: u16) -> ServiceView {
         ServiceView {
-            subject: format!("Service {namespace}/{name}"),
+            subject: Subject::about(About::ServiceByName {
+                namespace: namespace.to_string(),
+                name: name.to_string(),
+            }),
             namespace: namespace.to_string(),
             name: name.to_string(),
             ports: vec![ServicePort {
