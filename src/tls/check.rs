@@ -70,9 +70,10 @@ pub fn check(
     origins: Origins<'_>,
 ) -> Findings {
     let mut findings = Findings::default();
-    let pem = match leaf_certificate_pem(cert_pem, origins.cert) {
+    let pem = match leaf_certificate_pem(cert_pem) {
         Ok(pem) => pem,
-        Err(problem) => {
+        Err(hint) => {
+            let problem = Problem::new(origins.cert, "no PEM certificate found", hint);
             findings.problems.push(problem);
             return findings;
         }
@@ -110,7 +111,8 @@ pub fn check(
 }
 
 /// The first `CERTIFICATE` block: in a chain file the leaf comes first.
-fn leaf_certificate_pem(cert_pem: &str, origin: &Subject) -> Result<Pem, Problem> {
+/// Without one, the hint that says what the file holds instead.
+fn leaf_certificate_pem(cert_pem: &str) -> Result<Pem, &'static str> {
     let mut labels = Vec::new();
     for block in Pem::iter_from_buffer(cert_pem.as_bytes()) {
         match block {
@@ -124,7 +126,7 @@ fn leaf_certificate_pem(cert_pem: &str, origin: &Subject) -> Result<Pem, Problem
     } else {
         "the file must contain a `-----BEGIN CERTIFICATE-----` block"
     };
-    Err(Problem::new(origin, "no PEM certificate found", hint))
+    Err(hint)
 }
 
 /// The public half of a key, as found in a SubjectPublicKeyInfo: its

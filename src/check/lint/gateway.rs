@@ -8,6 +8,7 @@
 use super::helm_values::H2C;
 use super::{array, Objects, ServicePort, ServiceView, Services, BACKEND_PROTOCOLS};
 use crate::k8s::annotations::{annotation, CERTMAP};
+use crate::k8s::kind::GATEWAY;
 use crate::k8s::resource::Resource;
 use crate::problem::{Problem, Subject};
 use serde_json::Value;
@@ -105,7 +106,7 @@ fn parent_refs(route: &Resource, objects: &Objects<'_>) -> Vec<Problem> {
         let place = format!("spec.parentRefs[{index}]");
         let name = text(parent, "name");
         let namespace = namespace_of(parent, route);
-        let Some(gateway) = objects.find("Gateway", namespace, name) else {
+        let Some(gateway) = objects.find(GATEWAY, namespace, name) else {
             problems.push(Problem::new(
                 &subject,
                 format!("{place} names Gateway `{name}`, which is not among the objects in namespace `{namespace}`"),
@@ -237,7 +238,7 @@ pub(super) fn gateway_policy_target(policy: &Resource, objects: &Objects<'_>) ->
     }
     let name = text(target, "name");
     let namespace = namespace_of(target, policy);
-    if objects.find("Gateway", namespace, name).is_some() {
+    if objects.find(GATEWAY, namespace, name).is_some() {
         return Vec::new();
     }
     vec![Problem::new(

@@ -2,6 +2,7 @@
 //! values mount and how Milvus serves, which the load balancer's objects
 //! must agree with.
 
+use crate::k8s::kind::SERVICE;
 use crate::k8s::resource::Resource;
 use crate::problem::{About, Problem, Subject};
 use serde_json::Value;
@@ -80,7 +81,7 @@ fn cleartext_protocol_with_tls(values: &Value, resources: &[Resource]) -> Vec<Pr
     };
     resources
         .iter()
-        .filter(|r| r.id.kind == "Service" && r.id.group.is_empty())
+        .filter(|r| SERVICE.is_id(&r.id))
         .flat_map(|service| {
             service
                 .value

@@ -8,6 +8,7 @@ use crate::k8s::annotations::{
     annotation, APP_PROTOCOLS, APP_PROTOCOLS_LEGACY, BACKEND_CONFIG, BACKEND_CONFIG_BETA,
     FRONTEND_CONFIG, FRONTEND_CONFIG_UNREAD, INGRESS_CLASS, MANAGED_CERTIFICATES, PRE_SHARED_CERT,
 };
+use crate::k8s::kind::{self, MANAGED_CERTIFICATE};
 use crate::k8s::names;
 use crate::k8s::resource::Resource;
 use crate::problem::{Problem, Subject};
@@ -113,7 +114,7 @@ fn ingress_annotations(ingress: &Resource, objects: &Objects<'_>) -> Vec<Problem
     }
     if let Some(name) = annotation(&ingress.value, FRONTEND_CONFIG) {
         if objects
-            .find("FrontendConfig", &ingress.id.namespace, name)
+            .find(kind::FRONTEND_CONFIG, &ingress.id.namespace, name)
             .is_none()
         {
             problems.push(Problem::new(
@@ -282,7 +283,7 @@ fn backend_config_annotation(
         .into_iter()
         .filter(|name| {
             objects
-                .find("BackendConfig", &service.namespace, name)
+                .find(kind::BACKEND_CONFIG, &service.namespace, name)
                 .is_none()
         })
         .map(|name| {
@@ -367,7 +368,7 @@ fn ingress_certificates(ingress: &Resource, objects: &Objects<'_>) -> Vec<Proble
         })
         .unwrap_or_default();
     for name in &managed {
-        match objects.find("ManagedCertificate", &ingress.id.namespace, name) {
+        match objects.find(MANAGED_CERTIFICATE, &ingress.id.namespace, name) {
             Some(certificate) => domains.extend(
                 array(certificate.value.pointer("/spec/domains"))
                     .iter()

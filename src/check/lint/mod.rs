@@ -21,10 +21,15 @@ mod ingress;
 mod ranges;
 mod regional;
 
-use index::{Objects, Services};
+pub use index::Objects;
+use index::Services;
 
 use crate::k8s::annotations;
 use crate::k8s::chart_service::ChartService;
+use crate::k8s::kind::{
+    self, GATEWAY, GCP_BACKEND_POLICY, GCP_GATEWAY_POLICY, HEALTH_CHECK_POLICY, HTTP_ROUTE,
+    INGRESS, MANAGED_CERTIFICATE, SERVICE,
+};
 use crate::k8s::resource::Resource;
 use crate::problem::{About, Problem, Subject};
 use serde_json::{Map, Value};
@@ -82,7 +87,7 @@ pub struct ServicePort {
 impl ServiceView {
     /// A Service object among the objects.
     pub fn of_object(resource: &Resource) -> Option<ServiceView> {
-        if resource.id.kind != "Service" || !resource.id.group.is_empty() {
+        if !SERVICE.is_id(&resource.id) {
             return None;
         }
         let ports = array(resource.value.pointer("/spec/ports"))
@@ -155,41 +160,53 @@ impl ServiceView {
 }
 
 /// Every lint over `resources`. `services` are the Services the objects may
-/// refer to (Service objects and the chart's).
+/// refer to (Service objects and the chart's). The tests' short form of
+/// [`all_indexed`].
+#[cfg(test)]
 pub fn all(
     resources: &[Resource],
     services: &[ServiceView],
     expect: &Expectations,
 ) -> Vec<Problem> {
-    let objects = Objects::new(resources);
+    all_indexed(&Objects::new(resources), resources, services, expect)
+}
+
+/// [`all`], with the index of `resources` already built (validation
+/// builds it once for the lints and the TLS Secret look-ups).
+pub fn all_indexed(
+    objects: &Objects<'_>,
+    resources: &[Resource],
+    services: &[ServiceView],
+    expect: &Expectations,
+) -> Vec<Problem> {
     let services = &Services::new(services);
     let mut problems = Vec::new();
-    for ingress in objects.of_kind("Ingress") {
-        problems.extend(ingress::ingress(ingress, services, &objects));
+    for ingress in objects.of_kind(INGRESS) {
+        problems.extend(ingress::ingress(ingress, services, objects));
         problems.extend(regional::ingress(ingress));
     }
-    for certificate in objects.of_kind("ManagedCertificate") {
-        problems.extend(ingress::managed_certificate(certificate, &objects));
+    for certificate in objects.of_kind(MANAGED_CERTIFICATE) {
+        problems.extend(ingress::managed_certificate(certificate, objects));
     }
-    for gateway in objects.of_kind("Gateway") {
+    for gateway in objects.of_kind(GATEWAY) {
         problems.extend(gateway::certificate(gateway));
     }
-    for route in objects.of_kind("HTTPRoute") {
-        problems.extend(gateway::http_route(route, services, &objects));
+    for route in objects.of_kind(HTTP_ROUTE) {
+        problems.extend(gateway::http_route(route, services, objects));
         problems.extend(gateway::redirect_without_backends(route));
     }
-    for config in objects.of_kind("BackendConfig") {
+    for config in objects.of_kind(kind::BACKEND_CONFIG) {
         problems.extend(health_check::backend_config(config, expect));
     }
-    for policy in objects.of_kind("HealthCheckPolicy") {
+    for policy in objects.of_kind(HEALTH_CHECK_POLICY) {
         problems.extend(health_check::health_check_policy(policy, expect));
         problems.extend(gateway::policy_target(policy, services));
     }
-    for policy in objects.of_kind("GCPBackendPolicy") {
+    for policy in objects.of_kind(GCP_BACKEND_POLICY) {
         problems.extend(gateway::policy_target(policy, services));
     }
-    for policy in objects.of_kind("GCPGatewayPolicy") {
-        problems.extend(gateway::gateway_policy_target(policy, &objects));
+    for policy in objects.of_kind(GCP_GATEWAY_POLICY) {
+        problems.extend(gateway::gateway_policy_target(policy, objects));
     }
     for object in resources {
         problems.extend(ranges::out_of_range(object));
