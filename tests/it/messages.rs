@@ -93,17 +93,8 @@ fn a_secret_key_is_named_the_kubectl_way() {
 
 #[test]
 fn an_unknown_template_name_points_to_where_parameters_are_listed() {
-    let tmp = tempdir();
-    let templates = copy_of_the_templates(tmp.path());
-    let ingress = templates.join("base/ingress.yaml.j2");
-    let text = std::fs::read_to_string(&ingress).unwrap();
-    std::fs::write(&ingress, format!("# {{{{ healthCheckPrt }}}}\n{text}")).unwrap();
-    let out = milvus_l7(tmp.path())
-        .args(["render", "--templates", "templates"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let message = stderr(&out);
+    let message =
+        refused_with_ingress_template(|text| format!("# {{{{ healthCheckPrt }}}}\n{text}"));
     let hint = message
         .lines()
         .find(|l| l.trim_start().starts_with("hint:"))
@@ -124,18 +115,7 @@ fn an_unknown_template_name_points_to_where_parameters_are_listed() {
 /// (it used to repeat the template name and print two `hint:` lines).
 #[test]
 fn a_template_that_renders_broken_yaml_is_named_once_with_one_hint() {
-    let tmp = tempdir();
-    let templates = copy_of_the_templates(tmp.path());
-    let ingress = templates.join("base/ingress.yaml.j2");
-    let text = std::fs::read_to_string(&ingress).unwrap();
-    std::fs::write(&ingress, format!("{text}\n  broken: [unclosed\n")).unwrap();
-    let out = milvus_l7(tmp.path())
-        .args(["render", "--templates", "templates"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty());
-    let message = stderr(&out);
+    let message = refused_with_ingress_template(|text| format!("{text}\n  broken: [unclosed\n"));
     let lines: Vec<&str> = message.lines().collect();
     assert!(
         lines[0].starts_with("error: template base/ingress.yaml.j2 ")
@@ -148,6 +128,23 @@ fn a_template_that_renders_broken_yaml_is_named_once_with_one_hint() {
     );
     assert_eq!(message.matches("hint:").count(), 1, "{message}");
     assert!(message.contains("| tojson"), "{message}");
+}
+
+/// stderr of `render --templates` with the shipped templates, the Ingress
+/// template changed by `edit`; the render must fail (exit 2, no stdout).
+fn refused_with_ingress_template(edit: impl Fn(&str) -> String) -> String {
+    let tmp = tempdir();
+    let templates = copy_of_the_templates(tmp.path());
+    let ingress = templates.join("base/ingress.yaml.j2");
+    let text = std::fs::read_to_string(&ingress).unwrap();
+    std::fs::write(&ingress, edit(&text)).unwrap();
+    let out = milvus_l7(tmp.path())
+        .args(["render", "--templates", "templates"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    stderr(&out)
 }
 
 /// A writable copy of the shipped templates under `dir/templates`.

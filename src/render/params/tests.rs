@@ -161,16 +161,10 @@ fn an_empty_overlays_array_from_argocd_selects_no_overlay() {
 #[test]
 fn a_typo_in_the_applications_parameters_is_an_error() {
     let json = r#"[{"name":"domian","string":"x.example.com"}]"#;
-    let err = resolve(
-        &env(&[
-            ("ARGOCD_APP_PARAMETERS", json),
-            ("PARAM_DOMIAN", "x.example.com"),
-        ]),
-        &overlays(),
-    )
-    .unwrap_err()
-    .report()
-    .to_string();
+    let err = refusal(&env(&[
+        ("ARGOCD_APP_PARAMETERS", json),
+        ("PARAM_DOMIAN", "x.example.com"),
+    ]));
     assert!(
         err.contains("`domian`") && err.contains("did you mean `domain`"),
         "{err}"
@@ -181,9 +175,7 @@ fn a_typo_in_the_applications_parameters_is_an_error() {
 #[test]
 fn a_map_parameter_is_refused_with_its_origin() {
     let json = r#"[{"name":"domain","map":{"a":"b"}}]"#;
-    let err = resolve(&env(&[("ARGOCD_APP_PARAMETERS", json)]), &overlays())
-        .unwrap_err()
-        .to_string();
+    let err = refusal(&env(&[("ARGOCD_APP_PARAMETERS", json)]));
     assert!(
         err.contains("`domain`") && err.contains("expected a string"),
         "{err}"
@@ -207,10 +199,7 @@ fn unknown_key_suggests_the_closest() {
         config: Some((PathBuf::from("c.yaml"), "domian: x.example.com\n".into())),
         ..Default::default()
     };
-    let err = resolve(&inputs, &overlays())
-        .unwrap_err()
-        .report()
-        .to_string();
+    let err = refusal(&inputs);
     assert!(
         err.contains("`domian`") && err.contains("did you mean `domain`"),
         "{err}"
@@ -224,10 +213,7 @@ fn parameter_of_an_unselected_overlay_names_the_overlay() {
         flags: vec![flag("staticIpName", json!("ip"))],
         ..Default::default()
     };
-    let err = resolve(&inputs, &overlays())
-        .unwrap_err()
-        .report()
-        .to_string();
+    let err = refusal(&inputs);
     assert!(err.contains("--overlay static-ip"), "{err}");
 }
 
@@ -237,10 +223,7 @@ fn required_overlay_parameters_must_be_set() {
         flags: vec![flag("overlays", json!(["static-ip"]))],
         ..Default::default()
     };
-    let err = resolve(&missing, &overlays())
-        .unwrap_err()
-        .report()
-        .to_string();
+    let err = refusal(&missing);
     assert!(
         err.contains("`staticIpName`") && err.contains("--set staticIpName="),
         "{err}"
@@ -260,11 +243,15 @@ fn required_overlay_parameters_must_be_set() {
 
 /// The error of resolving `flags`, as `main` prints it.
 fn refused(flags: Vec<Setting>) -> String {
-    let inputs = ParamInputs {
+    refusal(&ParamInputs {
         flags,
         ..Default::default()
-    };
-    resolve(&inputs, &overlays())
+    })
+}
+
+/// The error of resolving `inputs`, as `main` prints it.
+fn refusal(inputs: &ParamInputs) -> String {
+    resolve(inputs, &overlays())
         .unwrap_err()
         .report()
         .to_string()
@@ -379,10 +366,7 @@ fn google_managed_refuses_wildcard_and_uppercase_domains() {
             flags: vec![flag("domain", json!(domain))],
             ..Default::default()
         };
-        let err = resolve(&inputs, &overlays())
-            .unwrap_err()
-            .report()
-            .to_string();
+        let err = refusal(&inputs);
         assert!(err.contains("`domain`"), "{err}");
     }
     let self_managed = ParamInputs {
