@@ -29,7 +29,11 @@ static SCHEMA_FILES: Dir<'static> = include_dir!("$OUT_DIR/schemas");
 static KINDS: std::sync::LazyLock<Vec<(&str, &str, &str)>> = std::sync::LazyLock::new(|| {
     crate::k8s::kind::KINDS
         .iter()
-        .filter_map(|row| Some((row.api_version, row.kind.kind, row.schema?)))
+        .flat_map(|row| {
+            row.schemas
+                .iter()
+                .map(|s| (s.api_version, row.kind.kind, s.file))
+        })
         .collect()
 });
 

@@ -84,11 +84,13 @@ pub const HTTP_ROUTE: GroupKind = GroupKind::new("gateway.networking.k8s.io", "H
 pub struct KindInfo {
     /// The kind.
     pub kind: GroupKind,
-    /// The `apiVersion` we render and whose schema we check.
+    /// The `apiVersion` we render (or, for a kind we only read, the one
+    /// served first).
     pub api_version: &'static str,
-    /// The schema file in `schemas/` for that version; `None` for a kind
-    /// we only read (its metadata and references are still checked).
-    pub schema: Option<&'static str>,
+    /// The schema files in `schemas/`, one per served version we check;
+    /// empty for a kind we only read (its metadata and references are
+    /// still checked).
+    pub schemas: &'static [Schema],
     /// Whether some variant of the render makes it, so that `diff` keeps
     /// live objects of this kind and can call one extra.
     pub rendered: bool,
@@ -98,6 +100,15 @@ pub struct KindInfo {
     pub owned_paths: &'static [&'static str],
     /// Whether `status` weighs its readiness (and how: see [`Assessed`]).
     pub assessed: Option<Assessed>,
+}
+
+/// The schema of one served version of a kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schema {
+    /// The `apiVersion` it describes.
+    pub api_version: &'static str,
+    /// Its file in `schemas/`.
+    pub file: &'static str,
 }
 
 /// How `status` judges a kind.
@@ -126,12 +137,13 @@ const SERVICE_OWNED: &[&str] = &[
     "/metadata/annotations/cloud.google.com~1neg",
 ];
 
-/// A kind we render, with its schema and nothing else special.
-const fn rendered(kind: GroupKind, api_version: &'static str, schema: &'static str) -> KindInfo {
+/// A kind we render at `schemas[0]`'s version, with those schemas and
+/// nothing else special.
+const fn rendered(kind: GroupKind, schemas: &'static [Schema]) -> KindInfo {
     KindInfo {
         kind,
-        api_version,
-        schema: Some(schema),
+        api_version: schemas[0].api_version,
+        schemas,
         rendered: true,
         owned_paths: &[],
         assessed: None,
@@ -142,73 +154,103 @@ const fn rendered(kind: GroupKind, api_version: &'static str, schema: &'static s
 pub const KINDS: &[KindInfo] = &[
     KindInfo {
         owned_paths: SERVICE_OWNED,
-        ..rendered(SERVICE, "v1", "core_service_v1.json")
+        ..rendered(
+            SERVICE,
+            &[Schema {
+                api_version: "v1",
+                file: "core_service_v1.json",
+            }],
+        )
     },
-    rendered(SECRET, "v1", "core_secret_v1.json"),
+    rendered(
+        SECRET,
+        &[Schema {
+            api_version: "v1",
+            file: "core_secret_v1.json",
+        }],
+    ),
     KindInfo {
         owned_paths: INGRESS_OWNED,
         assessed: Some(Assessed::Address),
         ..rendered(
             INGRESS,
-            "networking.k8s.io/v1",
-            "networking.k8s.io_ingress_v1.json",
+            &[Schema {
+                api_version: "networking.k8s.io/v1",
+                file: "networking.k8s.io_ingress_v1.json",
+            }],
         )
     },
     KindInfo {
         kind: EXTENSIONS_INGRESS,
         api_version: "extensions/v1beta1",
-        schema: None,
+        schemas: &[],
         rendered: true,
         owned_paths: INGRESS_OWNED,
         assessed: None,
     },
     rendered(
         BACKEND_CONFIG,
-        "cloud.google.com/v1",
-        "cloud.google.com_backendconfig_v1.json",
+        &[Schema {
+            api_version: "cloud.google.com/v1",
+            file: "cloud.google.com_backendconfig_v1.json",
+        }],
     ),
     KindInfo {
         assessed: Some(Assessed::Certificate),
         ..rendered(
             MANAGED_CERTIFICATE,
-            "networking.gke.io/v1",
-            "networking.gke.io_managedcertificate_v1.json",
+            &[Schema {
+                api_version: "networking.gke.io/v1",
+                file: "networking.gke.io_managedcertificate_v1.json",
+            }],
         )
     },
     rendered(
         FRONTEND_CONFIG,
-        "networking.gke.io/v1beta1",
-        "networking.gke.io_frontendconfig_v1beta1.json",
+        &[Schema {
+            api_version: "networking.gke.io/v1beta1",
+            file: "networking.gke.io_frontendconfig_v1beta1.json",
+        }],
     ),
     rendered(
         HEALTH_CHECK_POLICY,
-        "networking.gke.io/v1",
-        "networking.gke.io_healthcheckpolicy_v1.json",
+        &[Schema {
+            api_version: "networking.gke.io/v1",
+            file: "networking.gke.io_healthcheckpolicy_v1.json",
+        }],
     ),
     rendered(
         GCP_BACKEND_POLICY,
-        "networking.gke.io/v1",
-        "networking.gke.io_gcpbackendpolicy_v1.json",
+        &[Schema {
+            api_version: "networking.gke.io/v1",
+            file: "networking.gke.io_gcpbackendpolicy_v1.json",
+        }],
     ),
     rendered(
         GCP_GATEWAY_POLICY,
-        "networking.gke.io/v1",
-        "networking.gke.io_gcpgatewaypolicy_v1.json",
+        &[Schema {
+            api_version: "networking.gke.io/v1",
+            file: "networking.gke.io_gcpgatewaypolicy_v1.json",
+        }],
     ),
     KindInfo {
         assessed: Some(Assessed::Address),
         ..rendered(
             GATEWAY,
-            "gateway.networking.k8s.io/v1",
-            "gateway.networking.k8s.io_gateway_v1.json",
+            &[Schema {
+                api_version: "gateway.networking.k8s.io/v1",
+                file: "gateway.networking.k8s.io_gateway_v1.json",
+            }],
         )
     },
     KindInfo {
         assessed: Some(Assessed::Route),
         ..rendered(
             HTTP_ROUTE,
-            "gateway.networking.k8s.io/v1",
-            "gateway.networking.k8s.io_httproute_v1.json",
+            &[Schema {
+                api_version: "gateway.networking.k8s.io/v1",
+                file: "gateway.networking.k8s.io_httproute_v1.json",
+            }],
         )
     },
 ];
@@ -258,8 +300,11 @@ mod tests {
                 "{} twice",
                 row.kind
             );
-            let object = serde_json::json!({"apiVersion": row.api_version, "kind": row.kind.kind});
-            assert_eq!(info_of(&object), Some(row), "{}", row.kind);
+            let versions = row.schemas.iter().map(|s| s.api_version);
+            for api_version in std::iter::once(row.api_version).chain(versions) {
+                let object = serde_json::json!({"apiVersion": api_version, "kind": row.kind.kind});
+                assert_eq!(info_of(&object), Some(row), "{} {api_version}", row.kind);
+            }
         }
         assert_eq!(info("", "Pod"), None);
         assert!(info_of_id(&ResId {
@@ -269,7 +314,7 @@ mod tests {
             namespace: "n".into(),
             name: "i".into(),
         })
-        .is_some_and(|row| row.rendered && row.schema.is_none()));
+        .is_some_and(|row| row.rendered && row.schemas.is_empty()));
     }
 
     #[test]
