@@ -10,7 +10,8 @@
 //! that Service from Helm values, so it is often not among the objects.
 //! One file per family: [`ingress`] (Ingress, its Service annotations and
 //! ManagedCertificates), [`gateway`] (Gateway API and the GKE policies),
-//! [`health_check`] (BackendConfig and HealthCheckPolicy probes).
+//! [`health_check`] (BackendConfig and HealthCheckPolicy probes),
+//! [`refusals`] (combinations GKE's controllers refuse).
 
 mod draining;
 mod gateway;
@@ -19,6 +20,7 @@ pub mod helm_values;
 mod index;
 mod ingress;
 mod ranges;
+pub mod refusals;
 mod regional;
 
 pub use index::Objects;
@@ -184,12 +186,14 @@ pub fn all_indexed(
     for ingress in objects.of_kind(INGRESS) {
         problems.extend(ingress::ingress(ingress, services, objects));
         problems.extend(regional::ingress(ingress));
+        problems.extend(refusals::ingress(ingress, services, objects));
     }
     for certificate in objects.of_kind(MANAGED_CERTIFICATE) {
         problems.extend(ingress::managed_certificate(certificate, objects));
     }
     for gateway in objects.of_kind(GATEWAY) {
         problems.extend(gateway::certificate(gateway));
+        problems.extend(refusals::gateway(gateway));
     }
     for route in objects.of_kind(HTTP_ROUTE) {
         problems.extend(gateway::http_route(route, services, objects));
