@@ -156,11 +156,15 @@ mod tests {
         let mut endless = std::io::repeat(b'a');
         let err = stream(&mut endless, "<stdin>", SMALL).unwrap_err();
         assert!(
-            err.to_string()
+            err.report()
+                .to_string()
                 .starts_with("<stdin>: input is larger than 1000 bytes"),
             "{err}"
         );
-        assert!(err.to_string().contains("make it smaller"), "{err}");
+        assert!(
+            err.report().to_string().contains("make it smaller"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -1,4 +1,8 @@
 #![warn(missing_docs)]
+// Only `cli` (and `main`) print: the compiler refuses `print!`/`eprint!` in
+// every other module, tests included; tests/it/architecture.rs checks the
+// same for `std::io::stdout()` and `dbg!`.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 //! milvus-l7: renders Milvus behind a Google Cloud Layer-7 load balancer on
 //! GKE as declarative manifests, and compares them with the live cluster.
 //!
@@ -9,12 +13,13 @@
 //! ```
 //!
 //! [`render::render`] is the whole render pipeline (parameters → templates →
-//! overlays → [`check`] → legacy sort); [`diff::compare`] and
-//! [`status::assess`] weigh a render against what [`load`] read from a
+//! overlays → `check` → legacy sort); [`diff::compare`] and
+//! `status::assess` weigh a render against what [`load`] read from a
 //! live export. Only [`cli`] prints.
 
 pub mod bounded_read;
 pub(crate) mod check;
+#[allow(clippy::print_stdout, clippy::print_stderr)]
 pub mod cli;
 pub mod diff;
 pub mod duration;

@@ -45,7 +45,7 @@ fn main() -> ExitCode {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Differs) => ExitCode::from(1),
         Err(e) => {
-            let message = milvus_l7::quote::escape_message(&e.to_string());
+            let message = milvus_l7::quote::escape_message(&e.report().to_string());
             let _ = writeln!(ctx.stderr, "error: {message}");
             ExitCode::from(2)
         }

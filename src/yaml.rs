@@ -218,7 +218,7 @@ mod tests {
 
     #[test]
     fn duplicate_keys_are_refused_with_their_position() {
-        let err = parse("a: 1\na: 2\n").unwrap_err().to_string();
+        let err = parse("a: 1\na: 2\n").unwrap_err().report().to_string();
         assert!(err.starts_with("input.yaml:2:"), "{err}");
         assert!(err.contains("duplicate"), "{err}");
         assert!(err.contains("hint: remove one of the two entries"), "{err}");
@@ -233,7 +233,7 @@ mod tests {
                 vec![format!("*a{}", i - 1); 10].join(",")
             ));
         }
-        let err = parse(&lines.join("\n")).unwrap_err().to_string();
+        let err = parse(&lines.join("\n")).unwrap_err().report().to_string();
         assert!(err.contains("budget") || err.contains("alias"), "{err}");
         assert!(
             err.contains("hint: the input nests too deeply, has too many documents or aliases"),
@@ -246,6 +246,7 @@ mod tests {
         let deep = format!("a: {}{}\n", "[".repeat(5000), "]".repeat(5000));
         assert!(parse(&deep)
             .unwrap_err()
+            .report()
             .to_string()
             .contains("hint: the input nests too deeply"));
         let block: String = (0..200)

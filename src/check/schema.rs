@@ -9,11 +9,11 @@
 //! README) and are prepared at build time (`build.rs`): embedded without
 //! their descriptions and with their top level closed, and turned into the
 //! static quick forms of [`quick`]. Adding a kind = adding its schema file +
-//! one line in [`KINDS`].
+//! one row in the kind table ([`crate::k8s::kind::KINDS`]).
 
 use crate::k8s::field_path;
 use crate::k8s::resource::{ResId, Resource};
-use crate::problem::Problem;
+use crate::problem::{Problem, Subject};
 use crate::suggest;
 use include_dir::{include_dir, Dir};
 use jsonschema::error::ValidationErrorKind;
@@ -24,56 +24,18 @@ use std::sync::OnceLock;
 /// The schemas without their prose and with their top level closed (see build.rs).
 static SCHEMA_FILES: Dir<'static> = include_dir!("$OUT_DIR/schemas");
 
-/// apiVersion, kind, and the schema file in `schemas/` that describes it.
-const KINDS: &[(&str, &str, &str)] = &[
-    ("v1", "Secret", "core_secret_v1.json"),
-    ("v1", "Service", "core_service_v1.json"),
-    (
-        "networking.k8s.io/v1",
-        "Ingress",
-        "networking.k8s.io_ingress_v1.json",
-    ),
-    (
-        "cloud.google.com/v1",
-        "BackendConfig",
-        "cloud.google.com_backendconfig_v1.json",
-    ),
-    (
-        "networking.gke.io/v1",
-        "ManagedCertificate",
-        "networking.gke.io_managedcertificate_v1.json",
-    ),
-    (
-        "networking.gke.io/v1beta1",
-        "FrontendConfig",
-        "networking.gke.io_frontendconfig_v1beta1.json",
-    ),
-    (
-        "networking.gke.io/v1",
-        "HealthCheckPolicy",
-        "networking.gke.io_healthcheckpolicy_v1.json",
-    ),
-    (
-        "networking.gke.io/v1",
-        "GCPBackendPolicy",
-        "networking.gke.io_gcpbackendpolicy_v1.json",
-    ),
-    (
-        "networking.gke.io/v1",
-        "GCPGatewayPolicy",
-        "networking.gke.io_gcpgatewaypolicy_v1.json",
-    ),
-    (
-        "gateway.networking.k8s.io/v1",
-        "Gateway",
-        "gateway.networking.k8s.io_gateway_v1.json",
-    ),
-    (
-        "gateway.networking.k8s.io/v1",
-        "HTTPRoute",
-        "gateway.networking.k8s.io_httproute_v1.json",
-    ),
-];
+/// apiVersion, kind, and the schema file in `schemas/` that describes it:
+/// the rows of the kind table ([`crate::k8s::kind::KINDS`]) that have a schema.
+static KINDS: std::sync::LazyLock<Vec<(&str, &str, &str)>> = std::sync::LazyLock::new(|| {
+    crate::k8s::kind::KINDS
+        .iter()
+        .flat_map(|row| {
+            row.schemas
+                .iter()
+                .map(|s| (s.api_version, row.kind.kind, s.file))
+        })
+        .collect()
+});
 
 /// Checked against every object's `metadata`.
 const OBJECT_META: &str = "meta_objectmeta_v1.json";
@@ -215,7 +177,7 @@ impl Schemas {
     }
 
     pub fn check(&self, resource: &Resource) -> Checked {
-        let subject = resource.id.to_string();
+        let subject = Subject::object(&resource.id);
         let secret = resource.is_secret();
         let mut problems = Vec::new();
         if resource.value.get("metadata").is_some() {
@@ -249,7 +211,7 @@ fn problems_of(
     compiled: &Compiled,
     object: &Value,
     prefix: &str,
-    subject: &str,
+    subject: &Subject,
     secret: bool,
 ) -> Vec<Problem> {
     let Some(instance) = object.pointer(prefix) else {
@@ -287,7 +249,7 @@ fn describe(
     error: &ValidationError<'_>,
     compiled: &Compiled,
     at: &Place<'_>,
-    subject: &str,
+    subject: &Subject,
     secret: bool,
 ) -> Vec<Problem> {
     let path = at.path(error);
@@ -302,8 +264,8 @@ fn describe(
                     None => format!("fields allowed here: {}", allowed.join(", ")),
                 };
                 Problem::new(
-                    subject,
-                    format!("{}: unknown field", field_path::child(&path, field)),
+                    subject.clone().field(field_path::child(&path, field)),
+                    "unknown field",
                     hint,
                 )
             })
@@ -314,14 +276,13 @@ fn describe(
     } else {
         error.to_string()
     };
-    let message = if path.is_empty() {
-        text
-    } else {
-        format!("{path}: {text}")
+    let subject = match path.is_empty() {
+        true => subject.clone(),
+        false => subject.clone().field(path),
     };
     vec![Problem::new(
         subject,
-        message,
+        text,
         format!("fix the field; its schema is schemas/{}", compiled.file),
     )]
 }

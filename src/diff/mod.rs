@@ -15,6 +15,7 @@ pub mod projection;
 pub mod report;
 pub(crate) mod secret_mask;
 
+use crate::k8s::kind;
 use crate::k8s::resource::{self, ResId, Resource};
 use crate::render::Rendered;
 use normalize::Origin;
@@ -85,7 +86,7 @@ pub fn could_be_ours(rendered: &Rendered, id: &ResId) -> bool {
 /// One of the kinds milvus-l7 renders, in `namespace`: the first test both
 /// for keeping a live object and for calling it extra.
 fn is_our_kind_in(id: &ResId, namespace: &str) -> bool {
-    id.namespace == namespace && OUR_KINDS.contains(&(id.group.as_str(), id.kind.as_str()))
+    id.namespace == namespace && kind::info_of_id(id).is_some_and(|row| row.rendered)
 }
 
 /// Compares the desired state (rendered objects and the Helm-made Service)
@@ -235,22 +236,6 @@ struct Ownership<'a> {
     /// `kubectl create secret tls`, or named in the Helm values): not extra.
     referenced_secrets: HashSet<String>,
 }
-
-/// (group, kind) of every kind milvus-l7 renders in some variant.
-const OUR_KINDS: &[(&str, &str)] = &[
-    ("networking.k8s.io", "Ingress"),
-    ("extensions", "Ingress"),
-    ("cloud.google.com", "BackendConfig"),
-    ("networking.gke.io", "ManagedCertificate"),
-    ("networking.gke.io", "FrontendConfig"),
-    ("networking.gke.io", "HealthCheckPolicy"),
-    ("networking.gke.io", "GCPBackendPolicy"),
-    ("networking.gke.io", "GCPGatewayPolicy"),
-    ("gateway.networking.k8s.io", "Gateway"),
-    ("gateway.networking.k8s.io", "HTTPRoute"),
-    ("", "Service"),
-    ("", "Secret"),
-];
 
 const TLS_SECRET_TYPE: &str = "kubernetes.io/tls";
 const MANAGED_BY: &str = "app.kubernetes.io/managed-by";

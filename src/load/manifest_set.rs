@@ -124,7 +124,10 @@ mod tests {
             Some(json!({"service": {"type": "ClusterIP"}}))
         );
         assert_eq!(set.problems.len(), 1);
-        assert!(set.problems[0].subject.contains("broken.yaml (document 1)"));
+        assert!(set.problems[0]
+            .subject
+            .to_string()
+            .contains("broken.yaml (document 1)"));
         assert_eq!(set.skipped.len(), 2);
     }
 

@@ -514,7 +514,10 @@ mod tests {
 
     #[test]
     fn unknown_overlay_suggests_the_closest() {
-        let err = load(&tree(), &["bb".into()]).unwrap_err().to_string();
+        let err = load(&tree(), &["bb".into()])
+            .unwrap_err()
+            .report()
+            .to_string();
         assert!(err.contains("did you mean `b`"), "{err}");
     }
 

@@ -75,10 +75,14 @@ impl TemplateEngine {
         let text = template
             .render(&context.0)
             .map_err(|e| template_error(name, &e))?;
-        yaml::parse_stream(&text, &format!("output of template {name}"), yaml::Limits::default()).map_err(|e| Error::Template {
+        yaml::parse_stream(
+            &text,
+            &format!("output of template {name}"),
+            yaml::Limits::default(),
+        )
+        .map_err(|e| Error::TemplateOutput {
             template: name.to_string(),
-            message: format!("rendered text is not valid YAML: {e}"),
-            hint: "quote values with `| tojson` in the template; the line above is a line of the rendered output".into(),
+            source: Box::new(e),
         })
     }
 

@@ -61,7 +61,7 @@ fn try_render_with(overlays: &[&str], required: &[String], release: &str) -> Res
     };
     render(&inputs, &Sources::builtin())
         .map(|r| r.resources.len())
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.report().to_string())
 }
 
 #[test]

@@ -20,7 +20,7 @@ mod secret;
 mod service;
 
 use crate::k8s::resource::Resource;
-use crate::problem::Problem;
+use crate::problem::{Problem, Subject};
 use field_error::FieldError;
 use object_meta::NameRule;
 
@@ -44,7 +44,7 @@ pub fn problems(resource: &Resource) -> Vec<Problem> {
         _ => (Vec::new(), "pkg/api/validation/objectmeta.go"),
     };
     errors.extend(spec_errors);
-    let subject = id.to_string();
+    let subject = Subject::object(id);
     errors
         .iter()
         .map(|error| Problem::new(&subject, error.to_string(), hint(error, source)))
@@ -77,7 +77,7 @@ mod tests {
         .unwrap();
         let found = problems(&service);
         assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].subject, service.id.to_string());
+        assert_eq!(found[0].subject, Subject::object(&service.id));
         assert_eq!(
             found[0].message,
             r#"spec.ports[1].name: Duplicate value: "a""#

@@ -30,6 +30,7 @@ use crate::k8s::annotations::{
     annotation, CERTMAP, FRONTEND_CONFIG, GLOBAL_STATIC_IP, INGRESS_CLASS, PRE_SHARED_CERT,
     REGIONAL_INGRESS_CLASSES, REGIONAL_STATIC_IP,
 };
+use crate::k8s::kind;
 use crate::k8s::resource::Resource;
 use crate::problem::Problem;
 use serde_json::Value;
@@ -74,10 +75,10 @@ pub(super) fn ingress(
 
 fn internal_redirect(ingress: &Resource, objects: &Objects<'_>) -> Option<Problem> {
     let name = annotation(&ingress.value, FRONTEND_CONFIG)?;
-    let config = objects.find("FrontendConfig", &ingress.id.namespace, name)?;
+    let config = objects.find(kind::FRONTEND_CONFIG, &ingress.id.namespace, name)?;
     let enabled = config.value.pointer("/spec/redirectToHttps/enabled") == Some(&Value::Bool(true));
     enabled.then(|| Problem::new(
-        ingress.id.to_string(),
+        &ingress.id,
         format!("{REFUSED}: {INGRESS_CLASS} is `{INTERNAL_CLASS}` and FrontendConfig `{name}` enables redirectToHttps; ingress-gce stops the whole load-balancer sync with \"cannot enable HTTPS Redirects with L7 ILB\" (kubernetes/ingress-gce pkg/loadbalancers/url_maps.go)"),
         "an internal load balancer cannot redirect: leave the https-only parameter redirect false (port 80 is then closed), or use the external load balancer",
     ))
@@ -94,7 +95,7 @@ fn internal_http_and_https(ingress: &Resource) -> Option<Problem> {
     let serves_http = annotation(&ingress.value, ALLOW_HTTP).is_none_or(go_parse_bool_true);
     let has_address = set(REGIONAL_STATIC_IP) || set(GLOBAL_STATIC_IP);
     (serves_https && serves_http && !has_address).then(|| Problem::new(
-        ingress.id.to_string(),
+        &ingress.id,
         format!("{REFUSED}: {INGRESS_CLASS} is `{INTERNAL_CLASS}`, HTTPS is configured and HTTP still served ({ALLOW_HTTP} is not \"false\"), but no static address is given; ingress-gce builds no frontend (\"gce-internal Ingress class must be configured with a static-ip to use both HTTP and HTTPS\", kubernetes/ingress-gce pkg/loadbalancers/l7.go)"),
         "close port 80 with --overlay https-only, or reserve a shared regional address (gcloud compute addresses create NAME --region REGION --subnet SUBNET --purpose=SHARED_LOADBALANCER_VIP) and give it to the static-ip overlay as staticIpName",
     ))
@@ -119,7 +120,7 @@ fn regional_security_policy(
         .flat_map(ingress::backend_configs_of)
         .filter(|name| {
             objects
-                .find("BackendConfig", namespace, name)
+                .find(kind::BACKEND_CONFIG, namespace, name)
                 .is_some_and(|c| {
                     c.value
                         .pointer("/spec/securityPolicy")
@@ -132,7 +133,7 @@ fn regional_security_policy(
     configs
         .into_iter()
         .map(|name| Problem::new(
-            ingress.id.to_string(),
+            &ingress.id,
             format!("{REFUSED}: {INGRESS_CLASS} is `{class}`, a regional load balancer, and BackendConfig `{name}` of its backend sets securityPolicy; ingress-gce refuses Cloud Armor on a regional backend service (\"cloud armor security policies not supported\", kubernetes/ingress-gce pkg/backends/features/securitypolicy.go)"),
             "Cloud Armor through GKE Ingress needs the global external load balancer: drop cloud-armor, or the internal overlay / regional ingressClass",
         ))
@@ -144,7 +145,7 @@ pub(super) fn gateway(gateway: &Resource) -> Option<Problem> {
     let class = gateway.value.pointer("/spec/gatewayClassName")?.as_str()?;
     let map = annotation(&gateway.value, CERTMAP).filter(|m| !m.trim().is_empty())?;
     REGIONAL_GATEWAY_CLASSES.contains(&class).then(|| Problem::new(
-        gateway.id.to_string(),
+        &gateway.id,
         format!("{REFUSED}: gatewayClassName is `{class}`, a regional load balancer, and {CERTMAP} names map `{map}`; Certificate Manager maps attach only to global external and classic Application Load Balancers, regional ones take certificates directly (https://cloud.google.com/certificate-manager/docs/deploy)"),
         "use --overlay self-managed (a TLS Secret in the listener's certificateRefs) instead of certMap, or the global class gke-l7-global-external-managed",
     ))

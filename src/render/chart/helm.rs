@@ -312,6 +312,7 @@ mod tests {
         let err = HelmCommand::from_env(&env(&[("HELM", "/nonexistent/helm")]))
             .template(&request(&chart))
             .unwrap_err()
+            .report()
             .to_string();
         assert!(
             err.contains("$HELM=/nonexistent/helm") && err.contains("helm.sh/docs/intro/install"),
