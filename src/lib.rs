@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 //! milvus-l7: renders Milvus behind a Google Cloud Layer-7 load balancer on
 //! GKE as declarative manifests, and compares them with the live cluster.

@@ -1,6 +1,8 @@
 //! Parses arguments, runs the command, maps the outcome to an exit status:
 //! 0 done / no differences, 1 differences or not ready, 2 error.
 
+#![forbid(unsafe_code)]
+
 use clap::Parser;
 use milvus_l7::cli::{self, Cli, Ctx, Outcome};
 use std::process::ExitCode;

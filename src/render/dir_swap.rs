@@ -5,7 +5,8 @@
 //!   (`flock`, released by the kernel when a process dies), so concurrent
 //!   renders queue instead of renaming each other's directories away.
 //! - The new directory is staged in `.DIR.new-XXXX` and exchanged with DIR
-//!   in one step, `renameat2(RENAME_EXCHANGE)` (Linux 3.15, `man 2 rename`);
+//!   in one step, `renameat2(RENAME_EXCHANGE)` (Linux 3.15, `man 2 rename`,
+//!   called through rustix, so the crate has no `unsafe`);
 //!   the staging name then holds the old directory, which is removed. Where
 //!   the exchange is not available (another OS, a file system without it),
 //!   DIR is moved aside and the new one renamed in, under the same lock.
@@ -100,27 +101,8 @@ fn move_aside_and_in(staging: tempfile::TempDir, dir: &Path) -> Result<()> {
 
 #[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
-    use std::os::unix::ffi::OsStrExt;
-    let c = |p: &Path| {
-        std::ffi::CString::new(p.as_os_str().as_bytes())
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
-    };
-    let (a, b) = (c(a)?, c(b)?);
-    // SAFETY: both are valid NUL-terminated paths, alive for the call.
-    let status = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            a.as_ptr(),
-            libc::AT_FDCWD,
-            b.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if status == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -132,8 +114,10 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
 /// such call on this OS: the fallback applies.
 fn exchange_unsupported(e: &std::io::Error) -> bool {
     #[cfg(target_os = "linux")]
-    if matches!(e.raw_os_error(), Some(libc::ENOSYS | libc::EINVAL)) {
-        return true;
+    if let Some(errno) = rustix::io::Errno::from_io_error(e) {
+        if errno == rustix::io::Errno::NOSYS || errno == rustix::io::Errno::INVAL {
+            return true;
+        }
     }
     e.kind() == std::io::ErrorKind::Unsupported
 }
