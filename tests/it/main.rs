@@ -15,6 +15,7 @@ mod docs;
 mod gke_round2;
 mod graph;
 mod hardening;
+mod hardening_round3;
 mod messages;
 mod overlays;
 mod properties;
