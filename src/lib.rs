@@ -6,7 +6,7 @@
 //! The modules follow the data flow, and depend only downwards:
 //!
 //! ```text
-//! {k8s, tls, yaml, error, problem, bounded_read, quote} ← load ← check ← render ← {diff, status, graph} ← cli ← main
+//! {k8s, tls, yaml, error, problem, bounded_read, quote, redact} ← load ← check ← render ← {diff, status, graph} ← cli ← main
 //! ```
 //!
 //! [`render::render`] is the whole render pipeline (parameters → templates →
@@ -24,6 +24,7 @@ pub mod k8s;
 pub mod load;
 pub(crate) mod problem;
 pub mod quote;
+pub mod redact;
 pub mod render;
 pub(crate) mod status;
 pub(crate) mod suggest;

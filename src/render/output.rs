@@ -71,10 +71,27 @@ pub fn helm_values_left_out(rendered: &Rendered) -> Option<String> {
     Some(format!(
         "note: the Helm values ({}) are not in this stream, and the milvus chart needs them for the Service these objects route to: \
          render the whole release with `--chart`, or write them with `-o DIR` and run `helm upgrade --install {} milvus/milvus -n {} -f DIR/{HELM_VALUES}`",
-        keys.join(", "),
+        first_keys(&keys),
         p.release,
         p.namespace
     ))
+}
+
+/// The most top-level value keys the note names: a values file can have
+/// thousands, and the note is a pointer, not a listing.
+const NOTED_KEYS: usize = 8;
+
+/// `a, b, c` or `a, b, … and 7 more`.
+fn first_keys(keys: &[&str]) -> String {
+    let shown = keys
+        .iter()
+        .take(NOTED_KEYS)
+        .map(|k| crate::quote::cut(k, 64));
+    let shown = shown.collect::<Vec<_>>().join(", ");
+    match keys.len().saturating_sub(NOTED_KEYS) {
+        0 => shown,
+        more => format!("{shown}, … and {more} more"),
+    }
 }
 
 /// A file of the output directory.

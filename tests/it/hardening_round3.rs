@@ -125,3 +125,125 @@ fn a_fifo_planted_at_the_old_lock_name_is_never_opened() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(tmp.path().join("out/kustomization.yaml").is_file());
 }
+
+// Defect 9: nothing that looks like a private key reaches any output.
+
+/// The test key of `testdata/certs`.
+fn test_key() -> String {
+    std::fs::read_to_string(testdata().join("certs/tls.key")).unwrap()
+}
+
+/// A line of the key's base64 body, which must never be printed.
+fn body_line(key: &str) -> &str {
+    key.lines().nth(2).unwrap()
+}
+
+fn assert_no_key(output: &str, key: &str) {
+    assert!(!output.contains(body_line(key)), "{output}");
+    assert!(!output.contains("BEGIN PRIVATE KEY"), "{output}");
+}
+
+/// Runs milvus-l7 with `args`; expects exit 2 and nothing on stdout.
+fn refused(dir: &Path, args: &[&str]) -> String {
+    let out = milvus_l7(dir).args(args).timeout(QUICK).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+    assert!(out.stdout.is_empty(), "{}", stdout(&out));
+    stderr(&out)
+}
+
+#[test]
+fn an_overlay_file_that_is_a_private_key_is_not_printed() {
+    let tmp = tempdir();
+    let overlays = tmp.path().join("overlays");
+    let builtin = testdata().join("../overlays");
+    for entry in walkdir::WalkDir::new(&builtin) {
+        let entry = entry.unwrap();
+        let to = overlays.join(entry.path().strip_prefix(&builtin).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    let key = test_key();
+    std::fs::write(overlays.join("https-only/overlay.yaml"), &key).unwrap();
+    let err = refused(
+        &testdata(),
+        &[
+            "render",
+            "--overlays",
+            overlays.to_str().unwrap(),
+            "--overlay",
+            "https-only",
+        ],
+    );
+    assert_no_key(&err, &key);
+    assert!(err.contains("private key not shown"), "{err}");
+}
+
+#[test]
+fn a_key_given_as_an_argument_is_not_echoed_by_the_parser() {
+    let key = test_key();
+    for args in [
+        vec!["render", key.as_str()],
+        vec!["validate", "--max-input-bytes", key.as_str()],
+        vec!["render", "--overlay", key.as_str()],
+    ] {
+        let err = refused(&testdata(), &args);
+        assert_no_key(&err, &key);
+    }
+}
+
+#[test]
+fn diff_never_prints_a_key_found_in_a_live_annotation() {
+    let tmp = tempdir();
+    let key = test_key();
+    let rendered = crate::common::stdout_of_success(&testdata(), &["render"]);
+    let mut docs = crate::common::parse_yaml_stream(&rendered);
+    docs[0]["metadata"]["annotations"]["example.com/leaked"] = key.clone().into();
+    let live = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": docs});
+    let live_path = tmp.path().join("live.json");
+    std::fs::write(&live_path, live.to_string()).unwrap();
+    for format in ["text", "json"] {
+        let out = milvus_l7(&testdata())
+            .args(["diff", "--strict", "--output", format, "--live"])
+            .arg(&live_path)
+            .timeout(QUICK)
+            .output()
+            .unwrap();
+        let (text, err) = (stdout(&out), stderr(&out));
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert_no_key(&text, &key);
+        assert_no_key(&err, &key);
+        assert!(text.contains("private key not shown"), "{text}");
+    }
+}
+
+// Defect 12: every message is bounded; long values are cut with an ellipsis.
+
+#[test]
+fn a_huge_value_in_an_error_is_cut_with_an_ellipsis() {
+    let domain = format!("{}.example.com", "a".repeat(100_000));
+    let err = refused(
+        &testdata(),
+        &["render", "--set", &format!("domain={domain}")],
+    );
+    assert!(err.len() < 4_000, "{} bytes of error", err.len());
+    assert!(err.contains("more bytes)"), "{err}");
+}
+
+#[test]
+fn a_values_file_with_thousands_of_keys_gives_a_short_note() {
+    let tmp = tempdir();
+    let values: String = (0..20_000).map(|i| format!("key{i}: {i}\n")).collect();
+    std::fs::write(tmp.path().join("big.yaml"), values).unwrap();
+    let out = milvus_l7(tmp.path())
+        .args(["render", "--set", "values=big.yaml"])
+        .timeout(QUICK)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.len() < 4_000, "{} bytes on stderr", err.len());
+    assert!(err.contains("more"), "{err}");
+}
