@@ -396,6 +396,53 @@ mod tests {
         Resource::new(value).unwrap()
     }
 
+    #[test]
+    fn the_sieve_keeps_exactly_what_compare_pairs_or_claims() {
+        let rendered = rendered("google-managed");
+        let sieve = LiveSieve::new(&rendered);
+        let helm = |mut object: Resource| {
+            object.value["metadata"]["labels"] = json!({"app.kubernetes.io/managed-by": "Helm"});
+            object
+        };
+        let cases = [
+            // Paired with a rendered object, and the chart's Service.
+            (
+                object(
+                    "networking.k8s.io/v1",
+                    "Ingress",
+                    "my-release-milvus",
+                    json!({}),
+                ),
+                Keep::Compared,
+            ),
+            (
+                helm(object("v1", "Service", "my-release-milvus", json!({}))),
+                Keep::Compared,
+            ),
+            // Named like ours, of our kinds, in our namespace: an extra.
+            (
+                object("v1", "Service", "my-release-old", json!({})),
+                Keep::Compared,
+            ),
+            // Of our kinds in our namespace, but another release's, or Helm's.
+            (
+                object("v1", "Service", "release-7-milvus", json!({})),
+                Keep::Nothing,
+            ),
+            (
+                helm(object("v1", "Service", "my-release-etcd", json!({}))),
+                Keep::Nothing,
+            ),
+            (
+                object("v1", "ConfigMap", "my-release-x", json!({})),
+                Keep::Nothing,
+            ),
+        ];
+        for (live, want) in cases {
+            assert_eq!(sieve.keep(&live.id, &live.value), want, "{}", live.id);
+        }
+    }
+
     fn statuses(comparison: &Comparison) -> Vec<(String, Status)> {
         comparison
             .objects

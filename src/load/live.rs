@@ -345,14 +345,38 @@ fn sift_kept(document: Value, kept: &mut Vec<Value>, keep: KeepFn) {
         kept.push(document);
         return;
     };
-    kept.push(match keep(&id, &document) {
+    let mut object = match keep(&id, &document) {
         Keep::Whole => document,
         Keep::Id => id_only(&document),
         Keep::Written => without_server_fields(document),
         Keep::Compared => without_server_state(document),
         Keep::Metadata => metadata_only(without_server_fields(document)),
         Keep::Nothing => Value::Null,
-    });
+    };
+    compact(&mut object);
+    kept.push(object);
+}
+
+/// `value` rebuilt with every map and array exactly as large as its
+/// content: a map grown while parsing holds up to twice the room it needs,
+/// and a big export keeps many thousand of them.
+fn compact(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let grown = std::mem::take(map);
+            let mut exact = serde_json::Map::with_capacity(grown.len());
+            for (key, mut child) in grown {
+                compact(&mut child);
+                exact.insert(key, child);
+            }
+            *map = exact;
+        }
+        Value::Array(items) => {
+            items.iter_mut().for_each(compact);
+            items.shrink_to_fit();
+        }
+        _ => {}
+    }
 }
 
 /// apiVersion, kind and metadata of `object`.
@@ -739,6 +763,19 @@ mod tests {
                 "JSON List of {n}"
             );
         }
+    }
+
+    #[test]
+    fn compared_objects_lose_only_the_server_state_normalization_drops() {
+        let text = r#"{"apiVersion":"v1","kind":"Service","metadata":{"name":"a","managedFields":[{"manager":"x"}],"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{}"}},"spec":{"type":"ClusterIP"},"status":{"loadBalancer":{}}}"#;
+        let keep = |_: &ResId, _: &Value| Keep::Compared;
+        let kept = LiveReader::keeping(&keep).parse(text, "a.json").unwrap();
+        assert_eq!(
+            kept[0].value,
+            serde_json::json!({"apiVersion": "v1", "kind": "Service",
+                "metadata": {"name": "a", "annotations": {"kubectl.kubernetes.io/last-applied-configuration": "{}"}},
+                "spec": {"type": "ClusterIP"}})
+        );
     }
 
     #[test]
