@@ -292,7 +292,8 @@ pub enum Keep {
     Nothing,
 }
 
-/// `object` without `status`, `metadata.managedFields` and the
+/// `object` without `status`, the metadata only the API server writes
+/// ([`SERVER_METADATA`]) and the
 /// `kubectl.kubernetes.io/last-applied-configuration` annotation: the API
 /// server and kubectl write them, `kubectl apply` never takes them from a
 /// manifest, and in a live export they are most of the bytes.
@@ -300,7 +301,7 @@ fn without_server_fields(mut object: Value) -> Value {
     if let Some(map) = object.as_object_mut() {
         map.shift_remove("status");
         if let Some(metadata) = map.get_mut("metadata").and_then(Value::as_object_mut) {
-            metadata.shift_remove("managedFields");
+            metadata.retain(|key, _| !SERVER_METADATA.contains(&key.as_str()));
             if let Some(annotations) = metadata
                 .get_mut("annotations")
                 .and_then(Value::as_object_mut)
@@ -322,6 +323,17 @@ fn without_server_state(mut object: Value) -> Value {
     }
     object
 }
+
+/// What the API server writes into `metadata` (`ObjectMeta`'s read-only
+/// fields); `managedFields` the largest.
+const SERVER_METADATA: &[&str] = &[
+    "managedFields",
+    "uid",
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "selfLink",
+];
 
 /// kubectl's copy of the applied manifest, as JSON in an annotation.
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
