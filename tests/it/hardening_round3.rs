@@ -19,6 +19,16 @@ fn listing(dir: &Path) -> Vec<String> {
     names
 }
 
+/// `render -o out` with the built-in defaults, however it ends.
+fn render_into(out: &Path) -> std::process::Output {
+    milvus_l7(&testdata())
+        .args(["render", "-o"])
+        .arg(out)
+        .timeout(QUICK)
+        .output()
+        .unwrap()
+}
+
 fn overlay_in(dir: &Path) -> String {
     let text = std::fs::read_to_string(dir.join("kustomization.yaml")).unwrap();
     let files = listing(dir).join("\n");
@@ -69,12 +79,7 @@ fn a_link_to_a_directory_not_ours_is_refused_and_left_alone() {
     std::fs::create_dir(&target).unwrap();
     std::fs::write(target.join("notes.txt"), "keep me\n").unwrap();
     std::os::unix::fs::symlink("mine", tmp.path().join("out")).unwrap();
-    let out = milvus_l7(&testdata())
-        .args(["render", "-o"])
-        .arg(tmp.path().join("out"))
-        .timeout(QUICK)
-        .output()
-        .unwrap();
+    let out = render_into(&tmp.path().join("out"));
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(out.stdout.is_empty(), "{}", stdout(&out));
     assert_eq!(listing(&target), ["notes.txt"]);
@@ -96,12 +101,7 @@ fn a_refused_render_leaves_nothing_beside_the_directory() {
     let tmp = tempdir();
     std::fs::create_dir(tmp.path().join("out")).unwrap();
     std::fs::write(tmp.path().join("out/notes.txt"), "mine\n").unwrap();
-    let out = milvus_l7(&testdata())
-        .args(["render", "-o"])
-        .arg(tmp.path().join("out"))
-        .timeout(QUICK)
-        .output()
-        .unwrap();
+    let out = render_into(&tmp.path().join("out"));
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(listing(tmp.path()), ["out"]);
 }
@@ -116,12 +116,7 @@ fn a_fifo_planted_at_the_old_lock_name_is_never_opened() {
         .status()
         .unwrap();
     assert!(made.success());
-    let out = milvus_l7(&testdata())
-        .args(["render", "-o"])
-        .arg(tmp.path().join("out"))
-        .timeout(QUICK)
-        .output()
-        .unwrap();
+    let out = render_into(&tmp.path().join("out"));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(tmp.path().join("out/kustomization.yaml").is_file());
 }
