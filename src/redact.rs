@@ -147,4 +147,18 @@ mod tests {
             "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ\n-----END CERTIFICATE-----\n";
         assert_eq!(private_keys(cert), cert);
     }
+
+    proptest::proptest! {
+        /// The fuzz target's property (fuzz/fuzz_targets/redact.rs), on
+        /// every `cargo test`: any text around a key never lets its body out.
+        #[test]
+        fn no_text_around_a_key_lets_its_body_out(before in "\\PC{0,40}", after in "\\PC{0,40}") {
+            let body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7";
+            for newline in ["\n", "\\n"] {
+                let key = format!("-----BEGIN PRIVATE KEY-----{newline}{body}{newline}-----END PRIVATE KEY-----");
+                let shown = private_keys(&format!("{before}{key}{after}")).into_owned();
+                proptest::prop_assert!(!shown.contains(body), "{}", shown);
+            }
+        }
+    }
 }
