@@ -3,6 +3,7 @@
 
 mod architecture;
 mod argocd;
+mod builtin_checks;
 mod cert;
 mod chart;
 mod cli;
