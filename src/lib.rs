@@ -1,3 +1,4 @@
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 // Only `cli` (and `main`) print: the compiler refuses `print!`/`eprint!` in
 // every other module, tests included; tests/it/architecture.rs checks the
@@ -9,7 +10,7 @@
 //! The modules follow the data flow, and depend only downwards:
 //!
 //! ```text
-//! {k8s, tls, yaml, error, problem, bounded_read, quote} ← load ← check ← render ← {diff, status, graph} ← cli ← main
+//! {k8s, tls, yaml, error, problem, bounded_read, quote, redact} ← load ← check ← render ← {diff, status, graph} ← cli ← main
 //! ```
 //!
 //! [`render::render`] is the whole render pipeline (parameters → templates →
@@ -30,6 +31,7 @@ pub mod k8s;
 pub mod load;
 pub(crate) mod problem;
 pub mod quote;
+pub mod redact;
 pub mod render;
 pub(crate) mod status;
 pub(crate) mod suggest;

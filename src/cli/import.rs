@@ -45,13 +45,16 @@ pub struct ImportArgs {
 }
 
 pub fn run(args: &ImportArgs, ctx: &mut Ctx) -> Result<Outcome> {
-    let wanted = |id: &ResId| READ_KINDS.contains(&id.kind.as_str());
-    let objects = live::load_only(
-        std::path::Path::new(&args.live),
-        &mut ctx.stdin,
-        &wanted,
-        args.max_input_bytes,
-    )?;
+    let keep = |id: &ResId, _: &serde_json::Value| {
+        if READ_KINDS.contains(&id.kind.as_str()) {
+            live::Keep::Whole
+        } else {
+            live::Keep::Nothing
+        }
+    };
+    let objects = live::LiveReader::keeping(&keep)
+        .max_bytes(args.max_input_bytes)
+        .load(std::path::Path::new(&args.live), &mut ctx.stdin)?;
     let imported = import::import(objects)?;
     let header = format!(
         "# milvus-l7.yaml imported from {} by `milvus-l7 import`\n",

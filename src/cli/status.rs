@@ -54,10 +54,12 @@ pub fn run(args: &StatusArgs, ctx: &mut Ctx) -> Result<Outcome> {
         };
         return super::status_follow::run(&rendered, &follow, ctx);
     }
-    let needed = |id: &crate::k8s::resource::ResId| status::needed(&rendered, id);
+    let needed =
+        |id: &crate::k8s::resource::ResId, _: &serde_json::Value| status::needed(&rendered, id);
+    let reader = live::LiveReader::keeping(&needed).max_bytes(args.max_input_bytes);
     let mut read = Vec::new();
     for spec in &args.live {
-        let objects = live::load_kept(spec, &mut ctx.stdin, &needed, args.max_input_bytes)?;
+        let objects = reader.load(spec, &mut ctx.stdin)?;
         ctx.info(&format!(
             "read {} live objects from {}",
             objects.len(),

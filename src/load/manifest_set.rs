@@ -12,7 +12,7 @@
 
 use crate::error::Result;
 use crate::k8s::resource::{ResId, Resource};
-use crate::load::live::{self, Input, Keep};
+use crate::load::live::{self, Input, Keep, LiveReader};
 use crate::problem::Problem;
 use serde_json::Value;
 use std::io::Read;
@@ -45,7 +45,10 @@ pub fn load(
 ) -> Result<ManifestSet> {
     let mut set = ManifestSet::default();
     for path in paths {
-        let inputs = live::read_written(path, stdin, keep, max_bytes)?;
+        let keep = |id: &ResId, _: &serde_json::Value| keep(id);
+        let inputs = LiveReader::keeping(&keep)
+            .max_bytes(max_bytes)
+            .read(path, stdin)?;
         set.skipped.extend(inputs.skipped);
         for input in inputs.files {
             set.add(input);

@@ -715,7 +715,7 @@ fn real_exports_lose_every_server_and_controller_field() {
         "milvushelm71-ingress-nginx-class.yaml",
     ] {
         let text = live_fixture(name);
-        let objects = live::parse(&text, name).unwrap();
+        let objects = live::LiveReader::default().parse(&text, name).unwrap();
         assert_eq!(objects.len(), 1, "{name}");
         let mut value = objects[0].value.clone();
         normalize::live(&mut value, Origin::Rendered);
@@ -745,11 +745,12 @@ fn real_exports_lose_every_server_and_controller_field() {
 
 #[test]
 fn real_exports_keep_what_people_decided() {
-    let objects = live::parse(
-        &live_fixture("devsecops-service-neg-status.yaml"),
-        "devsecops",
-    )
-    .unwrap();
+    let objects = live::LiveReader::default()
+        .parse(
+            &live_fixture("devsecops-service-neg-status.yaml"),
+            "devsecops",
+        )
+        .unwrap();
     let mut service = objects[0].value.clone();
     normalize::live(&mut service, Origin::Rendered);
     assert_eq!(
@@ -762,7 +763,9 @@ fn real_exports_keep_what_people_decided() {
         serde_json::json!([{"port": 8000}])
     );
 
-    let objects = live::parse(&live_fixture("kubevious-ingress-managedcert.yaml"), "k").unwrap();
+    let objects = live::LiveReader::default()
+        .parse(&live_fixture("kubevious-ingress-managedcert.yaml"), "k")
+        .unwrap();
     let mut ingress = objects[0].value.clone();
     normalize::live(&mut ingress, Origin::Rendered);
     let annotations = ingress["metadata"]["annotations"].as_object().unwrap();

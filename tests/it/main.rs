@@ -16,6 +16,7 @@ mod docs;
 mod gke_round2;
 mod graph;
 mod hardening;
+mod hardening_round3;
 mod import;
 mod lifecycle;
 mod messages;
