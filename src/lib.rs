@@ -5,7 +5,7 @@
 //! The modules follow the data flow, and depend only downwards:
 //!
 //! ```text
-//! {k8s, tls, yaml, error, problem, bounded_read, quote} ← load ← check ← render ← {diff, status, graph} ← cli ← main
+//! {k8s, tls, yaml, error, problem, bounded_read, quote} ← load ← check ← render ← {diff, status, graph, fleet} ← cli ← main
 //! ```
 //!
 //! [`render::render`] is the whole render pipeline (parameters → templates →
@@ -18,6 +18,7 @@ pub(crate) mod check;
 pub mod cli;
 pub mod diff;
 pub mod error;
+pub mod fleet;
 pub mod graph;
 pub mod k8s;
 pub mod load;

@@ -19,6 +19,7 @@ mod render;
 mod status;
 mod status_follow;
 mod validate;
+mod validate_fleet;
 
 pub use ctx::{Ctx, Verbosity};
 pub use param_args::ParamArgs;

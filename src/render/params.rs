@@ -21,6 +21,7 @@ use crate::k8s::names;
 use crate::quote::{self, quoted};
 use crate::render::argocd_params;
 use crate::render::file_tree::FileTree;
+use crate::render::fleet_layout;
 use crate::render::free_text;
 use crate::render::overlay::{self, CertificateSource, LoadBalancer, Overlay};
 pub use crate::render::setting::{Origin, Setting};
@@ -213,6 +214,8 @@ pub struct Params {
     pub tls: Option<TlsFiles>,
     /// Every parameter by name (core and overlay-declared), as templates see it.
     values: Map<String, Value>,
+    /// Where each parameter's value came from.
+    origins: BTreeMap<String, Origin>,
 }
 
 impl Params {
@@ -260,6 +263,11 @@ impl Params {
     /// Any parameter by name, core or overlay-declared.
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.values.get(key)
+    }
+
+    /// Where a parameter's value came from: [`Origin::Default`] when nothing set it.
+    pub fn origin(&self, key: &str) -> Option<&Origin> {
+        self.origins.get(key)
     }
 }
 
@@ -321,6 +329,11 @@ fn gather(inputs: &ParamInputs) -> Result<Vec<Setting>> {
             origin: Origin::Env("ARGOCD_APP_NAMESPACE".into()),
         });
     }
+    // Above the destination namespace, so that `argocd-parameters` (which
+    // Argo CD runs without ARGOCD_APP_NAMESPACE) announces what `generate` renders.
+    settings.extend(fleet_layout::settings_from_env(
+        env.get(fleet_layout::SOURCE_PATH_VARIABLE).copied(),
+    ));
     if let Some((path, text)) = &inputs.config {
         settings.extend(config_settings(path, text)?);
     }
@@ -750,6 +763,7 @@ fn build(
         load_balancer: overlays.iter().find_map(|o| o.load_balancer),
         tls,
         values,
+        origins,
     })
 }
 
