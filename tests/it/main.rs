@@ -3,6 +3,7 @@
 
 mod architecture;
 mod argocd;
+mod argocd_fleet;
 mod cert;
 mod chart;
 mod cli;
