@@ -461,3 +461,40 @@ fn the_example_apps_committed_render_is_current() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+#[test]
+fn the_install_steps_agree_on_argo_cds_version_and_server_side_apply() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let texts: Vec<(String, String)> = [
+        "docs/argocd.md",
+        "deploy/argocd/kustomization.yaml",
+        "deploy/argocd/plugin.yaml",
+        "deploy/argocd/fleet/applicationset.yaml",
+    ]
+    .iter()
+    .map(|f| (f.to_string(), std::fs::read_to_string(root.join(f)).unwrap()))
+    .collect();
+    let mut versions = std::collections::BTreeSet::new();
+    for (file, text) in &texts {
+        for (i, _) in text.match_indices("argo-cd/") {
+            let version: String = text[i + 8..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '.')
+                .collect();
+            if version.starts_with('v') {
+                versions.insert((version, file.clone()));
+            }
+        }
+        for line in text.lines().filter(|l| l.contains("kubectl apply -n argocd")) {
+            if line.contains("-k ") || line.contains("kubectl kustomize deploy/argocd |") {
+                assert!(
+                    line.contains("--server-side"),
+                    "{file}: the sidecar install is applied server-side: {line}"
+                );
+            }
+        }
+    }
+    let cited: std::collections::BTreeSet<&str> =
+        versions.iter().map(|(v, _)| v.as_str()).collect();
+    assert_eq!(cited.len(), 1, "one Argo CD version cited: {versions:?}");
+}
