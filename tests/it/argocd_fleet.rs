@@ -472,7 +472,12 @@ fn the_install_steps_agree_on_argo_cds_version_and_server_side_apply() {
         "deploy/argocd/fleet/applicationset.yaml",
     ]
     .iter()
-    .map(|f| (f.to_string(), std::fs::read_to_string(root.join(f)).unwrap()))
+    .map(|f| {
+        (
+            f.to_string(),
+            std::fs::read_to_string(root.join(f)).unwrap(),
+        )
+    })
     .collect();
     let mut versions = std::collections::BTreeSet::new();
     for (file, text) in &texts {
@@ -485,7 +490,10 @@ fn the_install_steps_agree_on_argo_cds_version_and_server_side_apply() {
                 versions.insert((version, file.clone()));
             }
         }
-        for line in text.lines().filter(|l| l.contains("kubectl apply -n argocd")) {
+        for line in text
+            .lines()
+            .filter(|l| l.contains("kubectl apply -n argocd"))
+        {
             if line.contains("-k ") || line.contains("kubectl kustomize deploy/argocd |") {
                 assert!(
                     line.contains("--server-side"),

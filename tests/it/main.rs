@@ -14,6 +14,7 @@ mod dependencies;
 mod diff;
 mod docs;
 mod gke_round2;
+mod gke_round3;
 mod graph;
 mod hardening;
 mod messages;
