@@ -31,6 +31,10 @@ pub struct ValidateArgs {
     /// and refuse releases, domains or static IPs that two apps share (docs/argocd.md#a-fleet).
     #[arg(long, value_name = "DIR", conflicts_with = "paths")]
     pub fleet: Option<PathBuf>,
+    /// Check each object alone, as the API server admits it (schemas, CEL, built-in rules),
+    /// without the checks that relate objects to each other or to the parameters.
+    #[arg(long, requires = "paths")]
+    pub schema_only: bool,
     #[command(flatten)]
     pub params: ParamArgs,
 }
@@ -70,7 +74,11 @@ pub fn run(args: &ValidateArgs, ctx: &mut Ctx) -> Result<Outcome> {
     }
     // Moved, not cloned: a big export is held once.
     let (origins, resources): (Vec<String>, Vec<Resource>) = loaded.objects.into_iter().unzip();
-    let report = check::objects(&resources, loaded.helm_values.as_ref(), &params.setup());
+    let report = if args.schema_only {
+        check::each_alone(&resources)
+    } else {
+        check::objects(&resources, loaded.helm_values.as_ref(), &params.setup())
+    };
     for skipped in &loaded.skipped {
         ctx.info(&format!(
             "note: skipped {} (not an object file)",

@@ -21,7 +21,12 @@ fn of_kind<'a>(docs: &'a [Value], kind: &str) -> Vec<&'a Value> {
 
 #[test]
 fn pre_shared_certificates_on_an_ingress_external_or_internal() {
-    for extra in [&[][..], &["--overlay", "internal"][..]] {
+    // Internal with https-only: GKE refuses an internal Ingress that serves
+    // HTTP and HTTPS without a shared static address (lint::refusals).
+    for extra in [
+        &[][..],
+        &["--overlay", "internal", "--overlay", "https-only"][..],
+    ] {
         let mut args = vec![
             "--overlay",
             "pre-shared",

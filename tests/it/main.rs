@@ -4,6 +4,7 @@
 mod architecture;
 mod argocd;
 mod argocd_fleet;
+mod builtin_checks;
 mod cert;
 mod chart;
 mod cli;
