@@ -10,7 +10,7 @@
 //! The modules follow the data flow, and depend only downwards:
 //!
 //! ```text
-//! {k8s, tls, yaml, error, problem, bounded_read, quote, redact} ← load ← check ← render ← {diff, status, graph} ← cli ← main
+//! {k8s, tls, yaml, error, problem, bounded_read, quote, redact} ← load ← check ← render ← {diff, status, graph, fleet} ← cli ← main
 //! ```
 //!
 //! [`render::render`] is the whole render pipeline (parameters → templates →
@@ -25,6 +25,7 @@ pub mod cli;
 pub mod diff;
 pub mod duration;
 pub mod error;
+pub mod fleet;
 pub mod graph;
 pub mod import;
 pub mod k8s;

@@ -21,6 +21,7 @@ mod render;
 mod status;
 mod status_follow;
 mod validate;
+mod validate_fleet;
 mod values;
 
 pub use ctx::{Ctx, Verbosity};

@@ -13,7 +13,8 @@ pub const EXAMPLES: &str = "Examples:
   milvus-l7 validate --overlay self-managed --tls-cert tls.crt --tls-key tls.key   # the render
   milvus-l7 validate out/              # a render -o directory, helm/values.yaml included
   milvus-l7 validate k8s/ --release milvus-prod     # your manifests, made for release milvus-prod
-  kubectl get ingress,managedcertificate,backendconfig -o yaml | milvus-l7 validate -";
+  kubectl get ingress,managedcertificate,backendconfig -o yaml | milvus-l7 validate -
+  milvus-l7 validate --fleet deploy/argocd/fleet   # every app of an ApplicationSet fleet, together";
 
 /// `milvus-l7 validate` arguments.
 #[derive(Debug, clap::Args)]
@@ -25,6 +26,10 @@ pub struct ValidateArgs {
     /// Refuse an input (a file, stdin) larger than this many bytes (bounds time and memory).
     #[arg(long, value_name = "BYTES", default_value_t = live::DEFAULT_MAX_BYTES)]
     pub max_input_bytes: u64,
+    /// Validate a fleet: render every clusters/<cluster>/<namespace>/<release>/milvus-l7.yaml below DIR
+    /// and refuse releases, domains or static IPs that two apps share (docs/argocd.md#a-fleet).
+    #[arg(long, value_name = "DIR", conflicts_with = "paths")]
+    pub fleet: Option<PathBuf>,
     /// Check each object alone, as the API server admits it (schemas, CEL, built-in rules),
     /// without the checks that relate objects to each other or to the parameters.
     #[arg(long, requires = "paths")]
@@ -34,6 +39,9 @@ pub struct ValidateArgs {
 }
 
 pub fn run(args: &ValidateArgs, ctx: &mut Ctx) -> Result<Outcome> {
+    if let Some(root) = &args.fleet {
+        return super::validate_fleet::run(root, &args.params, ctx);
+    }
     if args.paths.is_empty() {
         let rendered = args.params.render(ctx)?;
         ctx.note(&format!(

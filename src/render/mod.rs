@@ -7,6 +7,7 @@ pub mod chart;
 pub(crate) mod check_guard;
 pub(crate) mod dir_swap;
 pub mod file_tree;
+pub mod fleet_layout;
 pub(crate) mod free_text;
 pub mod helm_major;
 pub mod output;

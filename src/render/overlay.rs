@@ -76,6 +76,9 @@ pub enum CertificateSource {
     Secret,
     /// A ManagedCertificate, which Google provisions for the domain.
     GoogleManaged,
+    /// Compute SSL certificates that exist already in the project, by name
+    /// (the `pre-shared` overlay): nothing to render or to wait for.
+    PreShared,
 }
 
 /// A load balancer other than the global external Application Load

@@ -3,6 +3,7 @@
 
 mod architecture;
 mod argocd;
+mod argocd_fleet;
 mod builtin_checks;
 mod cert;
 mod chart;
@@ -14,6 +15,7 @@ mod dependencies;
 mod diff;
 mod docs;
 mod gke_round2;
+mod gke_round3;
 mod graph;
 mod hardening;
 mod hardening_round3;

@@ -6,6 +6,7 @@ use super::ParamInputs;
 use crate::bounded_read::Limit;
 use crate::error::{Error, Result};
 use crate::render::argocd_params;
+use crate::render::fleet_layout;
 use crate::render::setting::{Origin, Setting};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -37,6 +38,11 @@ pub fn gather(inputs: &ParamInputs) -> Result<Vec<Setting>> {
             origin: Origin::Env("ARGOCD_APP_NAMESPACE".into()),
         });
     }
+    // Above the destination namespace, so that `argocd-parameters` (which
+    // Argo CD runs without ARGOCD_APP_NAMESPACE) announces what `generate` renders.
+    settings.extend(fleet_layout::settings_from_env(
+        env.get(fleet_layout::SOURCE_PATH_VARIABLE).copied(),
+    ));
     if let Some((path, text)) = &inputs.config {
         settings.extend(config_settings(path, text)?);
     }

@@ -91,6 +91,8 @@ pub struct Params {
     pub tls: Option<TlsFiles>,
     /// Every parameter by name (core and overlay-declared), as templates see it.
     values: Map<String, Value>,
+    /// Where each parameter's value came from.
+    origins: BTreeMap<String, Origin>,
 }
 
 impl Params {
@@ -138,6 +140,11 @@ impl Params {
     /// Any parameter by name, core or overlay-declared.
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.values.get(key)
+    }
+
+    /// Where a parameter's value came from: [`Origin::Default`] when nothing set it.
+    pub fn origin(&self, key: &str) -> Option<&Origin> {
+        self.origins.get(key)
     }
 }
 
@@ -217,5 +224,6 @@ fn build(
         load_balancer,
         tls,
         values,
+        origins,
     })
 }
