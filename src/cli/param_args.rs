@@ -23,9 +23,9 @@ pub struct ParamArgs {
     /// Namespace of every object [default: default, or $ARGOCD_APP_NAMESPACE].
     #[arg(long, short = 'n')]
     pub namespace: Option<String>,
-    /// DNS name clients connect to [default: <release>.milvus.io].
-    #[arg(long)]
-    pub domain: Option<String>,
+    /// DNS name clients connect to; repeat for several, the first is the primary [default: <release>.milvus.io].
+    #[arg(long = "domain", value_name = "NAME")]
+    pub domains: Vec<String>,
     /// Overlay to apply; repeat to compose, in order [default: google-managed].
     #[arg(long = "overlay", value_name = "NAME", value_parser = super::overlay_arg::OverlayName, hide_possible_values = true)]
     pub overlays: Vec<String>,
@@ -94,7 +94,6 @@ impl ParamArgs {
         let named = [
             ("release", "--release", self.release.clone()),
             ("namespace", "--namespace", self.namespace.clone()),
-            ("domain", "--domain", self.domain.clone()),
             (
                 "tlsCert",
                 "--tls-cert",
@@ -110,6 +109,9 @@ impl ParamArgs {
             if let Some(value) = value {
                 flags.push(flag(key, origin, Value::String(value)));
             }
+        }
+        if !self.domains.is_empty() {
+            flags.push(flag("domain", "--domain", Value::from(self.domains.clone())));
         }
         if !self.overlays.is_empty() {
             flags.push(flag(

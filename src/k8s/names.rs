@@ -102,6 +102,10 @@ pub fn check_ingress_host(domain: &str) -> Result<(), String> {
     check_dns1123_subdomain(rest)
 }
 
+/// How many domains a ManagedCertificate lists at most (its CRD's
+/// `spec.domains` `maxItems`, schemas/networking.gke.io_managedcertificate_v1.json).
+pub const MANAGED_CERTIFICATE_MAX_DOMAINS: usize = 100;
+
 /// What GKE's ManagedCertificate accepts (CRD pattern, maxLength 63): no
 /// wildcard, lowercase, at most 63 characters for the whole name.
 pub fn check_managed_certificate_domain(domain: &str) -> Result<(), String> {

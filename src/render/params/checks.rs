@@ -30,6 +30,19 @@ impl Resolved<'_> {
         self.values[key].as_str().unwrap_or_default().to_string()
     }
 
+    /// A list parameter's items.
+    pub fn list(&self, key: &str) -> Vec<String> {
+        self.values[key]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// The error for `key`, naming where it was set.
     pub fn fail(&self, key: &str, message: String, hint: &str) -> Error {
         Error::Param {
@@ -76,19 +89,7 @@ fn check_names(r: &Resolved, certificate: Option<CertificateSource>) -> Result<(
         names::check_dns1123_label(&r.text("namespace"), 63),
         "use an existing namespace name",
     )?;
-    let domain = r.text("domain");
-    r.check(
-        "domain",
-        names::check_ingress_host(&domain),
-        "give the lowercase DNS name clients will connect to, e.g. milvus.example.com",
-    )?;
-    if certificate == Some(CertificateSource::GoogleManaged) {
-        r.check(
-            "domain",
-            names::check_managed_certificate_domain(&domain),
-            "use the self-managed overlay for wildcard or long names, or a shorter name",
-        )?;
-    }
+    check_domains(r, certificate)?;
     r.check(
         "serviceName",
         names::check_dns1035_label(&r.text("serviceName"), 63),
@@ -100,6 +101,47 @@ fn check_names(r: &Resolved, certificate: Option<CertificateSource>) -> Result<(
             names::check_dns1123_subdomain(&r.text(key)),
             "object names are lowercase DNS names",
         )?;
+    }
+    Ok(())
+}
+
+/// Every domain is a host an Ingress and a Gateway accept, named once; a
+/// Google-managed certificate takes no wildcard, no name over 63
+/// characters and at most [`names::MANAGED_CERTIFICATE_MAX_DOMAINS`] names.
+fn check_domains(r: &Resolved, certificate: Option<CertificateSource>) -> Result<()> {
+    let domains = r.list("domain");
+    let google_managed = certificate == Some(CertificateSource::GoogleManaged);
+    for (i, domain) in domains.iter().enumerate() {
+        r.check(
+            "domain",
+            names::check_ingress_host(domain),
+            "give the lowercase DNS name clients will connect to, e.g. milvus.example.com",
+        )?;
+        if domains[..i].contains(domain) {
+            return Err(r.fail(
+                "domain",
+                format!("{} is given twice", quoted(domain)),
+                "name each domain once",
+            ));
+        }
+        if google_managed {
+            r.check(
+                "domain",
+                names::check_managed_certificate_domain(domain),
+                "use the self-managed overlay for wildcard or long names, or a shorter name",
+            )?;
+        }
+    }
+    if google_managed && domains.len() > names::MANAGED_CERTIFICATE_MAX_DOMAINS {
+        return Err(r.fail(
+            "domain",
+            format!(
+                "{} domains, but a ManagedCertificate takes at most {}",
+                domains.len(),
+                names::MANAGED_CERTIFICATE_MAX_DOMAINS
+            ),
+            "split the names over several releases, or use the self-managed overlay",
+        ));
     }
     Ok(())
 }

@@ -100,6 +100,8 @@ fn config_settings(path: &Path, text: &str) -> Result<Vec<Setting>> {
     Ok(map
         .into_iter()
         .map(|(key, value)| {
+            // `domains:` reads better above a list; it is the parameter `domain`.
+            let key = if key == "domains" { "domain".to_string() } else { key };
             // File paths in the config file are relative to the file, like kustomize.
             let value = match (key.as_str(), &value) {
                 ("tlsCert" | "tlsKey" | "chartPath", Value::String(p)) if !p.is_empty() => {
@@ -134,7 +136,11 @@ fn relative_paths(base_dir: &Path, value: &Value) -> Value {
 
 /// The list parameters, as Argo CD spells their array items
 /// (`PARAM_OVERLAYS_0`, `PARAM_VALUES_1`, …).
-const LIST_PARAMETERS: [(&str, &str); 2] = [("OVERLAYS", "overlays"), ("VALUES", "values")];
+const LIST_PARAMETERS: [(&str, &str); 3] = [
+    ("OVERLAYS", "overlays"),
+    ("VALUES", "values"),
+    ("DOMAIN", "domain"),
+];
 
 /// Reads `<PREFIX><KEY>` variables for every key a user could mean, plus
 /// Argo CD's array form `PARAM_OVERLAYS_0`, `PARAM_OVERLAYS_1`, …

@@ -59,8 +59,10 @@ pub struct Params {
     pub release: String,
     /// Namespace of every object.
     pub namespace: String,
-    /// The DNS name clients connect to.
+    /// The primary DNS name clients connect to (the first of `domains`).
     pub domain: String,
+    /// Every DNS name clients connect to, the primary first.
+    pub domains: Vec<String>,
     /// The Milvus Service, as the chart names it (or as set).
     pub service_name: String,
     /// True when the Service name was set, so the chart needs `fullnameOverride`.
@@ -96,10 +98,14 @@ pub struct Params {
 }
 
 impl Params {
-    /// The template context: every parameter by name, plus `tls` (`{cert, key}`
+    /// The template context: every parameter by name (`domain` the
+    /// primary, `domains` the list), plus `tls` (`{cert, key}`
     /// PEM text, or null) and `serviceNameExplicit`.
     pub fn context(&self) -> Value {
         let mut map = self.values.clone();
+        // Templates name the primary `domain` and iterate `domains`.
+        map.insert("domain".into(), json!(self.domain));
+        map.insert("domains".into(), json!(self.domains));
         let tls = self
             .tls
             .as_ref()
@@ -209,7 +215,8 @@ fn build(
     Ok(Params {
         release: r.text("release"),
         namespace: r.text("namespace"),
-        domain: r.text("domain"),
+        domain: r.list("domain").first().cloned().unwrap_or_default(),
+        domains: r.list("domain"),
         service_name_explicit: origins["serviceName"] != Origin::Default,
         service_name: r.text("serviceName"),
         backend_config_name: r.text("backendConfigName"),

@@ -113,9 +113,9 @@ pub const PARAMETERS: &[Parameter] = &[
     ),
     parameter(
         "domain",
-        ParamType::Name,
+        ParamType::List,
         DefaultValue::FromRelease,
-        "DNS name clients connect to; default <release>.milvus.io",
+        "DNS names clients connect to (one or a list, the first is the primary); default <release>.milvus.io",
     ),
     parameter(
         "overlays",
@@ -249,8 +249,11 @@ pub fn parameter_named(name: &str) -> Option<&'static Parameter> {
 /// Fills the defaults that follow the release ([`DefaultValue::FromRelease`]).
 pub fn derive_defaults(values: &mut Map<String, Value>) {
     let release = values["release"].as_str().unwrap_or_default().to_string();
+    // An empty list (`--set domain=`) means the default, like an unset domain.
+    if values["domain"].as_array().is_none_or(Vec::is_empty) {
+        values.insert("domain".into(), json!([format!("{release}.milvus.io")]));
+    }
     let derived = [
-        ("domain", format!("{release}.milvus.io")),
         ("serviceName", names::chart_fullname(&release)),
         // Within 63 characters like the chart's own names, so every release
         // Helm accepts renders; the release is cut, never the suffix.
