@@ -174,10 +174,10 @@ fn a_typo_in_the_applications_parameters_is_an_error() {
 
 #[test]
 fn a_map_parameter_is_refused_with_its_origin() {
-    let json = r#"[{"name":"domain","map":{"a":"b"}}]"#;
+    let json = r#"[{"name":"release","map":{"a":"b"}}]"#;
     let err = refusal(&env(&[("ARGOCD_APP_PARAMETERS", json)]));
     assert!(
-        err.contains("`domain`") && err.contains("expected a string"),
+        err.contains("`release`") && err.contains("expected a string"),
         "{err}"
     );
 }
@@ -425,4 +425,67 @@ fn under_argocd_the_sidecars_service_links_are_not_parameters() {
 fn camel_case_from_env_names() {
     assert_eq!(layers::camel_case("HEALTH_CHECK_PORT"), "healthCheckPort");
     assert_eq!(layers::camel_case("RELEASE"), "release");
+}
+
+#[test]
+fn several_domains_come_as_a_list_the_first_primary() {
+    let forms = [
+        ParamInputs {
+            flags: vec![flag("domain", json!(["a.example.com", "b.example.com"]))],
+            ..Default::default()
+        },
+        ParamInputs {
+            config: Some((
+                "milvus-l7.yaml".into(),
+                "domains:\n- a.example.com\n- b.example.com\n".into(),
+            )),
+            ..Default::default()
+        },
+        ParamInputs {
+            config: Some((
+                "milvus-l7.yaml".into(),
+                "domain: [a.example.com, b.example.com]\n".into(),
+            )),
+            ..Default::default()
+        },
+        env(&[(
+            "ARGOCD_APP_PARAMETERS",
+            r#"[{"name":"domain","array":["a.example.com","b.example.com"]}]"#,
+        )]),
+        env(&[
+            ("PARAM_DOMAIN_0", "a.example.com"),
+            ("PARAM_DOMAIN_1", "b.example.com"),
+        ]),
+        env(&[("ARGOCD_ENV_DOMAIN", "a.example.com,b.example.com")]),
+    ];
+    for inputs in forms {
+        let (p, _) = resolve(&inputs, &overlays()).unwrap();
+        assert_eq!(p.domain, "a.example.com", "{inputs:?}");
+        assert_eq!(p.domains, ["a.example.com", "b.example.com"], "{inputs:?}");
+        assert_eq!(p.context()["domain"], json!("a.example.com"));
+        assert_eq!(
+            p.context()["domains"],
+            json!(["a.example.com", "b.example.com"])
+        );
+    }
+}
+
+#[test]
+fn a_managed_certificate_takes_at_most_100_domains() {
+    let names = |n: usize| -> Vec<String> { (0..n).map(|i| format!("d{i}.example.com")).collect() };
+    let at_limit = ParamInputs {
+        flags: vec![flag("domain", json!(names(100)))],
+        ..Default::default()
+    };
+    assert_eq!(resolve(&at_limit, &overlays()).unwrap().0.domains.len(), 100);
+    let err = refused(vec![flag("domain", json!(names(101)))]);
+    assert!(err.contains("101 domains") && err.contains("at most 100"), "{err}");
+}
+
+#[test]
+fn a_domain_given_twice_or_a_wildcard_among_several_is_refused() {
+    let err = refused(vec![flag("domain", json!(["a.example.com", "a.example.com"]))]);
+    assert!(err.contains("given twice"), "{err}");
+    let err = refused(vec![flag("domain", json!(["a.example.com", "*.example.com"]))]);
+    assert!(err.contains("wildcard"), "{err}");
 }
