@@ -37,11 +37,11 @@ pub struct Setup {
     pub health_check_port: u16,
 }
 
-/// The certificate files of a self-managed render and the domain they must cover.
+/// The certificate files of a self-managed render and the domains they must cover.
 #[derive(Debug, Clone, Copy)]
 pub struct CertificateFiles<'a> {
     pub files: &'a TlsFiles,
-    pub domain: &'a str,
+    pub domains: &'a [String],
 }
 
 /// Refuses output that `kubectl apply` would reject or GKE would mis-handle.
@@ -65,11 +65,8 @@ pub fn rendered(
         resources,
     ));
     if let Some(certificate) = certificate {
-        let findings = cert_check::check_files(
-            certificate.files,
-            certificate.domain,
-            now().unix_timestamp(),
-        );
+        let domains: Vec<&str> = certificate.domains.iter().map(String::as_str).collect();
+        let findings = cert_check::check_files(certificate.files, &domains, now().unix_timestamp());
         report.problems.extend(findings.problems);
         report.warnings.extend(findings.warnings);
     }

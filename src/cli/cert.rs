@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::k8s::names;
 use crate::quote::shell_word;
 use crate::tls::generate::{
-    check_days, generate, refuse_existing, write_file, KeyType, CERT_FILE, KEY_FILE,
+    check_days, generate_for, refuse_existing, write_file, KeyType, CERT_FILE, KEY_FILE,
 };
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -19,9 +19,9 @@ pub const EXAMPLES: &str = "Examples:
 /// `milvus-l7 cert` arguments.
 #[derive(Debug, Args)]
 pub struct CertArgs {
-    /// DNS name the certificate is for (subjectAltName and CN); `*.example.com` is allowed.
-    #[arg(long)]
-    pub domain: String,
+    /// DNS name the certificate is for (subjectAltName; the first also CN); repeat for several; `*.example.com` is allowed.
+    #[arg(long = "domain", value_name = "NAME", required = true)]
+    pub domains: Vec<String>,
     /// Directory to write tls.key and tls.crt into (created when missing).
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub out_dir: PathBuf,
@@ -57,12 +57,14 @@ impl From<KeyTypeArg> for KeyType {
 /// Checks the arguments, generates, writes, and tells on stderr what was
 /// written and what to run next.
 pub fn run(args: &CertArgs, ctx: &mut Ctx) -> Result<Outcome> {
-    names::check_ingress_host(&args.domain).map_err(|message| Error::Param {
-        key: "domain".into(),
-        origin: "--domain".into(),
-        message,
-        hint: "give the lowercase DNS name clients connect to, e.g. milvus.example.com".into(),
-    })?;
+    for domain in &args.domains {
+        names::check_ingress_host(domain).map_err(|message| Error::Param {
+            key: "domain".into(),
+            origin: "--domain".into(),
+            message,
+            hint: "give the lowercase DNS name clients connect to, e.g. milvus.example.com".into(),
+        })?;
+    }
     check_days(args.days)?;
     // `./tls.key` reads worse than `tls.key` in the messages below.
     let in_out_dir = |file: &str| match args.out_dir.as_os_str().to_str() {
@@ -75,8 +77,8 @@ pub fn run(args: &CertArgs, ctx: &mut Ctx) -> Result<Outcome> {
         refuse_existing(&[&key_path, &cert_path])?;
     }
     let now = OffsetDateTime::now_utc();
-    let generated = generate(
-        &args.domain,
+    let generated = generate_for(
+        &args.domains,
         args.key_type.into(),
         now,
         now + Duration::days(i64::from(args.days)),
@@ -89,15 +91,19 @@ pub fn run(args: &CertArgs, ctx: &mut Ctx) -> Result<Outcome> {
         "wrote {} (private key, mode 0600) and {} (self-signed for {}, valid {} days)",
         key_path.display(),
         cert_path.display(),
-        args.domain,
+        args.domains.join(", "),
         args.days
     ));
     // Pasted into a shell: a wildcard domain must not glob, a path with a
     // space must stay one word.
     let word = |path: &std::path::Path| shell_word(&path.display().to_string());
     ctx.note(&format!(
-        "next: milvus-l7 render --overlay self-managed --domain {} --tls-cert {} --tls-key {}",
-        shell_word(&args.domain),
+        "next: milvus-l7 render --overlay self-managed {} --tls-cert {} --tls-key {}",
+        args.domains
+            .iter()
+            .map(|d| format!("--domain {}", shell_word(d)))
+            .collect::<Vec<_>>()
+            .join(" "),
         word(&cert_path),
         word(&key_path)
     ));

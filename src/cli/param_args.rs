@@ -111,7 +111,11 @@ impl ParamArgs {
             }
         }
         if !self.domains.is_empty() {
-            flags.push(flag("domain", "--domain", Value::from(self.domains.clone())));
+            flags.push(flag(
+                "domain",
+                "--domain",
+                Value::from(self.domains.clone()),
+            ));
         }
         if !self.overlays.is_empty() {
             flags.push(flag(

@@ -103,7 +103,7 @@ pub fn render(inputs: &ParamInputs, sources: &Sources) -> Result<Rendered> {
     let helm_values = chart::user_values::merge(&helm_values, &user_values, &params)?;
     let certificate = params.tls.as_ref().map(|files| CertificateFiles {
         files,
-        domain: &params.domain,
+        domains: &params.domains,
     });
     let warnings = check::rendered(&params.setup(), certificate, &resources, &helm_values)?;
     refuse_empty(&resources, &params)?;

@@ -44,14 +44,14 @@ pub struct Origins<'a> {
     pub key: &'a Subject,
 }
 
-/// Checks `--tls-cert`/`--tls-key` against the domain clients connect to.
-pub fn check_files(tls: &TlsFiles, domain: &str, now_unix: i64) -> Findings {
+/// Checks `--tls-cert`/`--tls-key` against every domain clients connect to.
+pub fn check_files(tls: &TlsFiles, domains: &[&str], now_unix: i64) -> Findings {
     let cert = Subject::from(tls.cert_path.display().to_string());
     let key = Subject::from(tls.key_path.display().to_string());
     check(
         &tls.cert_pem,
         &tls.key_pem,
-        &[domain],
+        domains,
         now_unix,
         Origins {
             cert: &cert,

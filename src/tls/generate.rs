@@ -107,10 +107,24 @@ pub fn generate(
     not_before: OffsetDateTime,
     not_after: OffsetDateTime,
 ) -> Result<SelfSigned> {
+    generate_for(&[domain.to_string()], key_type, not_before, not_after)
+}
+
+/// A self-signed certificate for several domains: each a subjectAltName
+/// DNS name (what clients check), the first also the CN.
+pub fn generate_for(
+    domains: &[String],
+    key_type: KeyType,
+    not_before: OffsetDateTime,
+    not_after: OffsetDateTime,
+) -> Result<SelfSigned> {
     let key_pair = generate_key(key_type)?;
-    let mut params = CertificateParams::new(vec![domain.to_string()]).map_err(rcgen_error)?;
+    let mut params = CertificateParams::new(domains.to_vec()).map_err(rcgen_error)?;
     let mut subject = DistinguishedName::new();
-    subject.push(DnType::CommonName, domain);
+    subject.push(
+        DnType::CommonName,
+        domains.first().map(String::as_str).unwrap_or_default(),
+    );
     params.distinguished_name = subject;
     params.not_before = not_before;
     params.not_after = not_after;

@@ -101,7 +101,11 @@ fn config_settings(path: &Path, text: &str) -> Result<Vec<Setting>> {
         .into_iter()
         .map(|(key, value)| {
             // `domains:` reads better above a list; it is the parameter `domain`.
-            let key = if key == "domains" { "domain".to_string() } else { key };
+            let key = if key == "domains" {
+                "domain".to_string()
+            } else {
+                key
+            };
             // File paths in the config file are relative to the file, like kustomize.
             let value = match (key.as_str(), &value) {
                 ("tlsCert" | "tlsKey" | "chartPath", Value::String(p)) if !p.is_empty() => {

@@ -477,15 +477,27 @@ fn a_managed_certificate_takes_at_most_100_domains() {
         flags: vec![flag("domain", json!(names(100)))],
         ..Default::default()
     };
-    assert_eq!(resolve(&at_limit, &overlays()).unwrap().0.domains.len(), 100);
+    assert_eq!(
+        resolve(&at_limit, &overlays()).unwrap().0.domains.len(),
+        100
+    );
     let err = refused(vec![flag("domain", json!(names(101)))]);
-    assert!(err.contains("101 domains") && err.contains("at most 100"), "{err}");
+    assert!(
+        err.contains("101 domains") && err.contains("at most 100"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_domain_given_twice_or_a_wildcard_among_several_is_refused() {
-    let err = refused(vec![flag("domain", json!(["a.example.com", "a.example.com"]))]);
+    let err = refused(vec![flag(
+        "domain",
+        json!(["a.example.com", "a.example.com"]),
+    )]);
     assert!(err.contains("given twice"), "{err}");
-    let err = refused(vec![flag("domain", json!(["a.example.com", "*.example.com"]))]);
+    let err = refused(vec![flag(
+        "domain",
+        json!(["a.example.com", "*.example.com"]),
+    )]);
     assert!(err.contains("wildcard"), "{err}");
 }
