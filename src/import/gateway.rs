@@ -25,11 +25,15 @@ pub fn read(found: &Found, settings: &mut Settings) {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    if let Some(host) = https.and_then(|l| l["hostname"].as_str()) {
-        if host != format!("{release}.milvus.io") {
-            settings.set("domain", host);
-        }
-    }
+    let hosts: Vec<&str> = gateway
+        .pointer("/spec/listeners")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|l| l["protocol"] == "HTTPS")
+        .filter_map(|l| l["hostname"].as_str())
+        .collect();
+    settings.set_domains(&hosts, &release);
     let secret = https
         .and_then(|l| l.pointer("/tls/certificateRefs/0/name"))
         .and_then(Value::as_str);

@@ -26,14 +26,14 @@ pub fn read(found: &Found, settings: &mut Settings) {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    if let Some(host) = ingress
-        .pointer("/spec/rules/0/host")
-        .and_then(Value::as_str)
-    {
-        if host != format!("{release}.milvus.io") {
-            settings.set("domain", host);
-        }
-    }
+    let hosts: Vec<&str> = ingress
+        .pointer("/spec/rules")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|rule| rule["host"].as_str())
+        .collect();
+    settings.set_domains(&hosts, &release);
     read_port(ingress, settings);
     read_certificate(
         ingress,

@@ -18,6 +18,18 @@ impl Settings {
         self.keys.insert(key.to_string(), value.into());
     }
 
+    /// Sets `domain` from the hosts an Ingress or Gateway serves, in their
+    /// order: nothing for the default name alone, one name as text, several
+    /// as a list (the first the primary).
+    pub fn set_domains(&mut self, hosts: &[&str], release: &str) {
+        match hosts {
+            [] => {}
+            [one] if *one == format!("{release}.milvus.io") => {}
+            [one] => self.set("domain", *one),
+            several => self.set("domain", several.to_vec()),
+        }
+    }
+
     /// Sets a parameter unless it equals its built-in default, so the
     /// config says only what this setup does differently.
     pub fn set_unless_default(&mut self, key: &str, value: impl Into<Value>) {

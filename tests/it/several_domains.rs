@@ -179,4 +179,32 @@ fn what_gke_refuses_is_refused() {
         .code(2)
         .stdout("");
     assert!(stderr(out.get_output()).contains("wildcard"));
+    // gateway-api's HTTPRoute takes at most 16 hostnames (its CRD's maxItems).
+    let seventeen: Vec<String> = many[..34].to_vec();
+    let out = milvus_l7(tmp.path())
+        .args(["render", "--overlay", "gateway", "--set", "certMap=m"])
+        .args(&seventeen)
+        .assert()
+        .code(2)
+        .stdout("");
+    assert!(stderr(out.get_output()).contains("more than 16"));
+}
+
+#[test]
+fn import_reads_every_host_back() {
+    let tmp = tempdir();
+    let dir = tmp.path();
+    for overlays in [&[][..], &["--overlay", "gateway", "--overlay", "self-managed"][..]] {
+        let mut args = vec!["render"];
+        args.extend_from_slice(overlays);
+        args.extend_from_slice(&TWO);
+        write_file(dir, "live.yaml", &stdout_of_success(dir, &args));
+        let config = stdout_of_success(dir, &["import", "--live", "live.yaml"]);
+        let config: Value = serde_json::to_value(parse_yaml_stream(&config)).unwrap();
+        assert_eq!(
+            config[0]["domain"],
+            json!(["a.example.com", "b.example.com"]),
+            "{overlays:?}"
+        );
+    }
 }
