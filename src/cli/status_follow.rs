@@ -68,8 +68,8 @@ fn follow(
         }
         if follower.ready() {
             ctx.print(&format!(
-                "\nready\n\nconnect with pymilvus:\n  {}\n",
-                status.connect
+                "\nready\n{}",
+                crate::status::connect_text(&status.connect)
             ))?;
             for warning in &status.warnings {
                 ctx.warn(warning);

@@ -32,7 +32,7 @@ mod managed_certificate;
 mod report;
 pub mod watch;
 
-pub use report::{to_json, to_text};
+pub use report::{connect_text, to_json, to_text};
 
 /// Where one step stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,8 +83,8 @@ pub struct Status {
     pub checks: Vec<Check>,
     /// The load balancer's address, once it has one.
     pub address: Option<String>,
-    /// The pymilvus line to connect with.
-    pub connect: String,
+    /// The pymilvus lines to connect with, one per domain, the primary first.
+    pub connect: Vec<String>,
     /// What is ready but will not stay so (a certificate that expires
     /// within 30 days), for the caller to show.
     pub warnings: Vec<String>,
@@ -192,7 +192,12 @@ pub fn assess_at(rendered: &Rendered, live: &[Resource], now: OffsetDateTime) ->
             Assessed::GkePolicy => gke_policy::checks(&object, &found.value),
         });
     }
-    let connect = connect_line(rendered, address.as_deref());
+    let connect = rendered
+        .params
+        .domains
+        .iter()
+        .map(|domain| connect_line(rendered, domain, address.as_deref()))
+        .collect();
     Ok(Status {
         checks,
         address,
@@ -261,11 +266,11 @@ fn address_check(object: &str, address: Option<String>) -> Check {
     }
 }
 
-/// The guide's pymilvus line for the variant: with a self-managed
-/// (self-signed) certificate the client must trust it (`server_pem_path`).
-fn connect_line(rendered: &Rendered, address: Option<&str>) -> String {
+/// The guide's pymilvus line for the variant and one domain (TLS server
+/// name): with a self-managed (self-signed) certificate the client must
+/// trust it (`server_pem_path`).
+fn connect_line(rendered: &Rendered, domain: &str, address: Option<&str>) -> String {
     let host = address.unwrap_or("<ADDRESS>");
-    let domain = &rendered.params.domain;
     if rendered.params.certificate == Some(CertificateSource::Secret) {
         let pem = rendered
             .params
@@ -366,5 +371,34 @@ pub(crate) mod tests {
                 "HealthCheckPolicy"
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod several_domains_tests {
+    use super::tests::rendered;
+    use super::*;
+
+    #[test]
+    fn every_domain_is_checked_and_has_its_connection_line() {
+        let rendered = rendered(
+            &["google-managed"],
+            &[("domain", "a.example.com,b.example.com")],
+        );
+        // The rendered objects as if just applied: no status anywhere yet.
+        let status = assess(&rendered, &rendered.resources).unwrap();
+        for domain in ["a.example.com", "b.example.com"] {
+            assert!(
+                status
+                    .checks
+                    .iter()
+                    .any(|c| c.detail.contains(&format!("domain {domain}"))),
+                "{domain} unchecked: {:?}",
+                status.checks
+            );
+        }
+        assert_eq!(status.connect.len(), 2);
+        assert!(status.connect[1].contains("server_name=\"b.example.com\""));
+        assert!(!status.ready());
     }
 }

@@ -28,7 +28,16 @@ pub fn to_text(status: &Status) -> String {
     } else {
         out.push_str(&format!("\nnot ready: {pending} check(s) pending\n"));
     }
-    out.push_str(&format!("\nconnect with pymilvus:\n  {}\n", status.connect));
+    out.push_str(&connect_text(&status.connect));
+    out
+}
+
+/// "connect with pymilvus:" and one indented line per domain.
+pub fn connect_text(lines: &[String]) -> String {
+    let mut out = String::from("\nconnect with pymilvus:\n");
+    for line in lines {
+        out.push_str(&format!("  {line}\n"));
+    }
     out
 }
 
@@ -47,7 +56,8 @@ pub fn to_json(status: &Status) -> String {
                 hint: c.hint.as_deref(),
             })
             .collect(),
-        connect: &status.connect,
+        connect: status.connect.first().map_or("", String::as_str),
+        connect_each: &status.connect,
         warnings: &status.warnings,
     };
     format!(
@@ -62,7 +72,11 @@ struct JsonReport<'a> {
     ready: bool,
     address: Option<&'a str>,
     checks: Vec<JsonCheck<'a>>,
+    /// The primary domain's line.
     connect: &'a str,
+    /// One line per domain, the primary first.
+    #[serde(rename = "connectEach")]
+    connect_each: &'a [String],
     warnings: &'a [String],
 }
 

@@ -194,7 +194,10 @@ fn what_gke_refuses_is_refused() {
 fn import_reads_every_host_back() {
     let tmp = tempdir();
     let dir = tmp.path();
-    for overlays in [&[][..], &["--overlay", "gateway", "--overlay", "self-managed"][..]] {
+    for overlays in [
+        &[][..],
+        &["--overlay", "gateway", "--overlay", "self-managed"][..],
+    ] {
         let mut args = vec!["render"];
         args.extend_from_slice(overlays);
         args.extend_from_slice(&TWO);
