@@ -28,56 +28,35 @@ static SCHEMA_FILES: Dir<'static> = include_dir!("$OUT_DIR/schemas");
 const KINDS: &[(&str, &str, &str)] = &[
     ("v1", "Secret", "core_secret_v1.json"),
     ("v1", "Service", "core_service_v1.json"),
-    (
-        "networking.k8s.io/v1",
-        "Ingress",
-        "networking.k8s.io_ingress_v1.json",
-    ),
-    (
-        "cloud.google.com/v1",
-        "BackendConfig",
-        "cloud.google.com_backendconfig_v1.json",
-    ),
-    (
-        "networking.gke.io/v1",
-        "ManagedCertificate",
-        "networking.gke.io_managedcertificate_v1.json",
-    ),
-    (
-        "networking.gke.io/v1beta1",
-        "FrontendConfig",
-        "networking.gke.io_frontendconfig_v1beta1.json",
-    ),
-    (
-        "networking.gke.io/v1",
-        "HealthCheckPolicy",
-        "networking.gke.io_healthcheckpolicy_v1.json",
-    ),
-    (
-        "networking.gke.io/v1",
-        "GCPBackendPolicy",
-        "networking.gke.io_gcpbackendpolicy_v1.json",
-    ),
-    (
-        "networking.gke.io/v1",
-        "GCPGatewayPolicy",
-        "networking.gke.io_gcpgatewaypolicy_v1.json",
-    ),
-    (
-        "gateway.networking.k8s.io/v1",
-        "Gateway",
-        "gateway.networking.k8s.io_gateway_v1.json",
-    ),
-    (
-        "gateway.networking.k8s.io/v1",
-        "HTTPRoute",
-        "gateway.networking.k8s.io_httproute_v1.json",
-    ),
+    ("v1", "ConfigMap", "core_configmap_v1.json"),
+    ("v1", "Namespace", "core_namespace_v1.json"),
+    ("networking.k8s.io/v1", "Ingress", "networking.k8s.io_ingress_v1.json"),
+    ("cloud.google.com/v1", "BackendConfig", "cloud.google.com_backendconfig_v1.json"),
+    ("networking.gke.io/v1", "ManagedCertificate", "networking.gke.io_managedcertificate_v1.json"),
+    ("networking.gke.io/v1beta1", "FrontendConfig", "networking.gke.io_frontendconfig_v1beta1.json"),
+    ("networking.gke.io/v1", "HealthCheckPolicy", "networking.gke.io_healthcheckpolicy_v1.json"),
+    ("networking.gke.io/v1", "GCPBackendPolicy", "networking.gke.io_gcpbackendpolicy_v1.json"),
+    ("networking.gke.io/v1", "GCPGatewayPolicy", "networking.gke.io_gcpgatewaypolicy_v1.json"),
+    ("gateway.networking.k8s.io/v1", "GatewayClass", "gateway.networking.k8s.io_gatewayclass_v1.json"),
+    ("gateway.networking.k8s.io/v1beta1", "GatewayClass", "gateway.networking.k8s.io_gatewayclass_v1beta1.json"),
+    ("gateway.networking.k8s.io/v1", "Gateway", "gateway.networking.k8s.io_gateway_v1.json"),
+    ("gateway.networking.k8s.io/v1beta1", "Gateway", "gateway.networking.k8s.io_gateway_v1beta1.json"),
+    ("gateway.networking.k8s.io/v1", "HTTPRoute", "gateway.networking.k8s.io_httproute_v1.json"),
+    ("gateway.networking.k8s.io/v1beta1", "HTTPRoute", "gateway.networking.k8s.io_httproute_v1beta1.json"),
+    ("gateway.networking.k8s.io/v1", "GRPCRoute", "gateway.networking.k8s.io_grpcroute_v1.json"),
+    ("gateway.networking.k8s.io/v1", "ReferenceGrant", "gateway.networking.k8s.io_referencegrant_v1.json"),
+    ("gateway.networking.k8s.io/v1beta1", "ReferenceGrant", "gateway.networking.k8s.io_referencegrant_v1beta1.json"),
+    ("gateway.networking.k8s.io/v1", "BackendTLSPolicy", "gateway.networking.k8s.io_backendtlspolicy_v1.json"),
+    ("gateway.networking.k8s.io/v1", "ListenerSet", "gateway.networking.k8s.io_listenerset_v1.json"),
+    ("gateway.networking.k8s.io/v1", "TCPRoute", "gateway.networking.k8s.io_tcproute_v1.json"),
+    ("gateway.networking.k8s.io/v1", "TLSRoute", "gateway.networking.k8s.io_tlsroute_v1.json"),
+    ("gateway.networking.k8s.io/v1", "UDPRoute", "gateway.networking.k8s.io_udproute_v1.json"),
 ];
 
 /// Checked against every object's `metadata`.
 const OBJECT_META: &str = "meta_objectmeta_v1.json";
 
+mod cel;
 #[cfg(test)]
 mod close;
 #[cfg(test)]
@@ -99,6 +78,8 @@ struct Compiled {
     quick: Option<quick::Schema>,
     schema: OnceLock<Value>,
     validator: OnceLock<Validator>,
+    /// Defaults, list types and CEL rules (`cel::tree`), parsed on first use.
+    rules: OnceLock<Option<Value>>,
 }
 
 impl Compiled {
@@ -113,6 +94,7 @@ impl Compiled {
             quick: quick::form(file),
             schema: OnceLock::new(),
             validator: OnceLock::new(),
+            rules: OnceLock::new(),
         }
     }
 
@@ -129,6 +111,10 @@ impl Compiled {
         })
     }
 
+    fn rules(&self) -> Option<&Value> {
+        self.rules.get_or_init(|| cel::tree(self.file)).as_ref()
+    }
+
     fn validator(&self) -> &Validator {
         self.validator.get_or_init(|| self.compile())
     }
@@ -139,6 +125,7 @@ impl Compiled {
         // render's instructions went there). The files use nothing newer.
         jsonschema::options()
             .with_draft(jsonschema::Draft::Draft7)
+            .with_format("byte", quick::is_base64)
             .build(self.schema())
             .unwrap_or_else(|e| panic!("schemas/{} does not compile: {e}", self.file))
     }
@@ -255,15 +242,22 @@ fn problems_of(
     let Some(instance) = object.pointer(prefix) else {
         return Vec::new();
     };
-    if compiled.quick_valid(instance) {
-        return Vec::new();
+    if !compiled.quick_valid(instance) {
+        let at = Place { object, prefix };
+        let problems: Vec<Problem> = compiled
+            .validator()
+            .iter_errors(instance)
+            .flat_map(|e| describe(&e, compiled, &at, subject, secret))
+            .collect();
+        if !problems.is_empty() {
+            // The API server runs no rule on an object its schema refuses.
+            return problems;
+        }
     }
-    let at = Place { object, prefix };
-    compiled
-        .validator()
-        .iter_errors(instance)
-        .flat_map(|e| describe(&e, compiled, &at, subject, secret))
-        .collect()
+    match compiled.rules() {
+        Some(tree) if prefix.is_empty() => cel::problems(tree, object, subject, compiled.file),
+        _ => Vec::new(),
+    }
 }
 
 /// Where the checked part sits in the object, to name fields from the
@@ -433,7 +427,10 @@ mod tests {
         assert!(schemas.object_meta.validator.get().is_none());
         for kind in &schemas.kinds {
             let compiled = kind.compiled.get().and_then(|c| c.validator.get());
-            assert!(compiled.is_none(), "{} compiled", kind.kind);
+            // A Gateway's `spec.addresses` items are a `oneOf`, which the
+            // quick check defers to jsonschema (keywords::DEFERRED).
+            let deferred = kind.kind == "Gateway";
+            assert!(compiled.is_none() || deferred, "{} compiled", kind.kind);
         }
     }
 
@@ -557,6 +554,7 @@ mod tests {
                     keywords::CHECKED,
                     keywords::DEFINITIONS,
                     keywords::ANNOTATIONS,
+                    keywords::DEFERRED,
                 ];
                 assert!(
                     known.iter().any(|k| k.contains(&key)),
@@ -573,9 +571,28 @@ mod tests {
 
     /// The generated statics are checked against the JSON schemas: each
     /// quick form says what its embedded schema says, annotations aside.
+    /// Replaces each schema object with a deferred keyword by what its quick form says.
+    fn defer(schema: &mut Value) {
+        let Some(map) = schema.as_object_mut() else {
+            return;
+        };
+        if map.keys().any(|k| keywords::DEFERRED.contains(&k.as_str())) {
+            *schema = Value::String(quick::UNSURE.to_string());
+            return;
+        }
+        for (key, value) in map {
+            if keywords::NAMED_SCHEMAS.contains(&key.as_str()) {
+                value.as_object_mut().into_iter().flatten().for_each(|(_, s)| defer(s));
+            } else if keywords::ONE_SCHEMA.contains(&key.as_str()) {
+                defer(value);
+            }
+        }
+    }
+
     #[test]
     fn quick_forms_are_the_embedded_schemas() {
         for (name, mut schema) in embedded_schemas() {
+            defer(&mut schema);
             each_keyword(&mut schema, &mut |key, value| {
                 if let Value::String(one) = value {
                     if key == "type" {
@@ -704,5 +721,45 @@ mod tests {
             text.contains("spec.healthCheck.port: \"9091\" is not of type \"integer\""),
             "{text}"
         );
+    }
+
+    fn gateway(listeners: Value) -> Value {
+        json!({
+            "apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+            "metadata": {"name": "g", "namespace": "default"},
+            "spec": {"gatewayClassName": "gke-l7-global-external-managed", "listeners": listeners}
+        })
+    }
+
+    #[test]
+    fn cel_rules_of_the_crd_are_evaluated_with_their_messages() {
+        let checked = check(gateway(json!([
+            {"name": "tcp", "protocol": "TCP", "port": 80, "hostname": "a.example.com"}
+        ])));
+        assert_eq!(
+            messages(&checked),
+            ["gateway.networking.k8s.io/v1/Gateway/default/g: spec.listeners: Invalid value: \"array\": hostname must not be specified for protocols ['TCP', 'UDP']\n  hint: the API server refuses this (a rule of schemas/gateway.networking.k8s.io_gateway_v1.json)"]
+        );
+    }
+
+    #[test]
+    fn list_map_keys_must_be_unique() {
+        let http = json!({"name": "http", "protocol": "HTTP", "port": 80});
+        let checked = check(gateway(json!([http, http])));
+        let text = messages(&checked).join("\n");
+        assert!(
+            text.contains("spec.listeners[1]: Duplicate value: {\"name\":\"http\"}"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn no_rule_runs_on_an_object_its_schema_refuses() {
+        let checked = check(gateway(json!([
+            {"name": "tcp", "protocol": "TCP", "port": "80", "hostname": "a.example.com"}
+        ])));
+        let text = messages(&checked).join("\n");
+        assert!(text.contains("is not of type"), "{text}");
+        assert!(!text.contains("hostname must not"), "{text}");
     }
 }

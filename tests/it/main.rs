@@ -20,6 +20,7 @@ mod overlays;
 mod properties;
 mod render;
 mod runnable_docs;
+mod schema_sources;
 mod status;
 mod status_follow;
 mod validate;
