@@ -60,6 +60,8 @@ mod cel;
 #[cfg(test)]
 mod close;
 #[cfg(test)]
+mod conformance;
+#[cfg(test)]
 mod generate;
 #[cfg(test)]
 mod keywords;

@@ -174,7 +174,9 @@ impl Walk<'_> {
                 Ok(Ok(Cel::Bool(true))) => return None,
                 Ok(Ok(Cel::Bool(false))) => message(rule, text, context),
                 Ok(Ok(_)) => format!("rule did not evaluate to a bool: {text}"),
-                Ok(Err(e)) => format!("rule could not be evaluated ({e}): {text}"),
+                // As the API server: the rule's message, then the error
+                // (`no such key: certificateRefs`).
+                Ok(Err(e)) => format!("{}: {e}", static_message(rule, text)),
                 Err(e) => format!("rule could not be compiled ({e}): {text}"),
             };
             Some(message)
@@ -206,6 +208,11 @@ fn message(rule: &Value, text: &str, context: &Context) -> String {
             return s.to_string();
         }
     }
+    static_message(rule, text)
+}
+
+/// The rule's `message`, else the server's "failed rule" text.
+fn static_message(rule: &Value, text: &str) -> String {
     match rule.get("message").and_then(Value::as_str) {
         Some(message) => message.to_string(),
         None => format!("failed rule: {text}"),
