@@ -244,22 +244,42 @@ fn problems_of(
     let Some(instance) = object.pointer(prefix) else {
         return Vec::new();
     };
+    let mut problems = Vec::new();
     if !compiled.quick_valid(instance) {
         let at = Place { object, prefix };
-        let problems: Vec<Problem> = compiled
-            .validator()
-            .iter_errors(instance)
-            .flat_map(|e| describe(&e, compiled, &at, subject, secret))
-            .collect();
-        if !problems.is_empty() {
-            // The API server runs no rule on an object its schema refuses.
+        let mut blocking = false;
+        for error in compiled.validator().iter_errors(instance) {
+            blocking |= blocks_rules(error.kind());
+            problems.extend(describe(&error, compiled, &at, subject, secret));
+        }
+        if blocking {
             return problems;
         }
     }
-    match compiled.rules() {
-        Some(tree) if prefix.is_empty() => cel::problems(tree, object, subject, compiled.file),
-        _ => Vec::new(),
+    if let Some(tree) = compiled.rules().filter(|_| prefix.is_empty()) {
+        problems.extend(cel::problems(tree, object, subject, compiled.file));
     }
+    problems
+}
+
+/// Whether the API server runs no CEL rule on an object with this schema
+/// error: a wrong type, a value outside its enum, a missing required field,
+/// a string, list or map too long (apiextensions-apiserver
+/// `pkg/registry/customresource/strategy.go`, `hasBlockingErr`: the object
+/// has not the shape its rules were written for), or an unknown field,
+/// which strict decoding refuses before any rule runs. Other errors (a
+/// pattern, a minimum) leave the rules to run, and their messages add up.
+fn blocks_rules(kind: &ValidationErrorKind) -> bool {
+    matches!(
+        kind,
+        ValidationErrorKind::Type { .. }
+            | ValidationErrorKind::Enum { .. }
+            | ValidationErrorKind::Required { .. }
+            | ValidationErrorKind::MaxLength { .. }
+            | ValidationErrorKind::MaxItems { .. }
+            | ValidationErrorKind::MaxProperties { .. }
+            | ValidationErrorKind::AdditionalProperties { .. }
+    )
 }
 
 /// Where the checked part sits in the object, to name fields from the
