@@ -75,10 +75,13 @@ fn bench_diff(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::from_parameter(name), &text, |b, text| {
             b.iter(|| {
                 // As `milvus-l7 diff` reads: objects it cannot use are dropped while parsing.
-                let wanted = |id: &milvus_l7::k8s::resource::ResId| {
-                    milvus_l7::diff::could_be_ours(&rendered, id)
+                let sieve = milvus_l7::diff::LiveSieve::new(&rendered);
+                let keep = |id: &milvus_l7::k8s::resource::ResId, value: &serde_json::Value| {
+                    sieve.keep(id, value)
                 };
-                let live = milvus_l7::load::live::parse_only(text, "bench", &wanted).unwrap();
+                let live = milvus_l7::load::live::LiveReader::keeping(&keep)
+                    .parse(text, "bench")
+                    .unwrap();
                 let comparison = milvus_l7::diff::compare(
                     &rendered,
                     live,

@@ -156,11 +156,15 @@ mod tests {
         let mut endless = std::io::repeat(b'a');
         let err = stream(&mut endless, "<stdin>", SMALL).unwrap_err();
         assert!(
-            err.to_string()
+            err.report()
+                .to_string()
                 .starts_with("<stdin>: input is larger than 1000 bytes"),
             "{err}"
         );
-        assert!(err.to_string().contains("make it smaller"), "{err}");
+        assert!(
+            err.report().to_string().contains("make it smaller"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -183,8 +187,8 @@ mod tests {
     fn devices_fifos_and_directories_are_refused_before_reading() {
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("fifo");
-        let c_path = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
-        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        let mode = rustix::fs::Mode::from_raw_mode(0o600);
+        rustix::fs::mknodat(rustix::fs::CWD, &fifo, rustix::fs::FileType::Fifo, mode, 0).unwrap();
         for (path, kind) in [
             (Path::new("/dev/zero"), "a character device"),
             (fifo.as_path(), "a FIFO"),

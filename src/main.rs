@@ -1,6 +1,8 @@
 //! Parses arguments, runs the command, maps the outcome to an exit status:
 //! 0 done / no differences, 1 differences or not ready, 2 error.
 
+#![forbid(unsafe_code)]
+
 use clap::Parser;
 use milvus_l7::cli::{self, Cli, Ctx, Outcome};
 use std::process::ExitCode;
@@ -16,9 +18,14 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             }
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
+            if !e.use_stderr() {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            // clap echoes the value it refused, which may be a key.
+            let message = milvus_l7::quote::outgoing(&e.render().ansi().to_string());
+            let _ = std::io::Write::write_all(&mut anstream::stderr(), message.as_bytes());
+            return ExitCode::from(2);
         }
     };
     let env = match cli::non_utf8::environment(std::env::vars_os()) {
@@ -45,7 +52,8 @@ fn main() -> ExitCode {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Differs) => ExitCode::from(1),
         Err(e) => {
-            let message = milvus_l7::quote::escape_message(&e.to_string());
+            let message = milvus_l7::quote::outgoing(&e.report().to_string());
+            let message = milvus_l7::quote::escape_message(&message);
             let _ = writeln!(ctx.stderr, "error: {message}");
             ExitCode::from(2)
         }

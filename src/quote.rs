@@ -4,11 +4,49 @@
 //! the terminal, or a newline that forges a line of the error (a fake
 //! `hint:`). Every value a message quotes goes through [`quoted`]: backticks
 //! around it and every control character escaped (`\e`, `\n`, `\r`, `\t`,
-//! `\xNN`, `\u{NN}`), so what the reader sees is what was given.
+//! `\xNN`, `\u{NN}`), so what the reader sees is what was given, and
+//! values and whole messages are cut to a size a person reads.
 
-/// `` `value` ``, with control characters escaped.
+use std::borrow::Cow;
+
+/// The most of one value a message quotes: a domain, a name or a path is
+/// far shorter; a 100 KB value echoed whole buries the message.
+pub const MAX_QUOTED_CHARS: usize = 200;
+/// The most of one message that is printed: a message naming thousands of
+/// keys or lines is cut, never megabytes on a terminal.
+pub const MAX_MESSAGE_BYTES: usize = 16 << 10;
+
+/// `` `value` ``, with control characters escaped, cut after
+/// [`MAX_QUOTED_CHARS`] with an ellipsis saying how much was left out.
 pub fn quoted(value: &str) -> String {
-    format!("`{}`", escape(value))
+    format!("`{}`", escape(&cut(value, MAX_QUOTED_CHARS)))
+}
+
+/// `text` cut after `max_chars` characters with `…` and how many more
+/// bytes there were; as it is when shorter.
+pub fn cut(text: &str, max_chars: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max_chars) {
+        None => Cow::Borrowed(text),
+        Some((at, _)) => Cow::Owned(format!("{}… ({} more bytes)", &text[..at], text.len() - at)),
+    }
+}
+
+/// A message on its way to a person: any private key in it replaced (see
+/// [`crate::redact`]) and the whole cut after [`MAX_MESSAGE_BYTES`].
+pub fn outgoing(message: &str) -> String {
+    let redacted = crate::redact::private_keys(message);
+    let mut end = redacted.len().min(MAX_MESSAGE_BYTES);
+    while !redacted.is_char_boundary(end) {
+        end -= 1;
+    }
+    if end == redacted.len() {
+        return redacted.into_owned();
+    }
+    format!(
+        "{}… (message cut: {} more bytes)",
+        &redacted[..end],
+        redacted.len() - end
+    )
 }
 
 /// `value` as one shell word, for a command line a message suggests
@@ -84,6 +122,22 @@ mod tests {
         assert_eq!(shell_word("my certs/tls.crt"), "'my certs/tls.crt'");
         assert_eq!(shell_word("it's"), "\"it's\"");
         assert_eq!(shell_word("a\x1b[2Jb"), "`a\\e[2Jb`");
+    }
+
+    #[test]
+    fn long_values_and_long_messages_are_cut_with_an_ellipsis() {
+        let value = "a".repeat(100_000);
+        let shown = quoted(&value);
+        assert!(shown.len() < 300, "{}", shown.len());
+        assert!(shown.ends_with("… (99800 more bytes)`"), "{shown}");
+        assert_eq!(quoted("short"), "`short`");
+        let message = "é".repeat(MAX_MESSAGE_BYTES);
+        let out = outgoing(&message);
+        assert!(out.len() < MAX_MESSAGE_BYTES + 64, "{}", out.len());
+        assert!(out.ends_with(&format!(
+            "… (message cut: {} more bytes)",
+            MAX_MESSAGE_BYTES
+        )));
     }
 
     #[test]

@@ -9,11 +9,11 @@
 //! README) and are prepared at build time (`build.rs`): embedded without
 //! their descriptions and with their top level closed, and turned into the
 //! static quick forms of [`quick`]. Adding a kind = adding its schema file +
-//! one line in [`KINDS`].
+//! one row in the kind table ([`crate::k8s::kind::KINDS`]).
 
 use crate::k8s::field_path;
 use crate::k8s::resource::{ResId, Resource};
-use crate::problem::Problem;
+use crate::problem::{Problem, Subject};
 use crate::suggest;
 use include_dir::{include_dir, Dir};
 use jsonschema::error::ValidationErrorKind;
@@ -24,33 +24,86 @@ use std::sync::OnceLock;
 /// The schemas without their prose and with their top level closed (see build.rs).
 static SCHEMA_FILES: Dir<'static> = include_dir!("$OUT_DIR/schemas");
 
-/// apiVersion, kind, and the schema file in `schemas/` that describes it.
-const KINDS: &[(&str, &str, &str)] = &[
-    ("v1", "Secret", "core_secret_v1.json"),
-    ("v1", "Service", "core_service_v1.json"),
+/// apiVersion, kind, and the schema file in `schemas/` that describes it:
+/// the rows of the kind table ([`crate::k8s::kind::KINDS`]) that have a schema.
+static KINDS: std::sync::LazyLock<Vec<(&str, &str, &str)>> = std::sync::LazyLock::new(|| {
+    crate::k8s::kind::KINDS
+        .iter()
+        .flat_map(|row| {
+            row.schemas
+                .iter()
+                .map(|s| (s.api_version, row.kind.kind, s.file))
+        })
+        .chain(CHECKED_ONLY.iter().copied())
+        .collect()
+});
+
+/// Schemas of kinds and versions milvus-l7 neither renders nor assesses,
+/// checked when a user's manifests hold them (the rest of the standard
+/// Gateway API install, older served versions, whole-release kinds).
+const CHECKED_ONLY: &[(&str, &str, &str)] = &[
     ("v1", "ConfigMap", "core_configmap_v1.json"),
     ("v1", "Namespace", "core_namespace_v1.json"),
-    ("networking.k8s.io/v1", "Ingress", "networking.k8s.io_ingress_v1.json"),
-    ("cloud.google.com/v1", "BackendConfig", "cloud.google.com_backendconfig_v1.json"),
-    ("networking.gke.io/v1", "ManagedCertificate", "networking.gke.io_managedcertificate_v1.json"),
-    ("networking.gke.io/v1beta1", "FrontendConfig", "networking.gke.io_frontendconfig_v1beta1.json"),
-    ("networking.gke.io/v1", "HealthCheckPolicy", "networking.gke.io_healthcheckpolicy_v1.json"),
-    ("networking.gke.io/v1", "GCPBackendPolicy", "networking.gke.io_gcpbackendpolicy_v1.json"),
-    ("networking.gke.io/v1", "GCPGatewayPolicy", "networking.gke.io_gcpgatewaypolicy_v1.json"),
-    ("gateway.networking.k8s.io/v1", "GatewayClass", "gateway.networking.k8s.io_gatewayclass_v1.json"),
-    ("gateway.networking.k8s.io/v1beta1", "GatewayClass", "gateway.networking.k8s.io_gatewayclass_v1beta1.json"),
-    ("gateway.networking.k8s.io/v1", "Gateway", "gateway.networking.k8s.io_gateway_v1.json"),
-    ("gateway.networking.k8s.io/v1beta1", "Gateway", "gateway.networking.k8s.io_gateway_v1beta1.json"),
-    ("gateway.networking.k8s.io/v1", "HTTPRoute", "gateway.networking.k8s.io_httproute_v1.json"),
-    ("gateway.networking.k8s.io/v1beta1", "HTTPRoute", "gateway.networking.k8s.io_httproute_v1beta1.json"),
-    ("gateway.networking.k8s.io/v1", "GRPCRoute", "gateway.networking.k8s.io_grpcroute_v1.json"),
-    ("gateway.networking.k8s.io/v1", "ReferenceGrant", "gateway.networking.k8s.io_referencegrant_v1.json"),
-    ("gateway.networking.k8s.io/v1beta1", "ReferenceGrant", "gateway.networking.k8s.io_referencegrant_v1beta1.json"),
-    ("gateway.networking.k8s.io/v1", "BackendTLSPolicy", "gateway.networking.k8s.io_backendtlspolicy_v1.json"),
-    ("gateway.networking.k8s.io/v1", "ListenerSet", "gateway.networking.k8s.io_listenerset_v1.json"),
-    ("gateway.networking.k8s.io/v1", "TCPRoute", "gateway.networking.k8s.io_tcproute_v1.json"),
-    ("gateway.networking.k8s.io/v1", "TLSRoute", "gateway.networking.k8s.io_tlsroute_v1.json"),
-    ("gateway.networking.k8s.io/v1", "UDPRoute", "gateway.networking.k8s.io_udproute_v1.json"),
+    (
+        "gateway.networking.k8s.io/v1",
+        "GatewayClass",
+        "gateway.networking.k8s.io_gatewayclass_v1.json",
+    ),
+    (
+        "gateway.networking.k8s.io/v1beta1",
+        "GatewayClass",
+        "gateway.networking.k8s.io_gatewayclass_v1beta1.json",
+    ),
+    (
+        "gateway.networking.k8s.io/v1beta1",
+        "Gateway",
+        "gateway.networking.k8s.io_gateway_v1beta1.json",
+    ),
+    (
+        "gateway.networking.k8s.io/v1beta1",
+        "HTTPRoute",
+        "gateway.networking.k8s.io_httproute_v1beta1.json",
+    ),
+    (
+        "gateway.networking.k8s.io/v1",
+        "GRPCRoute",
+        "gateway.networking.k8s.io_grpcroute_v1.json",
+    ),
+    (
+        "gateway.networking.k8s.io/v1",
+        "ReferenceGrant",
+        "gateway.networking.k8s.io_referencegrant_v1.json",
+    ),
+    (
+        "gateway.networking.k8s.io/v1beta1",
+        "ReferenceGrant",
+        "gateway.networking.k8s.io_referencegrant_v1beta1.json",
+    ),
+    (
+        "gateway.networking.k8s.io/v1",
+        "BackendTLSPolicy",
+        "gateway.networking.k8s.io_backendtlspolicy_v1.json",
+    ),
+    (
+        "gateway.networking.k8s.io/v1",
+        "ListenerSet",
+        "gateway.networking.k8s.io_listenerset_v1.json",
+    ),
+    (
+        "gateway.networking.k8s.io/v1",
+        "TCPRoute",
+        "gateway.networking.k8s.io_tcproute_v1.json",
+    ),
+    (
+        "gateway.networking.k8s.io/v1",
+        "TLSRoute",
+        "gateway.networking.k8s.io_tlsroute_v1.json",
+    ),
+    (
+        "gateway.networking.k8s.io/v1",
+        "UDPRoute",
+        "gateway.networking.k8s.io_udproute_v1.json",
+    ),
 ];
 
 /// Checked against every object's `metadata`.
@@ -204,7 +257,7 @@ impl Schemas {
     }
 
     pub fn check(&self, resource: &Resource) -> Checked {
-        let subject = resource.id.to_string();
+        let subject = Subject::object(&resource.id);
         let secret = resource.is_secret();
         let mut problems = Vec::new();
         if resource.value.get("metadata").is_some() {
@@ -238,7 +291,7 @@ fn problems_of(
     compiled: &Compiled,
     object: &Value,
     prefix: &str,
-    subject: &str,
+    subject: &Subject,
     secret: bool,
 ) -> Vec<Problem> {
     let Some(instance) = object.pointer(prefix) else {
@@ -303,7 +356,7 @@ fn describe(
     error: &ValidationError<'_>,
     compiled: &Compiled,
     at: &Place<'_>,
-    subject: &str,
+    subject: &Subject,
     secret: bool,
 ) -> Vec<Problem> {
     let path = at.path(error);
@@ -318,8 +371,8 @@ fn describe(
                     None => format!("fields allowed here: {}", allowed.join(", ")),
                 };
                 Problem::new(
-                    subject,
-                    format!("{}: unknown field", field_path::child(&path, field)),
+                    subject.clone().field(field_path::child(&path, field)),
+                    "unknown field",
                     hint,
                 )
             })
@@ -330,14 +383,13 @@ fn describe(
     } else {
         error.to_string()
     };
-    let message = if path.is_empty() {
-        text
-    } else {
-        format!("{path}: {text}")
+    let subject = match path.is_empty() {
+        true => subject.clone(),
+        false => subject.clone().field(path),
     };
     vec![Problem::new(
         subject,
-        message,
+        text,
         format!("fix the field; its schema is schemas/{}", compiled.file),
     )]
 }
@@ -604,7 +656,11 @@ mod tests {
         }
         for (key, value) in map {
             if keywords::NAMED_SCHEMAS.contains(&key.as_str()) {
-                value.as_object_mut().into_iter().flatten().for_each(|(_, s)| defer(s));
+                value
+                    .as_object_mut()
+                    .into_iter()
+                    .flatten()
+                    .for_each(|(_, s)| defer(s));
             } else if keywords::ONE_SCHEMA.contains(&key.as_str()) {
                 defer(value);
             }

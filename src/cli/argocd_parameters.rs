@@ -4,10 +4,22 @@
 //! (milvus-l7.yaml over the defaults), not the tool's defaults that static
 //! announcements would show. Output: a JSON array of Argo CD
 //! `ParameterAnnouncement`s (reposerver/repository/repository.proto).
+//!
+//! It announces only what is true of the render: Argo CD runs this command
+//! with `ARGOCD_APP_NAME`, `ARGOCD_APP_SOURCE_*`, the plugin env and the
+//! parameters, but without `ARGOCD_APP_NAMESPACE` (argo-cd v3.5.1,
+//! `reposerver/repository/repository.go`, `populatePluginAppDetails`), which
+//! `generate` gets. So the namespace is announced only when something this
+//! command sees sets it (milvus-l7.yaml, a parameter, the fleet layout);
+//! announcing the default would show `default` for an app rendered into its
+//! destination namespace, and saving that from the UI would then override
+//! the destination. `chart` is not announced: `generate` always renders the
+//! chart (`render --chart` in plugin.yaml).
 
 use super::{Ctx, Outcome, ParamArgs};
 use crate::error::Result;
 use crate::render::params::{self, core_parameters};
+use crate::render::setting::Origin;
 use clap::Args;
 use serde_json::{json, Value};
 
@@ -15,14 +27,11 @@ pub const EXAMPLES: &str = "Examples:
   milvus-l7 argocd-parameters            # in an app directory: its parameters as Argo CD JSON";
 
 /// The parameters announced: what a user changes per Milvus.
-const ANNOUNCED: &[&str] = &[
-    "release",
-    "namespace",
-    "domain",
-    "overlays",
-    "chart",
-    "values",
-];
+const ANNOUNCED: &[&str] = &["release", "namespace", "domain", "overlays", "values"];
+
+/// Announced only when set: their defaults depend on what Argo CD gives
+/// `generate` and not this command.
+const ONLY_WHEN_SET: &[&str] = &["namespace"];
 
 /// `milvus-l7 argocd-parameters` arguments.
 #[derive(Debug, Args)]
@@ -36,7 +45,8 @@ pub fn run(args: &ArgocdParametersArgs, ctx: &mut Ctx) -> Result<Outcome> {
     let (resolved, _) = params::resolve(&inputs, &args.params.sources()?.overlays)?;
     let mut announcements = Vec::new();
     for (name, _, description) in core_parameters() {
-        if !ANNOUNCED.contains(&name) {
+        let unset = resolved.origin(name).is_none_or(|o| *o == Origin::Default);
+        if !ANNOUNCED.contains(&name) || (ONLY_WHEN_SET.contains(&name) && unset) {
             continue;
         }
         let value = resolved.get(name).cloned().unwrap_or(Value::Null);

@@ -72,8 +72,9 @@ impl Ctx<'_> {
     }
 
     /// stderr is best effort: a message that cannot be written is no
-    /// reason to fail the command whose output already went out.
+    /// reason to fail the command whose output already went out. Bounded,
+    /// and never showing a private key (see [`crate::quote::outgoing`]).
     fn say(&mut self, line: &str) {
-        let _ = writeln!(self.stderr, "{line}");
+        let _ = writeln!(self.stderr, "{}", crate::quote::outgoing(line));
     }
 }

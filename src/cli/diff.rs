@@ -42,13 +42,11 @@ pub struct DiffArgs {
 
 pub fn run(args: &DiffArgs, ctx: &mut Ctx) -> Result<Outcome> {
     let rendered = args.params.render(ctx)?;
-    let wanted = |id: &ResId| diff::could_be_ours(&rendered, id);
-    let live = live::load_only(
-        std::path::Path::new(&args.live),
-        &mut ctx.stdin,
-        &wanted,
-        args.max_input_bytes,
-    )?;
+    let sieve = diff::LiveSieve::new(&rendered);
+    let keep = |id: &ResId, value: &serde_json::Value| sieve.keep(id, value);
+    let live = live::LiveReader::keeping(&keep)
+        .max_bytes(args.max_input_bytes)
+        .load(std::path::Path::new(&args.live), &mut ctx.stdin)?;
     ctx.info(&format!(
         "read {} live objects from {}",
         live.len(),

@@ -1,20 +1,20 @@
 //! `milvus-l7 validate [PATH...]`: exit 0 valid, 2 with every problem listed.
 
 use super::{Ctx, Outcome, ParamArgs};
-use crate::check::{self, lint};
+use crate::check;
 use crate::error::{Error, Result};
 use crate::k8s::resource::Resource;
 use crate::load::{live, manifest_set};
-use crate::problem::{self, Problem};
+use crate::problem::{self, ObjectFiles, Problem};
 use crate::render::params;
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 pub const EXAMPLES: &str = "Examples:
   milvus-l7 validate --overlay self-managed --tls-cert tls.crt --tls-key tls.key   # the render
   milvus-l7 validate out/              # a render -o directory, helm/values.yaml included
   milvus-l7 validate k8s/ --release milvus-prod     # your manifests, made for release milvus-prod
-  kubectl get ingress,managedcertificate,backendconfig -o yaml | milvus-l7 validate -";
+  kubectl get ingress,managedcertificate,backendconfig -o yaml | milvus-l7 validate -
+  milvus-l7 validate --fleet deploy/argocd/fleet   # every app of an ApplicationSet fleet, together";
 
 /// `milvus-l7 validate` arguments.
 #[derive(Debug, clap::Args)]
@@ -26,11 +26,22 @@ pub struct ValidateArgs {
     /// Refuse an input (a file, stdin) larger than this many bytes (bounds time and memory).
     #[arg(long, value_name = "BYTES", default_value_t = live::DEFAULT_MAX_BYTES)]
     pub max_input_bytes: u64,
+    /// Validate a fleet: render every clusters/<cluster>/<namespace>/<release>/milvus-l7.yaml below DIR
+    /// and refuse releases, domains or static IPs that two apps share (docs/argocd.md#a-fleet).
+    #[arg(long, value_name = "DIR", conflicts_with = "paths")]
+    pub fleet: Option<PathBuf>,
+    /// Check each object alone, as the API server admits it (schemas, CEL, built-in rules),
+    /// without the checks that relate objects to each other or to the parameters.
+    #[arg(long, requires = "paths")]
+    pub schema_only: bool,
     #[command(flatten)]
     pub params: ParamArgs,
 }
 
 pub fn run(args: &ValidateArgs, ctx: &mut Ctx) -> Result<Outcome> {
+    if let Some(root) = &args.fleet {
+        return super::validate_fleet::run(root, &args.params, ctx);
+    }
     if args.paths.is_empty() {
         let rendered = args.params.render(ctx)?;
         ctx.note(&format!(
@@ -62,7 +73,11 @@ pub fn run(args: &ValidateArgs, ctx: &mut Ctx) -> Result<Outcome> {
     }
     // Moved, not cloned: a big export is held once.
     let (origins, resources): (Vec<String>, Vec<Resource>) = loaded.objects.into_iter().unzip();
-    let report = check::objects(&resources, loaded.helm_values.as_ref(), &params.setup());
+    let report = if args.schema_only {
+        check::each_alone(&resources)
+    } else {
+        check::objects(&resources, loaded.helm_values.as_ref(), &params.setup())
+    };
     for skipped in &loaded.skipped {
         ctx.info(&format!(
             "note: skipped {} (not an object file)",
@@ -77,56 +92,13 @@ pub fn run(args: &ValidateArgs, ctx: &mut Ctx) -> Result<Outcome> {
     for warning in &report.warnings {
         ctx.warn(warning);
     }
-    let files = Files::new(&origins, &resources, loaded.helm_values_file.as_deref());
+    let files = ObjectFiles::new(&origins, &resources, loaded.helm_values_file.as_deref());
     let mut problems = loaded.problems;
-    problems.extend(report.problems.into_iter().map(|p| files.prefix(p)));
+    problems.extend(report.problems.into_iter().map(|p| Problem {
+        subject: files.place(p.subject),
+        ..p
+    }));
     problem::into_result(problems, "the given manifests")?;
     ctx.note(&format!("valid: {} objects", resources.len()));
     Ok(Outcome::Clean)
-}
-
-/// The files of the objects (and of the Helm values), so that every
-/// problem names what to edit. Looked up once per problem: a linear search
-/// per problem made many problems quadratic.
-struct Files<'a> {
-    /// Every file an object is in, in the order read: two for a duplicate.
-    of_object: HashMap<String, Vec<&'a str>>,
-    helm_values: Option<&'a str>,
-}
-
-impl<'a> Files<'a> {
-    fn new(origins: &'a [String], resources: &[Resource], helm_values: Option<&'a str>) -> Self {
-        let mut of_object: HashMap<String, Vec<&str>> = HashMap::with_capacity(resources.len());
-        for (file, object) in origins.iter().zip(resources) {
-            let files = of_object.entry(object.id.to_string()).or_default();
-            if !files.contains(&file.as_str()) {
-                files.push(file);
-            }
-        }
-        Files {
-            of_object,
-            helm_values,
-        }
-    }
-
-    /// `FILE: SUBJECT`. A subject is an object id, possibly followed by
-    /// what in it (`…: data[tls.crt]`), or the Helm values and the Service
-    /// the chart makes from them.
-    fn prefix(&self, problem: Problem) -> Problem {
-        let id = problem
-            .subject
-            .split_once([' ', ':'])
-            .map_or(problem.subject.as_str(), |(id, _)| id);
-        let files = match self.of_object.get(id) {
-            Some(files) => files.join(", "),
-            None => match self.helm_values {
-                Some(file) if lint::about_helm_values(&problem.subject) => file.to_string(),
-                _ => return problem,
-            },
-        };
-        Problem {
-            subject: format!("{files}: {}", problem.subject),
-            ..problem
-        }
-    }
 }

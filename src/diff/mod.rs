@@ -15,7 +15,9 @@ pub mod projection;
 pub mod report;
 pub(crate) mod secret_mask;
 
+use crate::k8s::kind;
 use crate::k8s::resource::{self, ResId, Resource};
+use crate::load::live::Keep;
 use crate::render::Rendered;
 use normalize::Origin;
 use projection::Scope;
@@ -74,28 +76,55 @@ impl Comparison {
     }
 }
 
-/// Whether a live object can take part in the comparison: one we render,
-/// or one of our kinds in our namespace (a candidate "extra"). Everything
-/// else in a whole-cluster export is dropped while it is read.
-pub fn could_be_ours(rendered: &Rendered, id: &ResId) -> bool {
-    is_our_kind_in(id, &rendered.params.namespace)
-        || rendered.resources.iter().any(|r| r.id.matches(id))
+/// What `diff` keeps of each live object while an export is read, decided
+/// as [`compare`] will: an object paired with a desired one, or claimed as
+/// extra, without the server state normalization drops anyway; nothing of
+/// any other. A whole-cluster export then costs little more than its text.
+pub struct LiveSieve<'a> {
+    desired: Vec<ResId>,
+    ours: Ownership<'a>,
+}
+
+impl<'a> LiveSieve<'a> {
+    /// The sieve for a comparison with `rendered`.
+    pub fn new(rendered: &'a Rendered) -> Self {
+        let desired = desired(rendered);
+        LiveSieve {
+            ours: Ownership::new(rendered, &desired),
+            desired: desired.into_iter().map(|r| r.id).collect(),
+        }
+    }
+
+    /// How much of the live object `id` (content `value`) to keep.
+    pub fn keep(&self, id: &ResId, value: &Value) -> Keep {
+        let paired = self.desired.iter().any(|want| want.matches(id));
+        if paired || self.ours.claims(id, value) {
+            Keep::Compared
+        } else {
+            Keep::Nothing
+        }
+    }
+}
+
+/// The rendered objects and the Service the chart makes, in legacy order.
+fn desired(rendered: &Rendered) -> Vec<Resource> {
+    let mut desired: Vec<Resource> = rendered.resources.clone();
+    desired.push(rendered.chart_service().to_resource());
+    resource::sort_legacy(&mut desired);
+    desired
 }
 
 /// One of the kinds milvus-l7 renders, in `namespace`: the first test both
 /// for keeping a live object and for calling it extra.
 fn is_our_kind_in(id: &ResId, namespace: &str) -> bool {
-    id.namespace == namespace && OUR_KINDS.contains(&(id.group.as_str(), id.kind.as_str()))
+    id.namespace == namespace && kind::info_of_id(id).is_some_and(|row| row.rendered)
 }
 
 /// Compares the desired state (rendered objects and the Helm-made Service)
 /// with the live objects.
 pub fn compare(rendered: &Rendered, live: Vec<Resource>, scope: Scope) -> Comparison {
-    let service = rendered.chart_service().to_resource();
-    let service_id = service.id.clone();
-    let mut desired: Vec<Resource> = rendered.resources.clone();
-    desired.push(service);
-    resource::sort_legacy(&mut desired);
+    let service_id = rendered.chart_service().to_resource().id;
+    let desired = desired(rendered);
 
     let index = DesiredIndex::new(&desired);
     let ours = Ownership::new(rendered, &desired);
@@ -105,7 +134,7 @@ pub fn compare(rendered: &Rendered, live: Vec<Resource>, scope: Scope) -> Compar
         match index.find(&object.id) {
             Some(i) if paired[i].is_none() => paired[i] = Some(object),
             Some(_) => {} // the same object twice in the export: the first wins
-            None if ours.claims(&object) => extras.push(object),
+            None if ours.claims(&object.id, &object.value) => extras.push(object),
             None => {}
         }
     }
@@ -122,7 +151,7 @@ pub fn compare(rendered: &Rendered, live: Vec<Resource>, scope: Scope) -> Compar
             .push(compare_one(want, have.as_ref(), origin, scope));
     }
     resource::sort_legacy(&mut extras);
-    for extra in &extras {
+    for extra in extras {
         comparison.objects.push(extra_object(extra));
     }
     comparison.hints = crate::diff::hints::hints(rendered, &service_id, &comparison);
@@ -174,16 +203,18 @@ fn compare_one(
     }
 }
 
-fn extra_object(have: &Resource) -> ObjectDiff {
-    let mut live = have.value.clone();
+/// Takes the extra object over: a big export may hold many.
+fn extra_object(have: Resource) -> ObjectDiff {
+    let is_secret = have.is_secret();
+    let mut live = have.value;
     normalize::live(&mut live, Origin::Rendered);
-    if have.is_secret() {
+    if is_secret {
         secret_mask::mask_pair(Some(&mut live), None);
     }
     ObjectDiff {
         status: Status::Extra,
         id: have.id.clone(),
-        live_id: Some(have.id.clone()),
+        live_id: Some(have.id),
         live: Some(live),
         rendered: None,
     }
@@ -236,22 +267,6 @@ struct Ownership<'a> {
     referenced_secrets: HashSet<String>,
 }
 
-/// (group, kind) of every kind milvus-l7 renders in some variant.
-const OUR_KINDS: &[(&str, &str)] = &[
-    ("networking.k8s.io", "Ingress"),
-    ("extensions", "Ingress"),
-    ("cloud.google.com", "BackendConfig"),
-    ("networking.gke.io", "ManagedCertificate"),
-    ("networking.gke.io", "FrontendConfig"),
-    ("networking.gke.io", "HealthCheckPolicy"),
-    ("networking.gke.io", "GCPBackendPolicy"),
-    ("networking.gke.io", "GCPGatewayPolicy"),
-    ("gateway.networking.k8s.io", "Gateway"),
-    ("gateway.networking.k8s.io", "HTTPRoute"),
-    ("", "Service"),
-    ("", "Secret"),
-];
-
 const TLS_SECRET_TYPE: &str = "kubernetes.io/tls";
 const MANAGED_BY: &str = "app.kubernetes.io/managed-by";
 
@@ -279,21 +294,21 @@ impl<'a> Ownership<'a> {
         }
     }
 
-    fn claims(&self, object: &Resource) -> bool {
-        let id = &object.id;
+    fn claims(&self, id: &ResId, value: &Value) -> bool {
+        let is_secret = id.group.is_empty() && id.kind == "Secret";
         is_our_kind_in(id, self.namespace)
             && self.is_our_name(&id.name)
-            && !is_made_by_helm(object)
-            && (!object.is_secret() || self.is_unreferenced_tls_secret(object))
+            && !is_made_by_helm(value)
+            && (!is_secret || self.is_unreferenced_tls_secret(id, value))
     }
 
     fn is_our_name(&self, name: &str) -> bool {
         self.names.contains(&name) || name.starts_with(&self.release_prefix)
     }
 
-    fn is_unreferenced_tls_secret(&self, object: &Resource) -> bool {
-        object.value.get("type").and_then(Value::as_str) == Some(TLS_SECRET_TYPE)
-            && !self.referenced_secrets.contains(&object.id.name)
+    fn is_unreferenced_tls_secret(&self, id: &ResId, value: &Value) -> bool {
+        value.get("type").and_then(Value::as_str) == Some(TLS_SECRET_TYPE)
+            && !self.referenced_secrets.contains(&id.name)
     }
 }
 
@@ -302,8 +317,8 @@ impl<'a> Ownership<'a> {
 /// `app.kubernetes.io/managed-by: Helm`, the older `heritage: Helm`
 /// (pulsar, minio), or `helm.sh/chart`. Such objects are the chart's,
 /// never "extra".
-fn is_made_by_helm(object: &Resource) -> bool {
-    let Some(labels) = object.value.pointer("/metadata/labels") else {
+fn is_made_by_helm(object: &Value) -> bool {
+    let Some(labels) = object.pointer("/metadata/labels") else {
         return false;
     };
     let label = |key: &str| labels.get(key).and_then(Value::as_str);
@@ -364,6 +379,53 @@ mod tests {
             map.extend(more);
         }
         Resource::new(value).unwrap()
+    }
+
+    #[test]
+    fn the_sieve_keeps_exactly_what_compare_pairs_or_claims() {
+        let rendered = rendered("google-managed");
+        let sieve = LiveSieve::new(&rendered);
+        let helm = |mut object: Resource| {
+            object.value["metadata"]["labels"] = json!({"app.kubernetes.io/managed-by": "Helm"});
+            object
+        };
+        let cases = [
+            // Paired with a rendered object, and the chart's Service.
+            (
+                object(
+                    "networking.k8s.io/v1",
+                    "Ingress",
+                    "my-release-milvus",
+                    json!({}),
+                ),
+                Keep::Compared,
+            ),
+            (
+                helm(object("v1", "Service", "my-release-milvus", json!({}))),
+                Keep::Compared,
+            ),
+            // Named like ours, of our kinds, in our namespace: an extra.
+            (
+                object("v1", "Service", "my-release-old", json!({})),
+                Keep::Compared,
+            ),
+            // Of our kinds in our namespace, but another release's, or Helm's.
+            (
+                object("v1", "Service", "release-7-milvus", json!({})),
+                Keep::Nothing,
+            ),
+            (
+                helm(object("v1", "Service", "my-release-etcd", json!({}))),
+                Keep::Nothing,
+            ),
+            (
+                object("v1", "ConfigMap", "my-release-x", json!({})),
+                Keep::Nothing,
+            ),
+        ];
+        for (live, want) in cases {
+            assert_eq!(sieve.keep(&live.id, &live.value), want, "{}", live.id);
+        }
     }
 
     fn statuses(comparison: &Comparison) -> Vec<(String, Status)> {
@@ -433,12 +495,16 @@ mod tests {
     #[test]
     fn the_same_object_twice_in_an_export_is_compared_once() {
         let bc = |port: u16| {
-            object(
+            let mut bc = object(
                 "cloud.google.com/v1",
                 "BackendConfig",
                 "my-release-backendconfig",
                 json!({"spec": {"healthCheck": {"port": port, "requestPath": "/healthz", "type": "HTTP"}}}),
-            )
+            );
+            bc.value["metadata"]["labels"] = json!({
+                "app.kubernetes.io/instance": "my-release",
+                "app.kubernetes.io/managed-by": "milvus-l7"});
+            bc
         };
         let c = compare(
             &rendered("google-managed"),

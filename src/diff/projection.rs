@@ -3,7 +3,7 @@
 //!
 //! By default the diff looks only at what milvus-l7 manages: the fields the
 //! rendered object sets (like server-side apply's managed fields), plus a
-//! few fields that some variant of our render sets (see [`OWNED_PATHS`]),
+//! few fields that some variant of our render sets (see [`KindInfo::owned_paths`](crate::k8s::kind::KindInfo::owned_paths)),
 //! so that switching variants shows what would be left behind. `--strict`
 //! keeps everything normalization left.
 //!
@@ -13,45 +13,17 @@
 //! (`metrics`) is not ours and its position does not matter.
 
 use crate::k8s::annotations::NEG;
+use crate::k8s::kind;
 use serde_json::{Map, Value};
 
 /// How much of the live object is compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
-    /// Only the paths the desired object sets, plus [`OWNED_PATHS`].
+    /// Only the paths the desired object sets, plus the kind's [`owned_paths`](crate::k8s::kind::KindInfo::owned_paths).
     Managed,
     /// Everything; named lists are only put in the desired order.
     Strict,
 }
-
-/// Fields that one of our variants sets and another leaves out, by kind
-/// (JSON pointers). Without them a google-managed → self-managed switch
-/// would not show the `managed-certificates` annotation left on the live
-/// Ingress, nor the reverse switch the live `spec.tls`.
-const OWNED_PATHS: &[(&str, &str)] = &[
-    (
-        "Ingress",
-        "/metadata/annotations/networking.gke.io~1managed-certificates",
-    ),
-    (
-        "Ingress",
-        "/metadata/annotations/ingress.gcp.kubernetes.io~1pre-shared-cert",
-    ),
-    (
-        "Ingress",
-        "/metadata/annotations/kubernetes.io~1ingress.class",
-    ),
-    ("Ingress", "/spec/tls"),
-    (
-        "Service",
-        "/metadata/annotations/cloud.google.com~1app-protocols",
-    ),
-    (
-        "Service",
-        "/metadata/annotations/cloud.google.com~1backend-config",
-    ),
-    ("Service", "/metadata/annotations/cloud.google.com~1neg"),
-];
 
 /// The value of the NEG annotation GKE adds (seen in the exports in `testdata/live/`): on
 /// VPC-native clusters GKE writes it on Services that never asked for it.
@@ -168,8 +140,8 @@ fn find_named<'a>(items: &'a [Value], like: &Value) -> Option<&'a Value> {
 /// Copies the owned paths the desired object leaves out from `live` into
 /// `shaped`, so their presence live shows as a difference.
 fn add_owned_paths(shaped: &mut Value, live: &Value, desired: &Value) {
-    let kind = desired.get("kind").and_then(Value::as_str).unwrap_or("");
-    for (_, pointer) in OWNED_PATHS.iter().filter(|(k, _)| *k == kind) {
+    let owned = kind::info_of(desired).map_or(&[][..], |row| row.owned_paths);
+    for pointer in owned {
         if desired.pointer(pointer).is_some() {
             continue;
         }
@@ -270,16 +242,27 @@ mod tests {
 
     #[test]
     fn owned_paths_left_out_by_the_render_still_show() {
-        let live = json!({"kind": "Ingress", "metadata": {"name": "i", "annotations": {
-            "networking.gke.io/managed-certificates": "c", "other": "x"}}, "spec": {"rules": []}});
-        let desired = json!({"kind": "Ingress", "metadata": {"name": "i"}, "spec": {"rules": [], "tls": [{"secretName": "c"}]}});
-        let shaped = shape(&live, &desired, Scope::Managed);
-        assert_eq!(
-            shaped,
-            json!({"kind": "Ingress", "metadata": {"annotations": {"networking.gke.io/managed-certificates": "c"}, "name": "i"}, "spec": {"rules": []}})
-        );
-        let keys: Vec<&String> = shaped["metadata"].as_object().unwrap().keys().collect();
-        assert_eq!(keys, ["annotations", "name"], "keys stay sorted");
+        for api_version in ["networking.k8s.io/v1", "extensions/v1beta1"] {
+            let live = json!({"apiVersion": api_version, "kind": "Ingress", "metadata": {"name": "i", "annotations": {
+                "networking.gke.io/managed-certificates": "c", "other": "x"}}, "spec": {"rules": []}});
+            let desired = json!({"apiVersion": api_version, "kind": "Ingress", "metadata": {"name": "i"}, "spec": {"rules": [], "tls": [{"secretName": "c"}]}});
+            let shaped = shape(&live, &desired, Scope::Managed);
+            assert_eq!(
+                shaped,
+                json!({"apiVersion": api_version, "kind": "Ingress", "metadata": {"annotations": {"networking.gke.io/managed-certificates": "c"}, "name": "i"}, "spec": {"rules": []}})
+            );
+            let keys: Vec<&String> = shaped["metadata"].as_object().unwrap().keys().collect();
+            assert_eq!(keys, ["annotations", "name"], "keys stay sorted");
+        }
+    }
+
+    #[test]
+    fn a_kind_of_another_group_owns_none_of_the_ingress_paths() {
+        let live = json!({"apiVersion": "example.com/v1", "kind": "Ingress", "metadata": {"name": "i", "annotations": {
+            "networking.gke.io/managed-certificates": "c"}}});
+        let desired =
+            json!({"apiVersion": "example.com/v1", "kind": "Ingress", "metadata": {"name": "i"}});
+        assert_eq!(shape(&live, &desired, Scope::Managed), desired);
     }
 
     #[test]

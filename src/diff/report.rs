@@ -4,9 +4,11 @@
 //! `--- live/<id>` / `+++ rendered/<id>` like `kubectl diff`'s live and
 //! merged sides, then a one-line summary. Both sides are YAML written the
 //! same way, keys sorted, so only real differences show. Secret values
-//! were masked before the comparison reached us.
+//! were masked before the comparison reached us; a private key in any
+//! other field (an annotation) is replaced as the report is written.
 
 use crate::diff::{Comparison, ObjectDiff, Status};
+use crate::redact;
 use crate::yaml;
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
@@ -27,7 +29,7 @@ pub fn text(comparison: &Comparison, context: usize, color: bool) -> String {
         .iter()
         .filter(|o| o.status != Status::Unchanged)
     {
-        let diff = unified_diff(object, context);
+        let diff = redact::private_keys(&unified_diff(object, context)).into_owned();
         out.push_str(&if color { colorize(&diff) } else { diff });
     }
     out.push_str(&summary(comparison));
@@ -107,9 +109,8 @@ pub fn json(comparison: &Comparison) -> String {
         objects: comparison.objects.iter().map(object_json).collect(),
         hints: &comparison.hints,
     };
-    let mut text = serde_json::to_string_pretty(&report).expect("plain data always serializes");
-    text.push('\n');
-    text
+    let text = serde_json::to_string_pretty(&report).expect("plain data always serializes");
+    format!("{}\n", redact::private_keys(&text))
 }
 
 /// The `--output json` document.

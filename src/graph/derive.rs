@@ -7,6 +7,10 @@ use crate::k8s::annotations::{
     APP_PROTOCOLS, BACKEND_CONFIG, CERTMAP, MANAGED_CERTIFICATES, NEG, PRE_SHARED_CERT,
 };
 use crate::k8s::chart_service::ChartService;
+use crate::k8s::kind::{
+    self, EXTENSIONS_INGRESS, GATEWAY, GCP_BACKEND_POLICY, GCP_GATEWAY_POLICY, HEALTH_CHECK_POLICY,
+    HTTP_ROUTE, INGRESS, MANAGED_CERTIFICATE, SECRET, SERVICE,
+};
 use crate::k8s::resource::Resource;
 use crate::render::Rendered;
 use serde_json::Value;
@@ -23,11 +27,11 @@ pub fn build(rendered: &Rendered) -> Graph {
         &rendered.chart_service(),
     );
     for resource in &rendered.resources {
-        match resource.id.kind.as_str() {
-            "Ingress" => add_ingress(&mut graph, resource),
-            "Gateway" => add_gateway(&mut graph, resource),
-            "HTTPRoute" => add_http_route(&mut graph, resource),
-            "HealthCheckPolicy" | "GCPBackendPolicy" | "GCPGatewayPolicy" => {
+        match kind::of_id(&resource.id) {
+            Some(INGRESS | EXTENSIONS_INGRESS) => add_ingress(&mut graph, resource),
+            Some(GATEWAY) => add_gateway(&mut graph, resource),
+            Some(HTTP_ROUTE) => add_http_route(&mut graph, resource),
+            Some(HEALTH_CHECK_POLICY | GCP_BACKEND_POLICY | GCP_GATEWAY_POLICY) => {
                 add_policy(&mut graph, resource)
             }
             _ => {}
@@ -39,7 +43,7 @@ pub fn build(rendered: &Rendered) -> Graph {
 /// DNS names → Gateway listeners, and each listener's certificate: TLS
 /// Secrets in `certificateRefs`, or a Certificate Manager map annotation.
 fn add_gateway(graph: &mut Graph, gateway: &Resource) {
-    let gateway_id = node_id("Gateway", &gateway.id.name);
+    let gateway_id = node_id(GATEWAY.kind, &gateway.id.name);
     for listener in gateway.value["spec"]["listeners"]
         .as_array()
         .into_iter()
@@ -67,7 +71,7 @@ fn add_gateway(graph: &mut Graph, gateway: &Resource) {
             .flatten()
         {
             if let Some(name) = cert["name"].as_str() {
-                let to = referenced(graph, cert["kind"].as_str().unwrap_or("Secret"), name);
+                let to = referenced(graph, cert["kind"].as_str().unwrap_or(SECRET.kind), name);
                 graph.add_edge(&gateway_id, &to, "TLS (certificateRefs)");
             }
         }
@@ -80,14 +84,14 @@ fn add_gateway(graph: &mut Graph, gateway: &Resource) {
 
 /// HTTPRoute → the Gateway it attaches to, and → its backend Services.
 fn add_http_route(graph: &mut Graph, route: &Resource) {
-    let route_id = node_id("HTTPRoute", &route.id.name);
+    let route_id = node_id(HTTP_ROUTE.kind, &route.id.name);
     for parent in route.value["spec"]["parentRefs"]
         .as_array()
         .into_iter()
         .flatten()
     {
         if let Some(name) = parent["name"].as_str() {
-            let to = referenced(graph, "Gateway", name);
+            let to = referenced(graph, GATEWAY.kind, name);
             graph.add_edge(&route_id, &to, "parentRef");
         }
     }
@@ -98,7 +102,7 @@ fn add_http_route(graph: &mut Graph, route: &Resource) {
     {
         for backend in rule["backendRefs"].as_array().into_iter().flatten() {
             if let Some(name) = backend["name"].as_str() {
-                let to = referenced(graph, "Service", name);
+                let to = referenced(graph, SERVICE.kind, name);
                 graph.add_edge(
                     &route_id,
                     &to,
@@ -114,7 +118,7 @@ fn add_policy(graph: &mut Graph, policy: &Resource) {
     let target = &policy.value["spec"]["targetRef"];
     if let Some(name) = target["name"].as_str() {
         let from = node_id(&policy.id.kind, &policy.id.name);
-        let to = referenced(graph, target["kind"].as_str().unwrap_or("Service"), name);
+        let to = referenced(graph, target["kind"].as_str().unwrap_or(SERVICE.kind), name);
         graph.add_edge(&from, &to, "targetRef");
     }
 }
@@ -124,8 +128,8 @@ fn add_policy(graph: &mut Graph, policy: &Resource) {
 fn object_node(resource: &Resource) -> Node {
     let value = &resource.value;
     let mut lines = vec![resource.id.kind.clone(), resource.id.name.clone()];
-    match resource.id.kind.as_str() {
-        "BackendConfig" => {
+    match kind::of_id(&resource.id) {
+        Some(kind::BACKEND_CONFIG) => {
             let check = &value["spec"]["healthCheck"];
             lines.push(format!(
                 "health check {} :{} {}",
@@ -134,14 +138,14 @@ fn object_node(resource: &Resource) -> Node {
                 text(&check["requestPath"])
             ));
         }
-        "ManagedCertificate" => {
+        Some(MANAGED_CERTIFICATE) => {
             lines.push(format!(
                 "domains: {}",
                 strings(&value["spec"]["domains"]).join(", ")
             ));
         }
-        "Secret" => lines.push(text(&value["type"])),
-        "HealthCheckPolicy" => {
+        Some(SECRET) => lines.push(text(&value["type"])),
+        Some(HEALTH_CHECK_POLICY) => {
             let config = &value["spec"]["default"]["config"];
             let kind = text(&config["type"]);
             let check = &config[format!("{}HealthCheck", kind.to_lowercase())];
@@ -151,11 +155,11 @@ fn object_node(resource: &Resource) -> Node {
                 text(&check["requestPath"])
             ));
         }
-        "GCPBackendPolicy" => lines.push(format!(
+        Some(GCP_BACKEND_POLICY) => lines.push(format!(
             "timeout {}s",
             text(&value["spec"]["default"]["timeoutSec"])
         )),
-        "GCPGatewayPolicy" => lines.push(format!(
+        Some(GCP_GATEWAY_POLICY) => lines.push(format!(
             "SSL policy {}",
             text(&value["spec"]["default"]["sslPolicy"])
         )),
@@ -182,7 +186,7 @@ fn add_helm_release(graph: &mut Graph, release: &str, service: &ChartService) {
     });
     let annotations = &service.annotations;
     let mut lines = vec![
-        "Service".into(),
+        SERVICE.kind.into(),
         service.name.clone(),
         format!("port {} ({})", service.port, service.port_name),
     ];
@@ -197,7 +201,7 @@ fn add_helm_release(graph: &mut Graph, release: &str, service: &ChartService) {
         lines.push("container-native LB (NEG)".into());
     }
     let service_id = graph.add_node(Node {
-        id: node_id("Service", &service.name),
+        id: node_id(SERVICE.kind, &service.name),
         kind: NodeKind::MadeByHelm,
         lines,
     });
@@ -210,13 +214,13 @@ fn add_helm_release(graph: &mut Graph, release: &str, service: &ChartService) {
 /// `{"default": NAME}` and `{"ports": {PORT: NAME}}`, the two forms GKE reads.
 fn add_backend_configs(graph: &mut Graph, service_id: &str, annotation: &Value) {
     if let Some(name) = annotation["default"].as_str() {
-        let to = referenced(graph, "BackendConfig", name);
+        let to = referenced(graph, kind::BACKEND_CONFIG.kind, name);
         graph.add_edge(service_id, &to, "backend-config");
     }
     if let Some(ports) = annotation["ports"].as_object() {
         for (port, name) in ports {
             if let Some(name) = name.as_str() {
-                let to = referenced(graph, "BackendConfig", name);
+                let to = referenced(graph, kind::BACKEND_CONFIG.kind, name);
                 graph.add_edge(service_id, &to, &format!("backend-config (port {port})"));
             }
         }
@@ -225,7 +229,7 @@ fn add_backend_configs(graph: &mut Graph, service_id: &str, annotation: &Value) 
 
 /// DNS names → Ingress → backend Services, and Ingress → certificates.
 fn add_ingress(graph: &mut Graph, ingress: &Resource) {
-    let ingress_id = node_id("Ingress", &ingress.id.name);
+    let ingress_id = node_id(INGRESS.kind, &ingress.id.name);
     let spec = &ingress.value["spec"];
     for rule in spec["rules"].as_array().into_iter().flatten() {
         if let Some(host) = rule["host"].as_str() {
@@ -249,13 +253,13 @@ fn add_ingress(graph: &mut Graph, ingress: &Resource) {
     );
     for tls in spec["tls"].as_array().into_iter().flatten() {
         if let Some(secret) = tls["secretName"].as_str() {
-            let to = referenced(graph, "Secret", secret);
+            let to = referenced(graph, SECRET.kind, secret);
             graph.add_edge(&ingress_id, &to, "TLS (spec.tls)");
         }
     }
     let annotations = &ingress.value["metadata"]["annotations"];
     for name in comma_list(annotations, MANAGED_CERTIFICATES) {
-        let to = referenced(graph, "ManagedCertificate", &name);
+        let to = referenced(graph, MANAGED_CERTIFICATE.kind, &name);
         graph.add_edge(&ingress_id, &to, "managed-certificates");
     }
     for name in comma_list(annotations, PRE_SHARED_CERT) {
@@ -275,7 +279,7 @@ fn add_backend(graph: &mut Graph, ingress_id: &str, backend: &Value, route: &str
         (_, Value::String(s)) => format!("port {s}"),
         _ => "no port".to_string(),
     };
-    let to = referenced(graph, "Service", name);
+    let to = referenced(graph, SERVICE.kind, name);
     graph.add_edge(ingress_id, &to, &format!("{route} → {port}"));
 }
 

@@ -155,7 +155,7 @@ impl ResId {
     }
 }
 
-fn canonical_group<'a>(group: &'a str, kind: &str) -> &'a str {
+pub(crate) fn canonical_group<'a>(group: &'a str, kind: &str) -> &'a str {
     match (group, kind) {
         ("extensions", "Ingress") => "networking.k8s.io",
         _ => group,

@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::k8s::resource::{ResId, Resource};
 use crate::load::duplicates;
 use crate::load::json_sift;
-use crate::load::live_split::{self, Sift};
+use crate::load::live_split;
 use crate::load::object_files;
 use crate::yaml::Limits;
 use serde_json::Value;
@@ -108,26 +108,91 @@ pub struct Inputs {
     pub skipped: Vec<PathBuf>,
 }
 
-/// Reads `spec`: a file, a directory (its object files, in name order) or
-/// [`STDIN`], read from `stdin`.
-pub fn read(spec: &Path, stdin: &mut dyn Read) -> Result<Inputs> {
-    read_with(spec, stdin, &Reading::everything())
-}
+/// The decision made for each object as it is parsed: how much of it to
+/// keep, from its identity and its content (labels, a Secret's type).
+pub type KeepFn<'a> = &'a (dyn Fn(&ResId, &Value) -> Keep + Sync);
 
-/// How one export is read: what is kept of it, and how large it may be.
-struct Reading<'a> {
-    sift: Sift<'a>,
+/// How one export is read: what is kept of each object, and how large the
+/// input may be. The one way into this module: `validate` reads
+/// documents per file ([`LiveReader::read`]), `diff` and `status` read
+/// objects ([`LiveReader::load`]), tests and benchmarks parse text
+/// ([`LiveReader::parse`]).
+pub struct LiveReader<'a> {
+    keep: KeepFn<'a>,
     max_bytes: u64,
 }
 
-impl Reading<'_> {
-    fn everything() -> Reading<'static> {
-        Reading {
-            sift: &live_split::keep_all,
+impl Default for LiveReader<'static> {
+    /// Keeps every object whole; refuses inputs over [`DEFAULT_MAX_BYTES`].
+    fn default() -> Self {
+        LiveReader {
+            keep: &|_, _| Keep::Whole,
+            max_bytes: DEFAULT_MAX_BYTES,
+        }
+    }
+}
+
+impl<'a> LiveReader<'a> {
+    /// Keeps of each object what `keep` says, dropping the rest as soon as
+    /// the object is parsed: a whole-cluster export then needs little more
+    /// memory than its text. Documents that are not objects are kept, so
+    /// they are still reported; a dropped document leaves a `null` in its
+    /// place, so the reported document numbers stay right.
+    pub fn keeping(keep: KeepFn<'a>) -> Self {
+        LiveReader {
+            keep,
             max_bytes: DEFAULT_MAX_BYTES,
         }
     }
 
+    /// Refuses an input of more than `max_bytes` (`--max-input-bytes`).
+    pub fn max_bytes(self, max_bytes: u64) -> Self {
+        LiveReader { max_bytes, ..self }
+    }
+
+    /// Reads `spec`: a file, a directory (its object files, in name order)
+    /// or [`STDIN`], read from `stdin`; documents per file, as parsed.
+    pub fn read(&self, spec: &Path, stdin: &mut dyn Read) -> Result<Inputs> {
+        read_with(spec, stdin, &self.reading())
+    }
+
+    /// Every object of `spec` (see [`LiveReader::read`]), Lists unwrapped,
+    /// copies from several files merged; a document that is not an object
+    /// is an error, since kubectl never exports one.
+    pub fn load(&self, spec: &Path, stdin: &mut dyn Read) -> Result<Vec<Resource>> {
+        let mut objects = Vec::new();
+        for input in self.read(spec, stdin)?.files {
+            let origin = input.source.to_string();
+            objects.extend(
+                input
+                    .into_objects()?
+                    .into_iter()
+                    .map(|object| (origin.clone(), object)),
+            );
+        }
+        duplicates::merge(objects)
+    }
+
+    /// The objects of one input's text, `origin` naming it in errors.
+    pub fn parse(&self, text: &str, origin: &str) -> Result<Vec<Resource>> {
+        objects(parse_documents_with(text, origin, &self.reading())?, origin)
+    }
+
+    fn reading(&self) -> Reading<'_> {
+        Reading {
+            keep: self.keep,
+            max_bytes: self.max_bytes,
+        }
+    }
+}
+
+/// How one export is parsed: what is kept of it, and how large it may be.
+struct Reading<'a> {
+    keep: KeepFn<'a>,
+    max_bytes: u64,
+}
+
+impl Reading<'_> {
     fn limits(&self) -> Limits {
         Limits {
             // u64::MAX (no practical limit) does not fit a 32-bit usize.
@@ -205,34 +270,6 @@ fn read_dir(dir: &Path, how: &Reading) -> Result<Inputs> {
     })
 }
 
-/// Every object of `spec` (see [`read`]); a document that is not an object
-/// is an error, since kubectl never exports one.
-pub fn load(spec: &Path, stdin: &mut dyn Read) -> Result<Vec<Resource>> {
-    load_with(spec, stdin, &Reading::everything())
-}
-
-/// Like [`load`], but keeps only the objects `wanted` accepts, dropping the
-/// others as soon as they are parsed: a whole-cluster export then needs
-/// little more memory than its text. Documents that are not objects are
-/// kept, so they are still reported; a dropped document leaves a `null` in
-/// its place, so the reported document numbers stay right. An input of
-/// more than `max_bytes` is refused.
-pub fn load_only(
-    spec: &Path,
-    stdin: &mut dyn Read,
-    wanted: &(dyn Fn(&ResId) -> bool + Sync),
-    max_bytes: u64,
-) -> Result<Vec<Resource>> {
-    let keep = |id: &ResId| {
-        if wanted(id) {
-            Keep::Whole
-        } else {
-            Keep::Nothing
-        }
-    };
-    load_kept(spec, stdin, &keep, max_bytes)
-}
-
 /// How much of a live object a command needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Keep {
@@ -244,6 +281,10 @@ pub enum Keep {
     /// What its author wrote: without `status`, `managedFields` and the
     /// last-applied annotation.
     Written,
+    /// What `diff` compares: without `status` and `managedFields`, which
+    /// its normalization drops anyway (`--strict` still shows the
+    /// last-applied annotation).
+    Compared,
     /// Its apiVersion, kind and metadata as written: all a check of a kind
     /// without a schema reads, a fraction of a Deployment's bytes.
     Metadata,
@@ -251,46 +292,8 @@ pub enum Keep {
     Nothing,
 }
 
-/// Like [`load_only`], with a finer choice per object (see [`Keep`]).
-pub fn load_kept(
-    spec: &Path,
-    stdin: &mut dyn Read,
-    keep: &(dyn Fn(&ResId) -> Keep + Sync),
-    max_bytes: u64,
-) -> Result<Vec<Resource>> {
-    let sift = |document: Value, kept: &mut Vec<Value>| sift_kept(document, kept, keep);
-    load_with(
-        spec,
-        stdin,
-        &Reading {
-            sift: &sift,
-            max_bytes,
-        },
-    )
-}
-
-/// [`read`], refusing an input of more than `max_bytes`, and dropping
-/// while parsing what only the API server writes (see
-/// [`without_server_fields`]): what `validate` checks is what a user
-/// applies, and a big export then needs a fraction of the memory.
-pub fn read_written(
-    spec: &Path,
-    stdin: &mut dyn Read,
-    keep: &(dyn Fn(&ResId) -> Keep + Sync),
-    max_bytes: u64,
-) -> Result<Inputs> {
-    let sift = |document: Value, kept: &mut Vec<Value>| sift_kept(document, kept, keep);
-    read_with(
-        spec,
-        stdin,
-        &Reading {
-            sift: &sift,
-            max_bytes,
-        },
-    )
-}
-
-/// `object` without `status`, `metadata.managedFields` and the
+/// `object` without `status`, the metadata only the API server writes
+/// ([`SERVER_METADATA`]) and the
 /// `kubectl.kubernetes.io/last-applied-configuration` annotation: the API
 /// server and kubectl write them, `kubectl apply` never takes them from a
 /// manifest, and in a live export they are most of the bytes.
@@ -298,7 +301,7 @@ fn without_server_fields(mut object: Value) -> Value {
     if let Some(map) = object.as_object_mut() {
         map.shift_remove("status");
         if let Some(metadata) = map.get_mut("metadata").and_then(Value::as_object_mut) {
-            metadata.shift_remove("managedFields");
+            metadata.retain(|key, _| !SERVER_METADATA.contains(&key.as_str()));
             if let Some(annotations) = metadata
                 .get_mut("annotations")
                 .and_then(Value::as_object_mut)
@@ -310,35 +313,32 @@ fn without_server_fields(mut object: Value) -> Value {
     object
 }
 
+/// `object` without `status` and `metadata.managedFields`.
+fn without_server_state(mut object: Value) -> Value {
+    if let Some(map) = object.as_object_mut() {
+        map.shift_remove("status");
+        if let Some(metadata) = map.get_mut("metadata").and_then(Value::as_object_mut) {
+            metadata.shift_remove("managedFields");
+        }
+    }
+    object
+}
+
+/// What the API server writes into `metadata` (`ObjectMeta`'s read-only
+/// fields); `managedFields` the largest.
+const SERVER_METADATA: &[&str] = &[
+    "managedFields",
+    "uid",
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "selfLink",
+];
+
 /// kubectl's copy of the applied manifest, as JSON in an annotation.
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
-/// [`parse`], keeping only what `wanted` accepts (see [`load_only`]).
-pub fn parse_only(
-    text: &str,
-    origin: &str,
-    wanted: &(dyn Fn(&ResId) -> bool + Sync),
-) -> Result<Vec<Resource>> {
-    let sift = |document: Value, kept: &mut Vec<Value>| sift_wanted(document, kept, wanted);
-    let how = Reading {
-        sift: &sift,
-        max_bytes: DEFAULT_MAX_BYTES,
-    };
-    objects(parse_documents_with(text, origin, &how)?, origin)
-}
-
-fn sift_wanted(document: Value, kept: &mut Vec<Value>, wanted: &(dyn Fn(&ResId) -> bool + Sync)) {
-    let keep = |id: &ResId| {
-        if wanted(id) {
-            Keep::Whole
-        } else {
-            Keep::Nothing
-        }
-    };
-    sift_kept(document, kept, &keep)
-}
-
-fn sift_kept(document: Value, kept: &mut Vec<Value>, keep: &(dyn Fn(&ResId) -> Keep + Sync)) {
+fn sift_kept(document: Value, kept: &mut Vec<Value>, keep: KeepFn) {
     if is_list(&document) {
         let mut items = Vec::new();
         let Value::Object(mut map) = document else {
@@ -357,13 +357,38 @@ fn sift_kept(document: Value, kept: &mut Vec<Value>, keep: &(dyn Fn(&ResId) -> K
         kept.push(document);
         return;
     };
-    kept.push(match keep(&id) {
+    let mut object = match keep(&id, &document) {
         Keep::Whole => document,
         Keep::Id => id_only(&document),
         Keep::Written => without_server_fields(document),
+        Keep::Compared => without_server_state(document),
         Keep::Metadata => metadata_only(without_server_fields(document)),
         Keep::Nothing => Value::Null,
-    });
+    };
+    compact(&mut object);
+    kept.push(object);
+}
+
+/// `value` rebuilt with every map and array exactly as large as its
+/// content: a map grown while parsing holds up to twice the room it needs,
+/// and a big export keeps many thousand of them.
+fn compact(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let grown = std::mem::take(map);
+            let mut exact = serde_json::Map::with_capacity(grown.len());
+            for (key, mut child) in grown {
+                compact(&mut child);
+                exact.insert(key, child);
+            }
+            *map = exact;
+        }
+        Value::Array(items) => {
+            items.iter_mut().for_each(compact);
+            items.shrink_to_fit();
+        }
+        _ => {}
+    }
 }
 
 /// apiVersion, kind and metadata of `object`.
@@ -392,20 +417,6 @@ fn id_only(object: &Value) -> Value {
     })
 }
 
-fn load_with(spec: &Path, stdin: &mut dyn Read, how: &Reading) -> Result<Vec<Resource>> {
-    let mut objects = Vec::new();
-    for input in read_with(spec, stdin, how)?.files {
-        let origin = input.source.to_string();
-        objects.extend(
-            input
-                .into_objects()?
-                .into_iter()
-                .map(|object| (origin.clone(), object)),
-        );
-    }
-    duplicates::merge(objects)
-}
-
 fn read_file(path: &Path, how: &Reading) -> Result<Input> {
     let source = Source::File(path.to_path_buf());
     let origin = source.to_string();
@@ -420,26 +431,18 @@ fn read_bounded(input: &mut dyn Read, origin: &str, limit: Limit) -> Result<Stri
     bounded_read::into_text(bounded_read::stream(input, origin, limit)?, origin)
 }
 
-/// Parses one input's text into its objects; see [`parse_documents`].
-pub fn parse(text: &str, origin: &str) -> Result<Vec<Resource>> {
-    objects(parse_documents(text, origin)?, origin)
-}
-
 /// Parses one input's text into its non-empty documents. JSON (first
 /// character `{` or `[`) is read with serde_json, which is much faster than
 /// a YAML parser on big exports; a top-level JSON array is a list of
 /// documents.
-pub fn parse_documents(text: &str, origin: &str) -> Result<Vec<Value>> {
-    parse_documents_with(text, origin, &Reading::everything())
-}
-
 fn parse_documents_with(text: &str, origin: &str, how: &Reading) -> Result<Vec<Value>> {
     // Editors on Windows may start a file with a byte-order mark.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let sift = |document: Value, kept: &mut Vec<Value>| sift_kept(document, kept, how.keep);
     if looks_like_json(text) {
-        json_sift::parse(text, how.sift).map_err(|e| json_error(&e, origin))
+        json_sift::parse(text, &sift).map_err(|e| json_error(&e, origin))
     } else {
-        live_split::parse_stream_sifted(text, origin, how.limits(), how.sift)
+        live_split::parse_stream_sifted(text, origin, how.limits(), &sift)
     }
 }
 
@@ -494,7 +497,7 @@ pub fn unwrap_list(document: Value) -> Vec<Result<Resource, Value>> {
 }
 
 fn unwrap_into(document: Value, found: &mut Vec<Result<Resource, Value>>) {
-    // An empty document, or the place of one that load_only dropped.
+    // An empty document, or the place of one that the sift dropped.
     if document.is_null() {
         return;
     }
@@ -529,6 +532,18 @@ fn is_list(document: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse(text: &str, origin: &str) -> Result<Vec<Resource>> {
+        LiveReader::default().parse(text, origin)
+    }
+
+    fn load(spec: &Path, stdin: &mut dyn Read) -> Result<Vec<Resource>> {
+        LiveReader::default().load(spec, stdin)
+    }
+
+    fn read(spec: &Path, stdin: &mut dyn Read) -> Result<Inputs> {
+        LiveReader::default().read(spec, stdin)
+    }
 
     fn names(objects: &[Resource]) -> Vec<String> {
         objects.iter().map(|o| o.id.name.clone()).collect()
@@ -716,37 +731,46 @@ mod tests {
         }
     }
 
-    fn try_load_kept(text: &str, name: &str) -> Result<Vec<Resource>> {
+    fn try_load_sifted(text: &str, name: &str) -> Result<Vec<Resource>> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(name);
         std::fs::write(&path, text).unwrap();
-        let wanted = |id: &ResId| id.namespace == "keep";
-        load_only(&path, &mut std::io::empty(), &wanted, DEFAULT_MAX_BYTES)
+        let keep = |id: &ResId, _: &Value| {
+            if id.namespace == "keep" {
+                Keep::Whole
+            } else {
+                Keep::Nothing
+            }
+        };
+        LiveReader::keeping(&keep).load(&path, &mut std::io::empty())
     }
 
-    fn load_kept(text: &str, name: &str) -> Vec<Resource> {
-        try_load_kept(text, name).unwrap()
+    fn load_sifted(text: &str, name: &str) -> Vec<Resource> {
+        try_load_sifted(text, name).unwrap()
     }
 
     #[test]
-    fn load_only_keeps_the_wanted_objects_of_lists_streams_and_json_in_order() {
+    fn only_the_kept_objects_of_lists_streams_and_json_stay_in_order() {
         for n in [10, 6000] {
             let expected: Vec<String> = (0..n).step_by(2).map(|i| format!("s{i}")).collect();
             assert_eq!(
-                names(&load_kept(&services(n, false), "list.yaml")),
+                names(&load_sifted(&services(n, false), "list.yaml")),
                 expected,
                 "YAML List of {n}"
             );
             assert_eq!(
-                names(&load_kept(&services(n, true), "stream.yaml")),
+                names(&load_sifted(&services(n, true), "stream.yaml")),
                 expected,
                 "YAML stream of {n}"
             );
-            let list: Value = parse_documents(&services(n, false), "list.yaml")
+            let items: Vec<Value> = parse(&services(n, false), "list.yaml")
                 .unwrap()
-                .remove(0);
+                .into_iter()
+                .map(|r| r.value)
+                .collect();
+            let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items});
             assert_eq!(
-                names(&load_kept(&list.to_string(), "list.json")),
+                names(&load_sifted(&list.to_string(), "list.json")),
                 expected,
                 "JSON List of {n}"
             );
@@ -754,8 +778,21 @@ mod tests {
     }
 
     #[test]
-    fn load_only_still_reports_documents_that_are_not_objects() {
-        let err = try_load_kept("apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: drop}\n---\n- just\n- a list\n", "bad.yaml").unwrap_err().to_string();
+    fn compared_objects_lose_only_the_server_state_normalization_drops() {
+        let text = r#"{"apiVersion":"v1","kind":"Service","metadata":{"name":"a","managedFields":[{"manager":"x"}],"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{}"}},"spec":{"type":"ClusterIP"},"status":{"loadBalancer":{}}}"#;
+        let keep = |_: &ResId, _: &Value| Keep::Compared;
+        let kept = LiveReader::keeping(&keep).parse(text, "a.json").unwrap();
+        assert_eq!(
+            kept[0].value,
+            serde_json::json!({"apiVersion": "v1", "kind": "Service",
+                "metadata": {"name": "a", "annotations": {"kubectl.kubernetes.io/last-applied-configuration": "{}"}},
+                "spec": {"type": "ClusterIP"}})
+        );
+    }
+
+    #[test]
+    fn dropping_objects_still_reports_documents_that_are_not_objects() {
+        let err = try_load_sifted("apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: drop}\n---\n- just\n- a list\n", "bad.yaml").unwrap_err().to_string();
         assert!(
             err.contains("bad.yaml (document 2)") && err.contains("not a Kubernetes object"),
             "{err}"

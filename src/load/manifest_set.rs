@@ -12,7 +12,7 @@
 
 use crate::error::Result;
 use crate::k8s::resource::{ResId, Resource};
-use crate::load::live::{self, Input, Keep};
+use crate::load::live::{self, Input, Keep, LiveReader};
 use crate::problem::Problem;
 use serde_json::Value;
 use std::io::Read;
@@ -45,7 +45,10 @@ pub fn load(
 ) -> Result<ManifestSet> {
     let mut set = ManifestSet::default();
     for path in paths {
-        let inputs = live::read_written(path, stdin, keep, max_bytes)?;
+        let keep = |id: &ResId, _: &serde_json::Value| keep(id);
+        let inputs = LiveReader::keeping(&keep)
+            .max_bytes(max_bytes)
+            .read(path, stdin)?;
         set.skipped.extend(inputs.skipped);
         for input in inputs.files {
             set.add(input);
@@ -124,7 +127,10 @@ mod tests {
             Some(json!({"service": {"type": "ClusterIP"}}))
         );
         assert_eq!(set.problems.len(), 1);
-        assert!(set.problems[0].subject.contains("broken.yaml (document 1)"));
+        assert!(set.problems[0]
+            .subject
+            .to_string()
+            .contains("broken.yaml (document 1)"));
         assert_eq!(set.skipped.len(), 2);
     }
 

@@ -120,7 +120,7 @@ mod tests {
     #[test]
     fn malformed_json_names_the_variable() {
         for bad in ["[{", r#"{"name":"domain"}"#, r#"[{"string":"x"}]"#] {
-            let err = settings(bad).unwrap_err().to_string();
+            let err = settings(bad).unwrap_err().report().to_string();
             assert!(
                 err.contains("env ARGOCD_APP_PARAMETERS") && err.contains("hint:"),
                 "{err}"

@@ -1,16 +1,23 @@
 //! Putting a freshly written directory in the place of `render -o DIR`,
 //! so that DIR is never absent and never a mix of two renders.
 //!
-//! - Writers of one DIR take an exclusive lock on `.DIR.lock` beside it
-//!   (`flock`, released by the kernel when a process dies), so concurrent
-//!   renders queue instead of renaming each other's directories away.
+//! - Writers of one DIR take an exclusive lock on DIR's parent directory
+//!   (`flock` on the directory itself, released by the kernel when a
+//!   process dies), so concurrent renders queue instead of renaming each
+//!   other's directories away. Locking a directory that exists creates
+//!   nothing: no lock file is left beside DIR (untracked in a git checkout,
+//!   or left by a refused run), and nothing a user plants there — a FIFO,
+//!   a device, a link — is ever opened. Renders into other directories of
+//!   the same parent take turns too; a render takes milliseconds.
 //! - The new directory is staged in `.DIR.new-XXXX` and exchanged with DIR
-//!   in one step, `renameat2(RENAME_EXCHANGE)` (Linux 3.15, `man 2 rename`);
+//!   in one step, `renameat2(RENAME_EXCHANGE)` (Linux 3.15, `man 2 rename`,
+//!   called through rustix, so the crate has no `unsafe`);
 //!   the staging name then holds the old directory, which is removed. Where
 //!   the exchange is not available (another OS, a file system without it),
 //!   DIR is moved aside and the new one renamed in, under the same lock.
 //! - `.DIR.new-*` and `.DIR.old-*` left by a killed run are removed by the
-//!   next writer, while it holds the lock (no live writer can own them).
+//!   next writer, while it holds the lock (no live writer can own them),
+//!   and so is the `.DIR.lock` file earlier versions left.
 
 use crate::error::{Error, Result};
 use std::fs::File;
@@ -21,16 +28,12 @@ pub struct DirLock {
     _file: File,
 }
 
-/// Waits for, and takes, the lock of `dir` (an absolute path with a parent).
+/// Waits for, and takes, the lock of `dir` (an absolute path whose parent
+/// exists): a lock on the parent directory, which creates no file.
 pub fn lock(dir: &Path) -> Result<DirLock> {
-    let path = sibling(dir, "lock");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| Error::io("creating the lock file", &path, e))?;
-    file.lock().map_err(|e| Error::io("locking", &path, e))?;
+    let parent = dir.parent().expect("an absolute path below /");
+    let file = File::open(parent).map_err(|e| Error::io("opening", parent, e))?;
+    file.lock().map_err(|e| Error::io("locking", parent, e))?;
     Ok(DirLock { _file: file })
 }
 
@@ -40,9 +43,11 @@ pub fn staging_prefix(dir: &Path) -> String {
 }
 
 /// Removes the `.DIR.new-*` and `.DIR.old-*` directories that runs killed
-/// before their cleanup left beside `dir`. Call it holding [`lock`].
+/// before their cleanup left beside `dir`, and the empty `.DIR.lock` file of
+/// earlier versions. Call it holding [`lock`].
 pub fn remove_stale_siblings(dir: &Path, _held: &DirLock) -> Result<()> {
     let parent = dir.parent().expect("an absolute path below /");
+    remove_legacy_lock_file(&sibling(dir, "lock"))?;
     let prefixes = [staging_prefix(dir), format!(".{}.old-", name(dir))];
     let entries = std::fs::read_dir(parent).map_err(|e| Error::io("reading", parent, e))?;
     for entry in entries.flatten() {
@@ -55,6 +60,18 @@ pub fn remove_stale_siblings(dir: &Path, _held: &DirLock) -> Result<()> {
             std::fs::remove_dir_all(&path)
                 .map_err(|e| Error::io("removing a leftover of an earlier run", &path, e))?;
         }
+    }
+    Ok(())
+}
+
+/// An empty regular file only: anything else by that name is not ours.
+fn remove_legacy_lock_file(path: &Path) -> Result<()> {
+    let legacy = path
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_file() && m.len() == 0);
+    if legacy {
+        std::fs::remove_file(path)
+            .map_err(|e| Error::io("removing a leftover of an earlier run", path, e))?;
     }
     Ok(())
 }
@@ -100,27 +117,8 @@ fn move_aside_and_in(staging: tempfile::TempDir, dir: &Path) -> Result<()> {
 
 #[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
-    use std::os::unix::ffi::OsStrExt;
-    let c = |p: &Path| {
-        std::ffi::CString::new(p.as_os_str().as_bytes())
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
-    };
-    let (a, b) = (c(a)?, c(b)?);
-    // SAFETY: both are valid NUL-terminated paths, alive for the call.
-    let status = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            a.as_ptr(),
-            libc::AT_FDCWD,
-            b.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if status == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -132,8 +130,10 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
 /// such call on this OS: the fallback applies.
 fn exchange_unsupported(e: &std::io::Error) -> bool {
     #[cfg(target_os = "linux")]
-    if matches!(e.raw_os_error(), Some(libc::ENOSYS | libc::EINVAL)) {
-        return true;
+    if let Some(errno) = rustix::io::Errno::from_io_error(e) {
+        if errno == rustix::io::Errno::NOSYS || errno == rustix::io::Errno::INVAL {
+            return true;
+        }
     }
     e.kind() == std::io::ErrorKind::Unsupported
 }
@@ -172,6 +172,8 @@ mod tests {
         for name in [".out.new-abc", ".out.old-def", ".other.new-x", "out"] {
             std::fs::create_dir(tmp.path().join(name)).unwrap();
         }
+        std::fs::write(tmp.path().join(".out.lock"), "").unwrap();
+        std::fs::write(tmp.path().join(".other.lock"), "").unwrap();
         let held = lock(&dir).unwrap();
         remove_stale_siblings(&dir, &held).unwrap();
         let mut left: Vec<String> = std::fs::read_dir(tmp.path())
@@ -179,6 +181,6 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         left.sort();
-        assert_eq!(left, [".other.new-x", ".out.lock", "out"]);
+        assert_eq!(left, [".other.lock", ".other.new-x", "out"]);
     }
 }

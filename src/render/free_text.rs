@@ -8,7 +8,8 @@
 //!   not support query parameters. Must comply with RFC3986", compute v1
 //!   `HTTPHealthCheck.requestPath`); at most 1024 characters.
 //! - Google Cloud resource names (`staticIpName`: a global address;
-//!   `certMap`: a Certificate Manager map; `sslPolicy`: an SSL policy):
+//!   `certMap`: a Certificate Manager map; `sslPolicy`: an SSL policy;
+//!   `securityPolicy`: a Cloud Armor security policy):
 //!   `[a-z]([-a-z0-9]*[a-z0-9])?`, at most 63 characters, as Compute
 //!   Engine's resource names (RFC 1035).
 //! - Kubernetes object names (`gatewayClass`, `backendTlsSecret`): a
@@ -37,6 +38,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("staticIpName", Rule::GcpName),
     ("certMap", Rule::GcpName),
     ("sslPolicy", Rule::GcpName),
+    ("securityPolicy", Rule::GcpName),
     ("gatewayClass", Rule::ObjectName),
     ("backendTlsSecret", Rule::ObjectName),
 ];

@@ -71,10 +71,27 @@ pub fn helm_values_left_out(rendered: &Rendered) -> Option<String> {
     Some(format!(
         "note: the Helm values ({}) are not in this stream, and the milvus chart needs them for the Service these objects route to: \
          render the whole release with `--chart`, or write them with `-o DIR` and run `helm upgrade --install {} milvus/milvus -n {} -f DIR/{HELM_VALUES}`",
-        keys.join(", "),
+        first_keys(&keys),
         p.release,
         p.namespace
     ))
+}
+
+/// The most top-level value keys the note names: a values file can have
+/// thousands, and the note is a pointer, not a listing.
+const NOTED_KEYS: usize = 8;
+
+/// `a, b, c` or `a, b, … and 7 more`.
+fn first_keys(keys: &[&str]) -> String {
+    let shown = keys
+        .iter()
+        .take(NOTED_KEYS)
+        .map(|k| crate::quote::cut(k, 64));
+    let shown = shown.collect::<Vec<_>>().join(", ");
+    match keys.len().saturating_sub(NOTED_KEYS) {
+        0 => shown,
+        more => format!("{shown}, … and {more} more"),
+    }
 }
 
 /// A file of the output directory.
@@ -138,9 +155,13 @@ pub fn files(rendered: &Rendered) -> BTreeMap<String, OutputFile> {
 /// [`dir_swap`]), so on any failure the old directory is left as it was,
 /// and the temporary sibling is removed on every error path. Files of an
 /// earlier render that are no longer produced disappear with the old
-/// directory. Concurrent writers of one `dir` take turns.
+/// directory. Concurrent writers of one `dir` take turns. A `dir` that is a
+/// symbolic link is written through: its target is replaced, beside the
+/// target, and the link stays.
 pub fn write_dir(dir: &Path, files: &BTreeMap<String, OutputFile>) -> Result<()> {
     let dir = absolute(dir)?;
+    refuse_dangling_link(&dir)?;
+    let dir = through_link(dir)?;
     let parent = dir.parent().ok_or_else(|| {
         output_error(
             &dir,
@@ -148,7 +169,6 @@ pub fn write_dir(dir: &Path, files: &BTreeMap<String, OutputFile>) -> Result<()>
             "choose a directory below /",
         )
     })?;
-    refuse_dangling_link(&dir)?;
     std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
     let held = dir_swap::lock(&dir)?;
     ensure_ours(&dir)?;
@@ -179,6 +199,19 @@ fn refuse_dangling_link(dir: &Path) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// Where a link given as `-o` points, every link on the way resolved:
+/// exchanging the link itself would turn it into a real directory and leave
+/// its target holding the old render. Any other path is kept as given.
+fn through_link(dir: PathBuf) -> Result<PathBuf> {
+    let is_link = dir
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return Ok(dir);
+    }
+    std::fs::canonicalize(&dir).map_err(|e| Error::io("resolving the link", &dir, e))
 }
 
 fn write_file(path: &Path, file: &OutputFile) -> Result<()> {
@@ -439,7 +472,7 @@ mod tests {
         assert_eq!(listing(&out), ["a.yaml", "kustomization.yaml"]);
         assert_eq!(
             listing(tmp.path()),
-            [".out.lock", "out"],
+            ["out"],
             "the staging directory is cleaned up"
         );
     }

@@ -76,6 +76,9 @@ pub enum CertificateSource {
     Secret,
     /// A ManagedCertificate, which Google provisions for the domain.
     GoogleManaged,
+    /// Compute SSL certificates that exist already in the project, by name
+    /// (the `pre-shared` overlay): nothing to render or to wait for.
+    PreShared,
 }
 
 /// A load balancer other than the global external Application Load
@@ -514,7 +517,10 @@ mod tests {
 
     #[test]
     fn unknown_overlay_suggests_the_closest() {
-        let err = load(&tree(), &["bb".into()]).unwrap_err().to_string();
+        let err = load(&tree(), &["bb".into()])
+            .unwrap_err()
+            .report()
+            .to_string();
         assert!(err.contains("did you mean `b`"), "{err}");
     }
 

@@ -48,6 +48,17 @@ impl TemplateEngine {
         env.add_filter("suffixed", |name: String, suffix: String| {
             crate::k8s::names::with_suffix(&name, &suffix)
         });
+        // `{{ refuse("what GKE refuses", "how to fix") }}`: an overlay states
+        // a combination the controllers refuse as data, next to what it renders.
+        env.add_function(
+            "refuse",
+            |message: String, hint: String| -> Result<String, minijinja::Error> {
+                Err(minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    format!("{REFUSED}{message}{REFUSED}{hint}"),
+                ))
+            },
+        );
         // Templates compile on first use, so a render pays only for the
         // base and the overlays it selects.
         let (templates, overlays) = (templates.clone(), overlays.clone());
@@ -75,10 +86,14 @@ impl TemplateEngine {
         let text = template
             .render(&context.0)
             .map_err(|e| template_error(name, &e))?;
-        yaml::parse_stream(&text, &format!("output of template {name}"), yaml::Limits::default()).map_err(|e| Error::Template {
+        yaml::parse_stream(
+            &text,
+            &format!("output of template {name}"),
+            yaml::Limits::default(),
+        )
+        .map_err(|e| Error::TemplateOutput {
             template: name.to_string(),
-            message: format!("rendered text is not valid YAML: {e}"),
-            hint: "quote values with `| tojson` in the template; the line above is a line of the rendered output".into(),
+            source: Box::new(e),
         })
     }
 
@@ -109,7 +124,23 @@ impl TemplateEngine {
     }
 }
 
+/// Marks a refusal by `refuse()` in an error's detail, and separates its hint.
+const REFUSED: &str = "\u{1}refused\u{1}";
+
 fn template_error(name: &str, e: &minijinja::Error) -> Error {
+    let refused = e.detail().and_then(|d| d.strip_prefix(REFUSED));
+    if let Some((message, hint)) = refused.and_then(|r| r.split_once(REFUSED)) {
+        let file = e.name().unwrap_or(name);
+        let overlay = file
+            .strip_prefix("overlays/")
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or(file);
+        return Error::Overlay {
+            overlay: overlay.to_string(),
+            message: message.to_string(),
+            hint: hint.to_string(),
+        };
+    }
     let template = match (e.name(), e.line()) {
         (Some(n), Some(line)) => format!("{n}:{line}"),
         (None, Some(line)) => format!("{name}:{line}"),

@@ -11,7 +11,7 @@
 //! Messages name files and hosts, never key bytes: the key is parsed here
 //! and only its public half is compared.
 
-use crate::problem::Problem;
+use crate::problem::{Problem, Subject};
 use crate::tls::TlsFiles;
 use rsa::pkcs1::DecodeRsaPrivateKey;
 use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey};
@@ -34,18 +34,20 @@ pub struct Findings {
     pub warnings: Vec<String>,
 }
 
-/// Where the certificate and key come from, for messages (file paths, or
-/// `Secret x, key tls.crt`).
+/// Where the certificate and key come from, for messages: the files given,
+/// or the `data[tls.crt]` and `data[tls.key]` fields of a Secret.
 #[derive(Debug, Clone, Copy)]
 pub struct Origins<'a> {
-    pub cert: &'a str,
-    pub key: &'a str,
+    /// Where the certificate is.
+    pub cert: &'a Subject,
+    /// Where the key is.
+    pub key: &'a Subject,
 }
 
 /// Checks `--tls-cert`/`--tls-key` against the domain clients connect to.
 pub fn check_files(tls: &TlsFiles, domain: &str, now_unix: i64) -> Findings {
-    let cert = tls.cert_path.display().to_string();
-    let key = tls.key_path.display().to_string();
+    let cert = Subject::from(tls.cert_path.display().to_string());
+    let key = Subject::from(tls.key_path.display().to_string());
     check(
         &tls.cert_pem,
         &tls.key_pem,
@@ -68,9 +70,10 @@ pub fn check(
     origins: Origins<'_>,
 ) -> Findings {
     let mut findings = Findings::default();
-    let pem = match leaf_certificate_pem(cert_pem, origins.cert) {
+    let pem = match leaf_certificate_pem(cert_pem) {
         Ok(pem) => pem,
-        Err(problem) => {
+        Err(hint) => {
+            let problem = Problem::new(origins.cert, "no PEM certificate found", hint);
             findings.problems.push(problem);
             return findings;
         }
@@ -108,7 +111,8 @@ pub fn check(
 }
 
 /// The first `CERTIFICATE` block: in a chain file the leaf comes first.
-fn leaf_certificate_pem(cert_pem: &str, origin: &str) -> Result<Pem, Problem> {
+/// Without one, the hint that says what the file holds instead.
+fn leaf_certificate_pem(cert_pem: &str) -> Result<Pem, &'static str> {
     let mut labels = Vec::new();
     for block in Pem::iter_from_buffer(cert_pem.as_bytes()) {
         match block {
@@ -122,7 +126,7 @@ fn leaf_certificate_pem(cert_pem: &str, origin: &str) -> Result<Pem, Problem> {
     } else {
         "the file must contain a `-----BEGIN CERTIFICATE-----` block"
     };
-    Err(Problem::new(origin, "no PEM certificate found", hint))
+    Err(hint)
 }
 
 /// The public half of a key, as found in a SubjectPublicKeyInfo: its
@@ -242,7 +246,12 @@ fn certificate_names(cert: &X509Certificate<'_>) -> (Vec<String>, bool) {
     (cn, true)
 }
 
-fn check_names(cert: &X509Certificate<'_>, hosts: &[&str], origin: &str, findings: &mut Findings) {
+fn check_names(
+    cert: &X509Certificate<'_>,
+    hosts: &[&str],
+    origin: &Subject,
+    findings: &mut Findings,
+) {
     let (names, from_cn) = certificate_names(cert);
     for host in hosts {
         if !names.iter().any(|n| name_covers(n, host)) {
@@ -268,7 +277,7 @@ fn check_names(cert: &X509Certificate<'_>, hosts: &[&str], origin: &str, finding
 fn check_validity(
     cert: &X509Certificate<'_>,
     now_unix: i64,
-    origin: &str,
+    origin: &Subject,
     findings: &mut Findings,
 ) {
     let validity = cert.validity();
@@ -322,11 +331,6 @@ mod tests {
     use crate::tls::generate::{generate, KeyType};
     use time::{Duration, OffsetDateTime};
 
-    const ORIGINS: Origins<'static> = Origins {
-        cert: "tls.crt",
-        key: "tls.key",
-    };
-
     fn now() -> OffsetDateTime {
         OffsetDateTime::now_utc()
     }
@@ -353,7 +357,18 @@ mod tests {
 
     /// [`check`] now, with the test origins.
     fn check_now(cert: &str, key: &str, hosts: &[&str]) -> Findings {
-        check(cert, key, hosts, now().unix_timestamp(), ORIGINS)
+        check_at(cert, key, hosts, now().unix_timestamp())
+    }
+
+    /// [`check`] at `now_unix`, with the certificate in `tls.crt` and the
+    /// key in `tls.key`.
+    fn check_at(cert: &str, key: &str, hosts: &[&str], now_unix: i64) -> Findings {
+        let (cert_file, key_file) = (Subject::from("tls.crt"), Subject::from("tls.key"));
+        let origins = Origins {
+            cert: &cert_file,
+            key: &key_file,
+        };
+        check(cert, key, hosts, now_unix, origins)
     }
 
     #[test]
@@ -407,12 +422,11 @@ mod tests {
         let start = now();
         let made = ecdsa("milvus.example.com", start, start + Duration::days(10));
         let one_day_later = (start + Duration::days(1)).unix_timestamp();
-        let findings = check(
+        let findings = check_at(
             &made.cert_pem,
             &made.key_pem,
             &["milvus.example.com"],
             one_day_later,
-            ORIGINS,
         );
         assert!(findings.problems.is_empty());
         assert!(

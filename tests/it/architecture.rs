@@ -58,15 +58,150 @@ fn crate_references(text: &str) -> BTreeSet<String> {
     names
 }
 
-/// The code of a file that can depend on anything: no comments (doc links
-/// are not dependencies) and no unit-test module.
+/// The code of a file that can depend on anything: comments (doc links are
+/// not dependencies), the insides of string and character literals, and
+/// every `#[cfg(test)]` item (a test module, a test-only function) blanked
+/// out, wherever they are in the file — not cut at the first
+/// `#[cfg(test)]`, which left most of a file with an early test item
+/// unchecked.
 fn code_of(text: &str) -> String {
-    let before_tests = text.split("#[cfg(test)]").next().unwrap_or("");
-    before_tests
-        .lines()
-        .filter(|line| !line.trim_start().starts_with("//"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    strip_test_items(&mask_comments_and_literals(text))
+}
+
+/// `text` with comments and the contents of string and character literals
+/// replaced by spaces (newlines kept), so that braces and words inside them
+/// count for nothing.
+fn mask_comments_and_literals(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let blank = |c: char| if c == '\n' { '\n' } else { ' ' };
+    let mut i = 0;
+    while i < chars.len() {
+        let rest = &chars[i..];
+        if rest.starts_with(&['/', '/']) {
+            while i < chars.len() && chars[i] != '\n' {
+                out.push(' ');
+                i += 1;
+            }
+        } else if rest.starts_with(&['/', '*']) {
+            let mut depth = 0;
+            while i < chars.len() {
+                if chars[i..].starts_with(&['/', '*']) {
+                    depth += 1;
+                    out.push_str("  ");
+                    i += 2;
+                } else if chars[i..].starts_with(&['*', '/']) {
+                    depth -= 1;
+                    out.push_str("  ");
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    out.push(blank(chars[i]));
+                    i += 1;
+                }
+            }
+        } else if let Some(hashes) = raw_string_start(rest) {
+            // r"…", r#"…"#, br#"…"#: no escapes, ends at `"` + the hashes.
+            let open = rest.iter().position(|c| *c == '"').expect("a quote") + 1;
+            out.extend(&rest[..open]);
+            i += open;
+            let close: Vec<char> = std::iter::once('"')
+                .chain(std::iter::repeat_n('#', hashes))
+                .collect();
+            while i < chars.len() && !chars[i..].starts_with(&close) {
+                out.push(blank(chars[i]));
+                i += 1;
+            }
+        } else if chars[i] == '"' {
+            out.push('"');
+            i += 1;
+            while i < chars.len() && chars[i] != '"' {
+                let skip = if chars[i] == '\\' { 2 } else { 1 };
+                for c in &chars[i..(i + skip).min(chars.len())] {
+                    out.push(blank(*c));
+                }
+                i += skip;
+            }
+            if i < chars.len() {
+                out.push('"');
+                i += 1;
+            }
+        } else if let Some(len) = char_literal_len(rest) {
+            out.push('\'');
+            out.extend(std::iter::repeat_n(' ', len - 2));
+            out.push('\'');
+            i += len;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The number of `#`s of a raw string starting here (`r"`, `r#"`, `br#"`).
+fn raw_string_start(rest: &[char]) -> Option<usize> {
+    let after_r = match rest {
+        ['r', ..] => &rest[1..],
+        ['b', 'r', ..] => &rest[2..],
+        _ => return None,
+    };
+    let hashes = after_r.iter().take_while(|c| **c == '#').count();
+    (after_r.get(hashes) == Some(&'"')).then_some(hashes)
+}
+
+/// The length of a character literal starting here (`'x'`, `'\n'`,
+/// `'\u{1F600}'`); `None` for a lifetime (`'a`).
+fn char_literal_len(rest: &[char]) -> Option<usize> {
+    if rest.first() != Some(&'\'') {
+        return None;
+    }
+    if rest.get(1) == Some(&'\\') {
+        let close = rest.iter().skip(2).position(|c| *c == '\'')?;
+        return Some(close + 3);
+    }
+    (rest.get(2) == Some(&'\'')).then_some(3)
+}
+
+/// `masked` (see [`mask_comments_and_literals`]) with every item marked
+/// `#[cfg(test)]` blanked out: up to its `;` or the brace closing its body.
+fn strip_test_items(masked: &str) -> String {
+    const MARK: &str = "#[cfg(test)]";
+    let mut out: Vec<char> = masked.chars().collect();
+    let text: Vec<char> = out.clone();
+    let mark: Vec<char> = MARK.chars().collect();
+    let mut i = 0;
+    while i + mark.len() <= text.len() {
+        if !text[i..].starts_with(&mark) {
+            i += 1;
+            continue;
+        }
+        let mut end = i + mark.len();
+        let mut depth = 0usize;
+        while end < text.len() {
+            match text[end] {
+                ';' if depth == 0 => break,
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            end += 1;
+        }
+        for c in &mut out[i..=end.min(text.len() - 1)] {
+            if *c != '\n' {
+                *c = ' ';
+            }
+        }
+        i = end + 1;
+    }
+    out.into_iter().collect()
 }
 
 fn dependency_graph() -> BTreeMap<String, BTreeSet<String>> {
@@ -244,31 +379,113 @@ fn the_library_layers_point_one_way() {
     }
 }
 
-#[test]
-fn only_main_and_cli_write_to_the_terminal() {
-    let printing = [
-        "println!",
-        "eprintln!",
-        "print!(",
-        "eprint!(",
-        "std::io::stdout()",
-        "std::io::stderr()",
-        "dbg!(",
-    ];
-    let mut offenders = Vec::new();
-    for file in rust_files(&src()) {
-        let module = top_module(&file);
-        if module == "main" || module == "cli" {
-            continue;
-        }
-        let text = std::fs::read_to_string(&file).expect("readable");
-        // Unit tests may print; the library code before them may not.
-        let code = text.split("#[cfg(test)]").next().unwrap_or("");
-        for needle in printing {
-            if code.contains(needle) {
-                offenders.push(format!("{}: {needle}", file.display()));
+/// What only `main` and `cli` may write with.
+const PRINTING: [&str; 7] = [
+    "println!",
+    "eprintln!",
+    "print!(",
+    "eprint!(",
+    "std::io::stdout()",
+    "std::io::stderr()",
+    "dbg!(",
+];
+
+/// What reads a whole file or stream other than `bounded_read`: unbounded
+/// (`/dev/zero` runs out of memory) and blocking on a FIFO.
+const UNBOUNDED_READS: [&str; 4] = [
+    "fs::read(",
+    "fs::read_to_string(",
+    "read_to_string(",
+    "read_to_end(",
+];
+
+/// `NEEDLE` lines of the code of `text` (see [`code_of`]).
+fn offending_lines(file: &str, text: &str, needles: &[&str]) -> Vec<String> {
+    let code = code_of(text);
+    let mut found = Vec::new();
+    for (number, line) in code.lines().enumerate() {
+        for needle in needles {
+            if line.contains(needle) {
+                found.push(format!("{file}:{}: {needle}", number + 1));
             }
         }
     }
+    found
+}
+
+/// Every library file (outside `skip`) and its offending lines.
+fn offenders_in_src(needles: &[&str], skip: &[&str]) -> Vec<String> {
+    let mut offenders = Vec::new();
+    for file in rust_files(&src()) {
+        let relative = file
+            .strip_prefix(src())
+            .expect("under src")
+            .display()
+            .to_string();
+        if skip
+            .iter()
+            .any(|s| relative == *s || relative.starts_with(&format!("{s}/")))
+        {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("readable");
+        offenders.extend(offending_lines(&relative, &text, needles));
+    }
+    offenders
+}
+
+#[test]
+fn only_main_and_cli_write_to_the_terminal() {
+    let offenders = offenders_in_src(&PRINTING, &["main.rs", "cli"]);
     assert!(offenders.is_empty(), "library code prints: {offenders:#?}");
+}
+
+#[test]
+fn every_file_read_goes_through_bounded_read() {
+    let offenders = offenders_in_src(&UNBOUNDED_READS, &["bounded_read.rs"]);
+    assert!(
+        offenders.is_empty(),
+        "reads outside bounded_read (use bounded_read::file/text_file/stream): {offenders:#?}"
+    );
+}
+
+/// A file whose test module comes first, with a violation after it: the
+/// shape that hid a `println!` and a `crate::render::` import planted in
+/// `load/live_split.rs`.
+const PLANTED: &str = r#"//! A module. `crate::render` in a doc comment is no dependency.
+use crate::error::Result;
+
+#[cfg(test)]
+mod early_tests {
+    fn helper() -> &'static str { "}" }
+    #[test]
+    fn t() { println!("tests may print {}", '}'); }
+}
+
+#[cfg(test)]
+use crate::cli::Ctx;
+
+/// Braces in strings and chars must not end the test module early: "{{".
+pub fn after(a: &'static str) -> usize {
+    let s = "crate::status in a string";
+    println!("{s}");
+    let _ = std::fs::read_to_string("/dev/zero");
+    crate::render::render(a)
+}
+"#;
+
+#[test]
+fn the_checks_see_a_violation_after_an_early_test_module() {
+    let prints = offending_lines("planted.rs", PLANTED, &PRINTING);
+    assert_eq!(prints, ["planted.rs:17: println!"], "{prints:?}");
+    let reads = offending_lines("planted.rs", PLANTED, &UNBOUNDED_READS);
+    assert_eq!(
+        reads,
+        [
+            "planted.rs:18: fs::read_to_string(",
+            "planted.rs:18: read_to_string("
+        ]
+    );
+    let refs = crate_references(&code_of(PLANTED));
+    assert_eq!(refs.into_iter().collect::<Vec<_>>(), ["error", "render"]);
 }

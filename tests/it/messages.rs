@@ -93,23 +93,8 @@ fn a_secret_key_is_named_the_kubectl_way() {
 
 #[test]
 fn an_unknown_template_name_points_to_where_parameters_are_listed() {
-    let tmp = tempdir();
-    let templates = tmp.path().join("templates");
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
-    for entry in walk(&base) {
-        let relative = entry.strip_prefix(&base).unwrap();
-        let text = std::fs::read_to_string(&entry).unwrap();
-        write_file(&templates, relative.to_str().unwrap(), &text);
-    }
-    let ingress = templates.join("base/ingress.yaml.j2");
-    let text = std::fs::read_to_string(&ingress).unwrap();
-    std::fs::write(&ingress, format!("# {{{{ healthCheckPrt }}}}\n{text}")).unwrap();
-    let out = milvus_l7(tmp.path())
-        .args(["render", "--templates", "templates"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let message = stderr(&out);
+    let message =
+        refused_with_ingress_template(|text| format!("# {{{{ healthCheckPrt }}}}\n{text}"));
     let hint = message
         .lines()
         .find(|l| l.trim_start().starts_with("hint:"))
@@ -123,6 +108,55 @@ fn an_unknown_template_name_points_to_where_parameters_are_listed() {
     let listed = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(doc))
         .unwrap_or_else(|e| panic!("{doc}, named by the hint: {e}"));
     assert!(listed.contains("| `healthCheckPort`"), "{doc}");
+}
+
+/// A template whose output is not YAML: the template is named once, the
+/// parser's position is the cause on its own line, and one hint is given
+/// (it used to repeat the template name and print two `hint:` lines).
+#[test]
+fn a_template_that_renders_broken_yaml_is_named_once_with_one_hint() {
+    let message = refused_with_ingress_template(|text| format!("{text}\n  broken: [unclosed\n"));
+    let lines: Vec<&str> = message.lines().collect();
+    assert!(
+        lines[0].starts_with("error: template base/ingress.yaml.j2 ")
+            && lines[0].contains("not valid YAML"),
+        "{message}"
+    );
+    assert!(
+        lines[1].starts_with("caused by: output of template base/ingress.yaml.j2:"),
+        "{message}"
+    );
+    assert_eq!(message.matches("hint:").count(), 1, "{message}");
+    assert!(message.contains("| tojson"), "{message}");
+}
+
+/// stderr of `render --templates` with the shipped templates, the Ingress
+/// template changed by `edit`; the render must fail (exit 2, no stdout).
+fn refused_with_ingress_template(edit: impl Fn(&str) -> String) -> String {
+    let tmp = tempdir();
+    let templates = copy_of_the_templates(tmp.path());
+    let ingress = templates.join("base/ingress.yaml.j2");
+    let text = std::fs::read_to_string(&ingress).unwrap();
+    std::fs::write(&ingress, edit(&text)).unwrap();
+    let out = milvus_l7(tmp.path())
+        .args(["render", "--templates", "templates"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    stderr(&out)
+}
+
+/// A writable copy of the shipped templates under `dir/templates`.
+fn copy_of_the_templates(dir: &Path) -> std::path::PathBuf {
+    let templates = dir.join("templates");
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    for entry in walk(&base) {
+        let relative = entry.strip_prefix(&base).unwrap();
+        let text = std::fs::read_to_string(&entry).unwrap();
+        write_file(&templates, relative.to_str().unwrap(), &text);
+    }
+    templates
 }
 
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {

@@ -115,7 +115,7 @@ fn script(blocks: &[Block]) -> (String, Vec<usize>) {
 }
 
 /// `program` as found on PATH, so the shims can call the real one.
-fn real(program: &str) -> PathBuf {
+pub(crate) fn real(program: &str) -> PathBuf {
     if program.contains('/') {
         return PathBuf::from(program);
     }
@@ -280,6 +280,7 @@ fn help_setup(command: &str) -> &'static [&'static str] {
             "kubectl get ingress,managedcertificate -o yaml > live.yaml",
         ],
         "argocd-parameters" => &["cd deploy/argocd/example-app"],
+        "post-render" => &["helm pull milvus/milvus --version 5.0.19"],
         _ => &[],
     }
 }

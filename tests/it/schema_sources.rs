@@ -79,8 +79,8 @@ fn generate() -> Vec<(String, String)> {
     for dir in CRD_DIRS {
         for path in sorted_files(&upstream.join(dir)) {
             let text = fs::read_to_string(&path).unwrap();
-            let crd: Value = serde_saphyr::from_str(&text)
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let crd: Value =
+                serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             files.extend(crd_versions(&crd));
         }
     }
@@ -111,7 +111,10 @@ fn pretty(schema: &Value) -> String {
 /// One file per served version of a CRD, named `<group>_<kind>_<version>.json`.
 fn crd_versions(crd: &Value) -> Vec<(String, String)> {
     let group = crd["spec"]["group"].as_str().unwrap();
-    let kind = crd["spec"]["names"]["kind"].as_str().unwrap().to_lowercase();
+    let kind = crd["spec"]["names"]["kind"]
+        .as_str()
+        .unwrap()
+        .to_lowercase();
     let versions = crd["spec"]["versions"].as_array().unwrap();
     versions
         .iter()
@@ -217,8 +220,7 @@ fn strict(schema: &mut Value) {
         map.insert("type".into(), json!(["integer", "string"]));
     }
     let preserves = map.get("x-kubernetes-preserve-unknown-fields") == Some(&json!(true));
-    if map.contains_key("properties") && !map.contains_key("additionalProperties") && !preserves
-    {
+    if map.contains_key("properties") && !map.contains_key("additionalProperties") && !preserves {
         map.insert("additionalProperties".into(), json!(false));
     }
     for (key, value) in map.iter_mut() {
@@ -287,12 +289,17 @@ fn strict_closes_declared_objects_only() {
     }});
     strict(&mut schema);
     assert_eq!(schema["additionalProperties"], json!(false));
-    assert_eq!(schema["properties"]["a"]["additionalProperties"], json!(false));
+    assert_eq!(
+        schema["properties"]["a"]["additionalProperties"],
+        json!(false)
+    );
     assert_eq!(
         schema["properties"]["a"]["properties"]["b"]["type"],
         json!(["string", "null"])
     );
-    assert!(schema["properties"]["open"].get("additionalProperties").is_none());
+    assert!(schema["properties"]["open"]
+        .get("additionalProperties")
+        .is_none());
     assert_eq!(
         schema["properties"]["map"]["additionalProperties"],
         json!({"type": "string"})

@@ -8,8 +8,9 @@
 use super::helm_values::H2C;
 use super::{array, Objects, ServicePort, ServiceView, Services, BACKEND_PROTOCOLS};
 use crate::k8s::annotations::{annotation, CERTMAP};
+use crate::k8s::kind::GATEWAY;
 use crate::k8s::resource::Resource;
-use crate::problem::Problem;
+use crate::problem::{Problem, Subject};
 use serde_json::Value;
 
 const GATEWAY_GROUP: &str = "gateway.networking.k8s.io";
@@ -25,7 +26,7 @@ const CERTIFICATE_HINT: &str = "set `certMap` to a Certificate Manager map (--se
 /// Gateway's `networking.gke.io/certmap` annotation, or pre-shared
 /// certificates — and GKE refuses certificateRefs combined with certmap.
 pub(super) fn certificate(gateway: &Resource) -> Vec<Problem> {
-    let subject = gateway.id.to_string();
+    let subject = Subject::object(&gateway.id);
     let certmap = annotation(&gateway.value, CERTMAP);
     if certmap.is_some_and(|map| map.trim().is_empty()) {
         return vec![Problem::new(
@@ -95,7 +96,7 @@ pub(super) fn http_route(
 /// Each Gateway parent exists, and a `sectionName` names one of its
 /// listeners; otherwise the route is never attached and serves nothing.
 fn parent_refs(route: &Resource, objects: &Objects<'_>) -> Vec<Problem> {
-    let subject = route.id.to_string();
+    let subject = Subject::object(&route.id);
     let mut problems = Vec::new();
     for (index, parent) in array(route.value.pointer("/spec/parentRefs"))
         .iter()
@@ -105,7 +106,7 @@ fn parent_refs(route: &Resource, objects: &Objects<'_>) -> Vec<Problem> {
         let place = format!("spec.parentRefs[{index}]");
         let name = text(parent, "name");
         let namespace = namespace_of(parent, route);
-        let Some(gateway) = objects.find("Gateway", namespace, name) else {
+        let Some(gateway) = objects.find(GATEWAY, namespace, name) else {
             problems.push(Problem::new(
                 &subject,
                 format!("{place} names Gateway `{name}`, which is not among the objects in namespace `{namespace}`"),
@@ -155,7 +156,7 @@ fn service_backend(
     backend: &Value,
     services: &Services,
 ) -> Option<Problem> {
-    let subject = route.id.to_string();
+    let subject = Subject::object(&route.id);
     let name = text(backend, "name");
     let service = match services.find(namespace_of(backend, route), name) {
         Ok(service) => service,
@@ -219,7 +220,7 @@ pub(super) fn policy_target(policy: &Resource, services: &Services) -> Vec<Probl
     match services.find(namespace_of(target, policy), name) {
         Ok(_) => Vec::new(),
         Err(known) => vec![Problem::new(
-            policy.id.to_string(),
+            &policy.id,
             format!("spec.targetRef names Service `{name}`, which is neither among the objects nor the chart's Service ({known}): the policy applies to nothing"),
             "target the Service the HTTPRoute sends traffic to (the gateway overlay's `<serviceName>-gateway`)",
         )],
@@ -237,11 +238,11 @@ pub(super) fn gateway_policy_target(policy: &Resource, objects: &Objects<'_>) ->
     }
     let name = text(target, "name");
     let namespace = namespace_of(target, policy);
-    if objects.find("Gateway", namespace, name).is_some() {
+    if objects.find(GATEWAY, namespace, name).is_some() {
         return Vec::new();
     }
     vec![Problem::new(
-        policy.id.to_string(),
+        &policy.id,
         format!("spec.targetRef names Gateway `{name}`, which is not among the objects in namespace `{namespace}`: the policy applies to nothing"),
         "target the Gateway rendered with it (named like the Milvus Service)",
     )]
@@ -263,7 +264,7 @@ pub(super) fn redirect_without_backends(route: &Resource) -> Vec<Problem> {
         })
         .map(|(r, _)| {
             Problem::new(
-                route.id.to_string(),
+                &route.id,
                 format!("spec.rules[{r}] has a RequestRedirect filter and backendRefs: gateway-api refuses both in one rule"),
                 "remove the rule's backendRefs: a redirect answers by itself",
             )

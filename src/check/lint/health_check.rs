@@ -4,14 +4,14 @@
 
 use super::Expectations;
 use crate::k8s::resource::Resource;
-use crate::problem::Problem;
+use crate::problem::{Problem, Subject};
 use serde_json::Value;
 
 /// The health check must target Milvus' `/healthz` port: the serving port
 /// speaks gRPC only, so a health check there fails and the load balancer
 /// answers 502.
 fn check_health_port(
-    subject: &str,
+    subject: &Subject,
     field: &str,
     port: Option<u64>,
     expect: &Expectations,
@@ -41,7 +41,7 @@ pub(super) fn backend_config(config: &Resource, expect: &Expectations) -> Vec<Pr
     let check = config.value.pointer("/spec/healthCheck");
     let mut problems = backend_config_port(config, expect);
     problems.extend(timeout_within_interval(
-        &config.id.to_string(),
+        &Subject::object(&config.id),
         "spec.healthCheck",
         seconds(check, "timeoutSec"),
         seconds(check, "checkIntervalSec"),
@@ -56,7 +56,7 @@ fn backend_config_port(config: &Resource, expect: &Expectations) -> Vec<Problem>
         .pointer("/spec/healthCheck/port")
         .and_then(Value::as_u64);
     check_health_port(
-        &config.id.to_string(),
+        &Subject::object(&config.id),
         "spec.healthCheck.port",
         port,
         expect,
@@ -69,7 +69,7 @@ pub(super) fn health_check_policy(policy: &Resource, expect: &Expectations) -> V
     let default = policy.value.pointer("/spec/default");
     let mut problems = health_check_policy_port(policy, expect);
     problems.extend(timeout_within_interval(
-        &policy.id.to_string(),
+        &Subject::object(&policy.id),
         "spec.default",
         seconds(default, "timeoutSec"),
         seconds(default, "checkIntervalSec"),
@@ -89,7 +89,7 @@ fn health_check_policy_port(policy: &Resource, expect: &Expectations) -> Vec<Pro
         .map(|(k, v)| (format!("spec.default.config.{k}.port"), Some(v)))
         .unwrap_or_else(|| ("spec.default.config.<type>HealthCheck.port".into(), None));
     let port = check.and_then(|c| c.get("port")).and_then(Value::as_u64);
-    check_health_port(&policy.id.to_string(), &field, port, expect)
+    check_health_port(&Subject::object(&policy.id), &field, port, expect)
 }
 
 /// HealthCheckPolicy's default for both `timeoutSec` and `checkIntervalSec`
@@ -105,7 +105,7 @@ fn seconds(section: Option<&Value>, key: &str) -> Option<u64> {
 /// interval, and GKE then keeps the old one (or none) without a word on
 /// the object.
 fn timeout_within_interval(
-    subject: &str,
+    subject: &Subject,
     section: &str,
     timeout: Option<u64>,
     interval: Option<u64>,
@@ -146,7 +146,7 @@ mod tests {
     fn a_timeout_longer_than_the_interval_is_refused() {
         let check = |timeout: Option<u64>, interval: Option<u64>, default: Option<u64>| {
             subjects(&timeout_within_interval(
-                "o",
+                &Subject::from("o"),
                 "spec.healthCheck",
                 timeout,
                 interval,

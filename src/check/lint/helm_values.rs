@@ -2,12 +2,10 @@
 //! values mount and how Milvus serves, which the load balancer's objects
 //! must agree with.
 
+use crate::k8s::kind::SERVICE;
 use crate::k8s::resource::Resource;
-use crate::problem::Problem;
+use crate::problem::{About, Problem, Subject};
 use serde_json::Value;
-
-/// Where the values' pods are made, for messages.
-pub(super) const SUBJECT: &str = "the Helm values (helm/values.yaml)";
 
 /// Every lint of the Helm values; `namespace` is the release's.
 pub fn problems(values: &Value, namespace: &str, resources: &[Resource]) -> Vec<Problem> {
@@ -37,7 +35,7 @@ fn secrets_naming_managed_certificates(
         .filter(|(_, name)| is("ManagedCertificate", name) && !is("Secret", name))
         .map(|(place, name)| {
             Problem::new(
-                SUBJECT,
+                Subject::about(About::HelmValues),
                 format!("{place} mounts Secret `{name}`, but `{name}` is the ManagedCertificate: Google keeps its key, no Secret of that name exists, and the pod cannot start"),
                 "name a kubernetes.io/tls Secret for Milvus' own certificate: --set backendTlsSecret=NAME (create it with `milvus-l7 cert` and `kubectl create secret tls NAME --cert tls.crt --key tls.key`)",
             )
@@ -83,7 +81,7 @@ fn cleartext_protocol_with_tls(values: &Value, resources: &[Resource]) -> Vec<Pr
     };
     resources
         .iter()
-        .filter(|r| r.id.kind == "Service" && r.id.group.is_empty())
+        .filter(|r| SERVICE.is_id(&r.id))
         .flat_map(|service| {
             service
                 .value
@@ -96,7 +94,7 @@ fn cleartext_protocol_with_tls(values: &Value, resources: &[Resource]) -> Vec<Pr
                 })
                 .map(move |port| {
                     Problem::new(
-                        service.id.to_string(),
+                        &service.id,
                         format!(
                             "port `{}` has appProtocol {H2C}, HTTP/2 in clear text, but the Helm values set Milvus' tlsMode to {mode}, so Milvus answers TLS only",
                             port.get("name").and_then(Value::as_str).unwrap_or_default()

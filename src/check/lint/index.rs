@@ -4,7 +4,8 @@
 
 use super::ServiceView;
 use crate::k8s::annotations::{annotation, MANAGED_CERTIFICATES};
-use crate::k8s::resource::Resource;
+use crate::k8s::kind::{GroupKind, INGRESS};
+use crate::k8s::resource::{canonical_group, Resource};
 use std::collections::{HashMap, HashSet};
 
 /// Most Service names one message lists: a namespace of thousands of
@@ -70,10 +71,18 @@ impl<'a> Services<'a> {
     }
 }
 
+/// (group, kind) with the old `extensions` Ingress under
+/// `networking.k8s.io`: the key that makes both groups' Ingresses one kind.
+type KindKey<'a> = (&'a str, &'a str);
+
+fn key_of(kind: GroupKind) -> KindKey<'static> {
+    (canonical_group(kind.group, kind.kind), kind.kind)
+}
+
 /// The objects by kind, and by kind, namespace and name.
 pub struct Objects<'a> {
-    by_kind: HashMap<&'a str, Vec<&'a Resource>>,
-    by_name: HashMap<(&'a str, &'a str, &'a str), &'a Resource>,
+    by_kind: HashMap<KindKey<'a>, Vec<&'a Resource>>,
+    by_name: HashMap<(KindKey<'a>, &'a str, &'a str), &'a Resource>,
     /// (namespace, name) of every ManagedCertificate an Ingress names.
     attached_certificates: HashSet<(&'a str, &'a str)>,
 }
@@ -81,16 +90,17 @@ pub struct Objects<'a> {
 impl<'a> Objects<'a> {
     /// Indexes `resources`; the first of two objects of one name wins.
     pub fn new(resources: &'a [Resource]) -> Self {
-        let mut by_kind: HashMap<&str, Vec<&Resource>> = HashMap::new();
+        let mut by_kind: HashMap<KindKey<'a>, Vec<&Resource>> = HashMap::new();
         let mut by_name = HashMap::with_capacity(resources.len());
         let mut attached_certificates = HashSet::new();
         for r in resources {
             let id = &r.id;
-            by_kind.entry(id.kind.as_str()).or_default().push(r);
+            let kind = (canonical_group(&id.group, &id.kind), id.kind.as_str());
+            by_kind.entry(kind).or_default().push(r);
             by_name
-                .entry((id.kind.as_str(), id.namespace.as_str(), id.name.as_str()))
+                .entry((kind, id.namespace.as_str(), id.name.as_str()))
                 .or_insert(r);
-            if id.kind == "Ingress" {
+            if kind == key_of(INGRESS) {
                 let list = annotation(&r.value, MANAGED_CERTIFICATES).unwrap_or_default();
                 for name in list.split(',') {
                     attached_certificates.insert((id.namespace.as_str(), name.trim()));
@@ -104,14 +114,19 @@ impl<'a> Objects<'a> {
         }
     }
 
-    /// The objects of `kind`, in input order.
-    pub fn of_kind(&self, kind: &str) -> impl Iterator<Item = &'a Resource> + '_ {
-        self.by_kind.get(kind).into_iter().flatten().copied()
+    /// The objects of `kind`, in input order (both groups' Ingresses for
+    /// [`INGRESS`]).
+    pub fn of_kind(&self, kind: GroupKind) -> impl Iterator<Item = &'a Resource> + '_ {
+        self.by_kind
+            .get(&key_of(kind))
+            .into_iter()
+            .flatten()
+            .copied()
     }
 
     /// The first object of `kind` named `name` in `namespace`.
-    pub fn find(&self, kind: &str, namespace: &str, name: &str) -> Option<&'a Resource> {
-        self.by_name.get(&(kind, namespace, name)).copied()
+    pub fn find(&self, kind: GroupKind, namespace: &str, name: &str) -> Option<&'a Resource> {
+        self.by_name.get(&(key_of(kind), namespace, name)).copied()
     }
 
     /// Whether an Ingress in `namespace` names ManagedCertificate `name` in
@@ -124,10 +139,11 @@ impl<'a> Objects<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::problem::Subject;
 
     fn service(name: &str) -> ServiceView {
         ServiceView {
-            subject: name.into(),
+            subject: Subject::from(name),
             namespace: "ns".into(),
             name: name.into(),
             ports: Vec::new(),

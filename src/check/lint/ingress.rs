@@ -8,9 +8,10 @@ use crate::k8s::annotations::{
     annotation, APP_PROTOCOLS, APP_PROTOCOLS_LEGACY, BACKEND_CONFIG, BACKEND_CONFIG_BETA,
     FRONTEND_CONFIG, FRONTEND_CONFIG_UNREAD, INGRESS_CLASS, MANAGED_CERTIFICATES, PRE_SHARED_CERT,
 };
+use crate::k8s::kind::{self, MANAGED_CERTIFICATE};
 use crate::k8s::names;
 use crate::k8s::resource::Resource;
-use crate::problem::Problem;
+use crate::problem::{Problem, Subject};
 use crate::tls::check::name_covers;
 use serde_json::{Map, Value};
 
@@ -71,7 +72,7 @@ fn ingress_class(ingress: &Resource) -> Vec<Problem> {
         .value
         .pointer("/spec/ingressClassName")
         .and_then(Value::as_str);
-    let subject = ingress.id.to_string();
+    let subject = Subject::object(&ingress.id);
     if class.is_empty() {
         if let Some(name) = class_name {
             return vec![Problem::new(
@@ -93,7 +94,7 @@ fn ingress_class(ingress: &Resource) -> Vec<Problem> {
 /// Annotations that GKE reads from elsewhere or under another name, and the
 /// FrontendConfig reference.
 fn ingress_annotations(ingress: &Resource, objects: &Objects<'_>) -> Vec<Problem> {
-    let subject = ingress.id.to_string();
+    let subject = Subject::object(&ingress.id);
     let mut problems = Vec::new();
     for key in BACKEND_CONFIG_KEYS {
         if annotation(&ingress.value, key).is_some() {
@@ -113,7 +114,7 @@ fn ingress_annotations(ingress: &Resource, objects: &Objects<'_>) -> Vec<Problem
     }
     if let Some(name) = annotation(&ingress.value, FRONTEND_CONFIG) {
         if objects
-            .find("FrontendConfig", &ingress.id.namespace, name)
+            .find(kind::FRONTEND_CONFIG, &ingress.id.namespace, name)
             .is_none()
         {
             problems.push(Problem::new(
@@ -191,7 +192,7 @@ fn ingress_backends(
     services: &Services,
     objects: &Objects<'_>,
 ) -> Vec<Problem> {
-    let subject = ingress.id.to_string();
+    let subject = Subject::object(&ingress.id);
     let mut problems = Vec::new();
     for backend in backends(&ingress.value) {
         let service = match services.find(&ingress.id.namespace, &backend.service) {
@@ -259,18 +260,7 @@ fn backend_config_annotation(
             "add service.annotations cloud.google.com/backend-config: '{\"default\": \"<BackendConfig>\"}' to the Helm values",
         )];
     };
-    let parsed = value
-        .as_str()
-        .and_then(|text| serde_json::from_str::<Value>(text).ok());
-    let mut names: Vec<&str> = Vec::new();
-    if let Some(config) = &parsed {
-        if let Some(name) = config.get("default").and_then(Value::as_str) {
-            names.push(name);
-        }
-        if let Some(ports) = config.get("ports").and_then(Value::as_object) {
-            names.extend(ports.values().filter_map(Value::as_str));
-        }
-    }
+    let names = backend_config_names(value);
     if names.is_empty() {
         return vec![Problem::new(
             &service.subject,
@@ -282,7 +272,7 @@ fn backend_config_annotation(
         .into_iter()
         .filter(|name| {
             objects
-                .find("BackendConfig", &service.namespace, name)
+                .find(kind::BACKEND_CONFIG, &service.namespace, name)
                 .is_none()
         })
         .map(|name| {
@@ -293,6 +283,42 @@ fn backend_config_annotation(
             )
         })
         .collect()
+}
+
+/// The BackendConfig names in a backend-config annotation's value
+/// (`{"default": "bc", "ports": {"milvus": "bc2"}}`); none when it is not
+/// such JSON.
+fn backend_config_names(value: &Value) -> Vec<String> {
+    let parsed = value
+        .as_str()
+        .and_then(|text| serde_json::from_str::<Value>(text).ok());
+    let mut names = Vec::new();
+    if let Some(config) = &parsed {
+        if let Some(name) = config.get("default").and_then(Value::as_str) {
+            names.push(name.to_string());
+        }
+        if let Some(ports) = config.get("ports").and_then(Value::as_object) {
+            names.extend(ports.values().filter_map(Value::as_str).map(String::from));
+        }
+    }
+    names
+}
+
+/// The BackendConfigs (by name, in the Service's namespace) that GKE
+/// applies to `service`'s backends, from the first backend-config
+/// annotation set.
+pub(super) fn backend_configs_of(service: &ServiceView) -> Vec<String> {
+    service
+        .annotations
+        .as_ref()
+        .and_then(|a| first_annotation(a, BACKEND_CONFIG_KEYS))
+        .map(|(_, value)| backend_config_names(value))
+        .unwrap_or_default()
+}
+
+/// The names of the Services the Ingress's backends point at.
+pub(super) fn backend_services(ingress: &Value) -> Vec<String> {
+    backends(ingress).into_iter().map(|b| b.service).collect()
 }
 
 /// `{"<port name>": "HTTP2"}`: GKE looks the protocol up by the Service
@@ -355,7 +381,7 @@ fn app_protocols_annotation(
 /// The Ingress serves HTTPS, its ManagedCertificates exist, and the
 /// certificate domains include every rule host.
 fn ingress_certificates(ingress: &Resource, objects: &Objects<'_>) -> Vec<Problem> {
-    let subject = ingress.id.to_string();
+    let subject = Subject::object(&ingress.id);
     let mut problems = Vec::new();
     let mut domains: Vec<String> = Vec::new();
     let managed: Vec<&str> = annotation(&ingress.value, MANAGED_CERTIFICATES)
@@ -367,7 +393,7 @@ fn ingress_certificates(ingress: &Resource, objects: &Objects<'_>) -> Vec<Proble
         })
         .unwrap_or_default();
     for name in &managed {
-        match objects.find("ManagedCertificate", &ingress.id.namespace, name) {
+        match objects.find(MANAGED_CERTIFICATE, &ingress.id.namespace, name) {
             Some(certificate) => domains.extend(
                 array(certificate.value.pointer("/spec/domains"))
                     .iter()
@@ -417,7 +443,7 @@ fn rule_hosts(ingress: &Value) -> Vec<String> {
 /// Domain rules of Google-managed certificates, and that some Ingress
 /// attaches the certificate (otherwise it stays Provisioning forever).
 pub(super) fn managed_certificate(certificate: &Resource, objects: &Objects<'_>) -> Vec<Problem> {
-    let subject = certificate.id.to_string();
+    let subject = Subject::object(&certificate.id);
     let mut problems = Vec::new();
     let domains = array(certificate.value.pointer("/spec/domains"));
     if domains.is_empty() {

@@ -10,7 +10,8 @@
 //! that Service from Helm values, so it is often not among the objects.
 //! One file per family: [`ingress`] (Ingress, its Service annotations and
 //! ManagedCertificates), [`gateway`] (Gateway API and the GKE policies),
-//! [`health_check`] (BackendConfig and HealthCheckPolicy probes).
+//! [`health_check`] (BackendConfig and HealthCheckPolicy probes),
+//! [`refusals`] (combinations GKE's controllers refuse).
 
 mod draining;
 mod gateway;
@@ -19,14 +20,20 @@ pub mod helm_values;
 mod index;
 mod ingress;
 mod ranges;
+pub mod refusals;
 mod regional;
 
-use index::{Objects, Services};
+pub use index::Objects;
+use index::Services;
 
 use crate::k8s::annotations;
 use crate::k8s::chart_service::ChartService;
+use crate::k8s::kind::{
+    self, GATEWAY, GCP_BACKEND_POLICY, GCP_GATEWAY_POLICY, HEALTH_CHECK_POLICY, HTTP_ROUTE,
+    INGRESS, MANAGED_CERTIFICATE, SERVICE,
+};
 use crate::k8s::resource::Resource;
-use crate::problem::Problem;
+use crate::problem::{About, Problem, Subject};
 use serde_json::{Map, Value};
 
 /// Findings that do not make the objects invalid but that a user should
@@ -54,21 +61,13 @@ pub struct Expectations {
     pub health_check_port: u16,
 }
 
-/// How the subject of a problem with the chart's Service ends.
-const MADE_FROM_VALUES: &str = "(made by the Helm chart from the values)";
-
-/// Whether a problem's subject is the Helm values, or the Service the chart
-/// makes from them: then the values file is where to fix it.
-pub fn about_helm_values(subject: &str) -> bool {
-    subject == helm_values::SUBJECT || subject.ends_with(MADE_FROM_VALUES)
-}
-
 /// A Service as the lints see it: a Service object, or the one the Helm
 /// chart will make from the values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceView {
-    /// Named in messages: an object id or "the Service the Helm values make".
-    pub subject: String,
+    /// What problems with it are about: its object, the Service the Helm
+    /// values make, or a Service known by name.
+    pub subject: Subject,
     pub namespace: String,
     pub name: String,
     pub ports: Vec<ServicePort>,
@@ -90,7 +89,7 @@ pub struct ServicePort {
 impl ServiceView {
     /// A Service object among the objects.
     pub fn of_object(resource: &Resource) -> Option<ServiceView> {
-        if resource.id.kind != "Service" || !resource.id.group.is_empty() {
+        if !SERVICE.is_id(&resource.id) {
             return None;
         }
         let ports = array(resource.value.pointer("/spec/ports"))
@@ -105,7 +104,7 @@ impl ServiceView {
             })
             .collect();
         Some(ServiceView {
-            subject: resource.id.to_string(),
+            subject: Subject::object(&resource.id),
             namespace: resource.id.namespace.clone(),
             name: resource.id.name.clone(),
             ports,
@@ -118,10 +117,10 @@ impl ServiceView {
     pub fn of_helm_values(values: &Value, release: &str, namespace: &str) -> ServiceView {
         let chart = ChartService::from_values(values, release, namespace);
         ServiceView {
-            subject: format!(
-                "Service {}/{} {MADE_FROM_VALUES}",
-                chart.namespace, chart.name
-            ),
+            subject: Subject::about(About::ChartService {
+                namespace: chart.namespace.clone(),
+                name: chart.name.clone(),
+            }),
             namespace: chart.namespace,
             name: chart.name,
             ports: vec![ServicePort {
@@ -137,7 +136,10 @@ impl ServiceView {
     /// neither its object nor the Helm values are at hand).
     pub fn by_name(namespace: &str, name: &str, port_name: &str, port: u16) -> ServiceView {
         ServiceView {
-            subject: format!("Service {namespace}/{name}"),
+            subject: Subject::about(About::ServiceByName {
+                namespace: namespace.to_string(),
+                name: name.to_string(),
+            }),
             namespace: namespace.to_string(),
             name: name.to_string(),
             ports: vec![ServicePort {
@@ -160,41 +162,55 @@ impl ServiceView {
 }
 
 /// Every lint over `resources`. `services` are the Services the objects may
-/// refer to (Service objects and the chart's).
+/// refer to (Service objects and the chart's). The tests' short form of
+/// [`all_indexed`].
+#[cfg(test)]
 pub fn all(
     resources: &[Resource],
     services: &[ServiceView],
     expect: &Expectations,
 ) -> Vec<Problem> {
-    let objects = Objects::new(resources);
+    all_indexed(&Objects::new(resources), resources, services, expect)
+}
+
+/// [`all`], with the index of `resources` already built (validation
+/// builds it once for the lints and the TLS Secret look-ups).
+pub fn all_indexed(
+    objects: &Objects<'_>,
+    resources: &[Resource],
+    services: &[ServiceView],
+    expect: &Expectations,
+) -> Vec<Problem> {
     let services = &Services::new(services);
     let mut problems = Vec::new();
-    for ingress in objects.of_kind("Ingress") {
-        problems.extend(ingress::ingress(ingress, services, &objects));
+    for ingress in objects.of_kind(INGRESS) {
+        problems.extend(ingress::ingress(ingress, services, objects));
         problems.extend(regional::ingress(ingress));
+        problems.extend(refusals::ingress(ingress, services, objects));
     }
-    for certificate in objects.of_kind("ManagedCertificate") {
-        problems.extend(ingress::managed_certificate(certificate, &objects));
+    for certificate in objects.of_kind(MANAGED_CERTIFICATE) {
+        problems.extend(ingress::managed_certificate(certificate, objects));
     }
-    for gateway in objects.of_kind("Gateway") {
+    for gateway in objects.of_kind(GATEWAY) {
         problems.extend(gateway::certificate(gateway));
+        problems.extend(refusals::gateway(gateway));
     }
-    for route in objects.of_kind("HTTPRoute") {
-        problems.extend(gateway::http_route(route, services, &objects));
+    for route in objects.of_kind(HTTP_ROUTE) {
+        problems.extend(gateway::http_route(route, services, objects));
         problems.extend(gateway::redirect_without_backends(route));
     }
-    for config in objects.of_kind("BackendConfig") {
+    for config in objects.of_kind(kind::BACKEND_CONFIG) {
         problems.extend(health_check::backend_config(config, expect));
     }
-    for policy in objects.of_kind("HealthCheckPolicy") {
+    for policy in objects.of_kind(HEALTH_CHECK_POLICY) {
         problems.extend(health_check::health_check_policy(policy, expect));
         problems.extend(gateway::policy_target(policy, services));
     }
-    for policy in objects.of_kind("GCPBackendPolicy") {
+    for policy in objects.of_kind(GCP_BACKEND_POLICY) {
         problems.extend(gateway::policy_target(policy, services));
     }
-    for policy in objects.of_kind("GCPGatewayPolicy") {
-        problems.extend(gateway::gateway_policy_target(policy, &objects));
+    for policy in objects.of_kind(GCP_GATEWAY_POLICY) {
+        problems.extend(gateway::gateway_policy_target(policy, objects));
     }
     for object in resources {
         problems.extend(ranges::out_of_range(object));

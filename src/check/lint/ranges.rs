@@ -113,7 +113,7 @@ fn check(object: &Resource, bound: &Bound) -> Option<Problem> {
         return None;
     }
     Some(Problem::new(
-        object.id.to_string(),
+        &object.id,
         format!(
             "{field} is {value}, outside {}..{}: Google Cloud refuses it when GKE syncs the load balancer, after kubectl apply has accepted it",
             show(bound.min),

@@ -22,12 +22,12 @@ use crate::problem::Problem;
 
 /// The rules above, for one Ingress.
 pub(super) fn ingress(ingress: &Resource) -> Vec<Problem> {
-    let subject = ingress.id.to_string();
+    let subject = &ingress.id;
     let mut problems = Vec::new();
     let has = |key: &str| annotation(&ingress.value, key).is_some();
     if has(GLOBAL_STATIC_IP) && has(REGIONAL_STATIC_IP) {
         problems.push(Problem::new(
-            &subject,
+            subject,
             format!("both {GLOBAL_STATIC_IP} and {REGIONAL_STATIC_IP} are set: ingress-gce refuses the Ingress"),
             "keep one: the regional key for gce-internal and gce-regional-external, the global key otherwise",
         ));
@@ -38,16 +38,16 @@ pub(super) fn ingress(ingress: &Resource) -> Vec<Problem> {
     }
     if has(MANAGED_CERTIFICATES) {
         problems.push(Problem::new(
-            &subject,
+            subject,
             format!("{INGRESS_CLASS} is `{class}`, a regional load balancer, and {MANAGED_CERTIFICATES} is set: Google-managed certificates exist only for the global external load balancer (the ManagedCertificate controller ignores other classes), so the certificate stays Provisioning and HTTPS is never served"),
             "use a Secret: --overlay self-managed (with --tls-cert/--tls-key), not google-managed",
         ));
     }
     if has(GLOBAL_STATIC_IP) && !has(REGIONAL_STATIC_IP) {
         problems.push(Problem::new(
-            &subject,
+            subject,
             format!("{INGRESS_CLASS} is `{class}`, a regional load balancer, but the address is given by {GLOBAL_STATIC_IP}: a regional forwarding rule cannot use a global address"),
-            format!("use {REGIONAL_STATIC_IP} with a regional address (gcloud compute addresses create NAME --region REGION; --subnet for gce-internal); the static-ip overlay does this when the class is regional"),
+            format!("use {REGIONAL_STATIC_IP} with a regional address (gcloud compute addresses create NAME --region REGION; for gce-internal also --subnet SUBNET --purpose=SHARED_LOADBALANCER_VIP, which an Ingress serving HTTP and HTTPS needs); the static-ip overlay does this when the class is regional"),
         ));
     }
     problems

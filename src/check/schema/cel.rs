@@ -12,7 +12,7 @@
 //! Rules on `oldSelf` are skipped: they only run on update.
 
 use crate::k8s::field_path;
-use crate::problem::Problem;
+use crate::problem::{Problem, Subject};
 use include_dir::{include_dir, Dir};
 use kube_cel::cel::{Context, Program, Value as Cel};
 use kube_cel::KubeCelExt;
@@ -31,7 +31,12 @@ pub(super) fn tree(file: &str) -> Option<Value> {
 }
 
 /// The problems the API server finds in `object` after its schema passed.
-pub(super) fn problems(tree: &Value, object: &Value, subject: &str, file: &str) -> Vec<Problem> {
+pub(super) fn problems(
+    tree: &Value,
+    object: &Value,
+    subject: &Subject,
+    file: &str,
+) -> Vec<Problem> {
     let mut defaulted = object.clone();
     apply_defaults(tree, &mut defaulted);
     let mut walk = Walk {
@@ -50,7 +55,9 @@ fn apply_defaults(tree: &Value, value: &mut Value) {
         Value::Object(fields) => {
             if let Some(Value::Object(properties)) = tree.get("properties") {
                 for (name, child) in properties {
-                    if let (false, Some(default)) = (fields.contains_key(name), child.get("default")) {
+                    if let (false, Some(default)) =
+                        (fields.contains_key(name), child.get("default"))
+                    {
                         fields.insert(name.clone(), default.clone());
                     }
                     if let Some(field) = fields.get_mut(name) {
@@ -69,7 +76,9 @@ fn apply_defaults(tree: &Value, value: &mut Value) {
         }
         Value::Array(items) => {
             if let Some(item_tree) = tree.get("items") {
-                items.iter_mut().for_each(|item| apply_defaults(item_tree, item));
+                items
+                    .iter_mut()
+                    .for_each(|item| apply_defaults(item_tree, item));
             }
         }
         _ => {}
@@ -79,7 +88,7 @@ fn apply_defaults(tree: &Value, value: &mut Value) {
 struct Walk<'a> {
     /// The whole (defaulted) object, to name fields by kubectl's paths.
     object: &'a Value,
-    subject: &'a str,
+    subject: &'a Subject,
     file: &'a str,
     problems: Vec<Problem>,
 }
@@ -143,7 +152,12 @@ impl Walk<'_> {
                 item.clone()
             } else {
                 keys.iter()
-                    .map(|k| ((*k).to_string(), item.get(*k).cloned().unwrap_or(Value::Null)))
+                    .map(|k| {
+                        (
+                            (*k).to_string(),
+                            item.get(*k).cloned().unwrap_or(Value::Null),
+                        )
+                    })
                     .collect::<serde_json::Map<_, _>>()
                     .into()
             }
@@ -153,8 +167,8 @@ impl Walk<'_> {
             if seen[..index].contains(id) {
                 let path = field_path::from_pointer(self.object, &format!("{pointer}/{index}"));
                 self.problems.push(Problem::new(
-                    self.subject,
-                    format!("{path}: Duplicate value: {id}"),
+                    self.subject.clone().field(path),
+                    format!("Duplicate value: {id}"),
                     "make each entry unique; the API server refuses duplicates in this list",
                 ));
             }
@@ -187,7 +201,11 @@ impl Walk<'_> {
                 at.push_str(&field_path_pointer(field));
             }
             let path = field_path::from_pointer(self.object, &at);
-            let shown = if path.is_empty() { String::new() } else { format!("{path}: ") };
+            let shown = if path.is_empty() {
+                String::new()
+            } else {
+                format!("{path}: ")
+            };
             self.problems.push(Problem::new(
                 self.subject,
                 format!("{shown}Invalid value: \"{}\": {message}", type_name(value)),
@@ -204,7 +222,10 @@ impl Walk<'_> {
 /// else the server's "failed rule" text.
 fn message(rule: &Value, text: &str, context: &Context) -> String {
     if let Some(expression) = rule.get("messageExpression").and_then(Value::as_str) {
-        if let Ok(Cel::String(s)) = compiled(expression).map(|p| p.execute(context)).and_then(|r| r.map_err(|e| e.to_string())) {
+        if let Ok(Cel::String(s)) = compiled(expression)
+            .map(|p| p.execute(context))
+            .and_then(|r| r.map_err(|e| e.to_string()))
+        {
             return s.to_string();
         }
     }

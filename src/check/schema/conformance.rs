@@ -43,8 +43,8 @@ fn suites() -> Vec<(String, Suite)> {
         .into_iter()
         .map(|path| {
             let text = std::fs::read_to_string(&path).unwrap();
-            let suite = serde_saphyr::from_str(&text)
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let suite =
+                serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             (path.display().to_string(), suite)
         })
         .collect()

@@ -202,7 +202,9 @@ mod tests {
     #[test]
     fn a_keyword_or_form_it_does_not_know_makes_the_schema_not_understood() {
         assert!(!understood(json!({"patternProperties": {}})));
-        assert!(!understood(json!({"properties": {"a": {"dependencies": {}}}})));
+        assert!(!understood(
+            json!({"properties": {"a": {"dependencies": {}}}})
+        ));
         assert!(!understood(json!({"items": [{"type": "string"}]})));
         assert!(!understood(json!({"enum": [1.5]})));
         assert!(!understood(json!({"enum": [{"a": 1}]})));

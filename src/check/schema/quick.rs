@@ -28,11 +28,10 @@ fn format_holds(format: &str, instance: &Value) -> bool {
     match (format, instance) {
         (_, _) if IGNORED_FORMATS.contains(&format) => true,
         ("byte", Value::String(text)) => is_base64(text),
-        ("date-time", Value::String(text)) => time::OffsetDateTime::parse(
-            text,
-            &time::format_description::well_known::Rfc3339,
-        )
-        .is_ok(),
+        ("date-time", Value::String(text)) => {
+            time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+                .is_ok()
+        }
         ("byte" | "date-time", _) => true,
         _ => false,
     }
@@ -42,7 +41,9 @@ fn format_holds(format: &str, instance: &Value) -> bool {
 /// Secret `data` with it). Also given to `jsonschema`, which does not know it.
 pub(super) fn is_base64(text: &str) -> bool {
     use base64::Engine;
-    base64::engine::general_purpose::STANDARD.decode(text).is_ok()
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .is_ok()
 }
 
 /// What [`Schema::to_value`] gives for [`Schema::Unsure`].

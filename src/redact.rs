@@ -1,0 +1,164 @@
+//! Keeping private keys out of everything a person reads.
+//!
+//! A PEM private key can reach a message from anywhere: an `overlay.yaml`
+//! that is a key (the YAML parser quotes the string it refused), an
+//! annotation of a live object shown by `diff --strict`, a key pasted as a
+//! flag value that clap echoes. Masking each field is never complete, so
+//! every message, and every report `diff` prints, goes through
+//! [`private_keys`] on its way out: whatever field or message a key sits
+//! in, from its `-----BEGIN … PRIVATE KEY-----` line to its end, it is
+//! replaced by [`NOT_SHOWN`]. Found raw (over several lines, also
+//! indented or behind diff markers) and escaped (`\n` in one line), whole
+//! or cut short.
+
+use std::borrow::Cow;
+
+/// What a private key is shown as.
+pub const NOT_SHOWN: &str = "<private key not shown>";
+
+const BEGIN: &str = "-----BEGIN ";
+const END: &str = "-----END ";
+/// Every PEM private key label ends so: `PRIVATE KEY`, `RSA PRIVATE KEY`,
+/// `EC PRIVATE KEY`, `ENCRYPTED PRIVATE KEY`, `OPENSSH PRIVATE KEY` …
+const LABEL_END: &str = "PRIVATE KEY-----";
+/// The longest label before [`LABEL_END`] (`ENCRYPTED `, `OPENSSH `, …).
+const MAX_LABEL_PREFIX: usize = 24;
+/// Fewer base64 characters than this after a header, without an end line,
+/// is a mention of the header (a hint naming it), not a key.
+const MIN_BODY: usize = 16;
+
+/// `text` with every PEM private key in it replaced by [`NOT_SHOWN`].
+pub fn private_keys(text: &str) -> Cow<'_, str> {
+    if !text.contains(LABEL_END) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some((start, header_end)) = find_marker(rest, BEGIN) {
+        match key_len(&rest[header_end..]) {
+            Some(len) => {
+                out.push_str(&rest[..start]);
+                out.push_str(NOT_SHOWN);
+                rest = &rest[header_end + len..];
+            }
+            None => {
+                out.push_str(&rest[..header_end]);
+                rest = &rest[header_end..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// The byte range of the first `-----BEGIN …PRIVATE KEY-----` (with
+/// `kind` `-----END `, the end line) in `text`.
+fn find_marker(text: &str, kind: &str) -> Option<(usize, usize)> {
+    let label_words = LABEL_END.trim_end_matches('-');
+    let mut from = 0;
+    while let Some(found) = text[from..].find(kind) {
+        let start = from + found;
+        let label = &text[start + kind.len()..];
+        let label_len = label
+            .find(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit() || c == ' '))
+            .unwrap_or(label.len());
+        let is_private_key = label[..label_len].ends_with(label_words)
+            && label_len <= MAX_LABEL_PREFIX + label_words.len()
+            && label[label_len..].starts_with("-----");
+        if is_private_key {
+            return Some((start, start + kind.len() + label_len + 5));
+        }
+        from = start + kind.len();
+    }
+    None
+}
+
+/// How much of `after` (the text after a header) is the key: up to its end
+/// line when only key material comes before it, else the run of key
+/// material when it is long enough to be a key cut short. None when the
+/// header is only mentioned.
+fn key_len(after: &str) -> Option<usize> {
+    let run = after
+        .find(|c: char| !is_key_material(c))
+        .unwrap_or(after.len());
+    if let Some((_, end)) = find_marker(&after[..run], END) {
+        return Some(end);
+    }
+    let body = after[..run]
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .count();
+    (body >= MIN_BODY).then_some(run)
+}
+
+/// Base64, the whitespace and `\n` escapes between its lines, the
+/// `Proc-Type:`/`DEK-Info:` headers of an encrypted PKCS#1 key, and the
+/// `+`/`-` of a diff.
+fn is_key_material(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(c, '+' | '/' | '=' | '-' | ':' | ',' | '\\')
+        || c.is_whitespace()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n";
+
+    #[test]
+    fn a_raw_key_inside_a_message_is_replaced_and_the_rest_kept() {
+        let message = format!("invalid type: string \"{KEY}\", expected a map at line 1");
+        assert_eq!(
+            private_keys(&message),
+            format!("invalid type: string \"{NOT_SHOWN}\n\", expected a map at line 1")
+        );
+    }
+
+    #[test]
+    fn an_escaped_key_on_one_line_is_replaced() {
+        let escaped = KEY.replace('\n', "\\n");
+        let shown = private_keys(&format!("value `{escaped}` is bad")).into_owned();
+        assert_eq!(shown, format!("value `{NOT_SHOWN}\\n` is bad"));
+    }
+
+    #[test]
+    fn a_key_in_a_diff_behind_markers_and_indentation_is_replaced() {
+        let diff = "   metadata:\n     annotations:\n-      x: |\n-        -----BEGIN EC PRIVATE KEY-----\n-        MHcCAQEEIIrYSSNQFaA2Hwf1duRSxKtLYX5CB04fSeQ6tF1aY/PuoAoGCCqGSM49\n-        -----END EC PRIVATE KEY-----\n+      x: y\n";
+        let shown = private_keys(diff);
+        assert!(!shown.contains("MHcCAQEE"), "{shown}");
+        assert!(
+            shown.contains(NOT_SHOWN) && shown.ends_with("\n+      x: y\n"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn a_key_cut_short_is_replaced_as_far_as_it_goes() {
+        let cut = "bad value `-----BEGIN RSA PRIVATE KEY-----\\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo…` (cut)";
+        assert_eq!(private_keys(cut), format!("bad value `{NOT_SHOWN}…` (cut)"));
+    }
+
+    #[test]
+    fn a_header_only_mentioned_and_a_certificate_are_kept() {
+        let hint = "expected a `-----BEGIN PRIVATE KEY-----` block, e.g. from `milvus-l7 cert`";
+        assert_eq!(private_keys(hint), hint);
+        let cert =
+            "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ\n-----END CERTIFICATE-----\n";
+        assert_eq!(private_keys(cert), cert);
+    }
+
+    proptest::proptest! {
+        /// The fuzz target's property (fuzz/fuzz_targets/redact.rs), on
+        /// every `cargo test`: any text around a key never lets its body out.
+        #[test]
+        fn no_text_around_a_key_lets_its_body_out(before in "\\PC{0,40}", after in "\\PC{0,40}") {
+            let body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7";
+            for newline in ["\n", "\\n"] {
+                let key = format!("-----BEGIN PRIVATE KEY-----{newline}{body}{newline}-----END PRIVATE KEY-----");
+                let shown = private_keys(&format!("{before}{key}{after}")).into_owned();
+                proptest::prop_assert!(!shown.contains(body), "{}", shown);
+            }
+        }
+    }
+}
