@@ -11,6 +11,9 @@
 //!   `$OUT_DIR/quick_forms.rs` (`src/check/schema/generate.rs`), which
 //!   `src/check/schema/quick.rs` includes.
 //! - Compiles the schemas' `pattern`s into DFAs (`build/pattern_dfas.rs`).
+//! - Writes what the API server applies after the schema (defaults, list
+//!   types, CEL rules) as small trees into `$OUT_DIR/rules`
+//!   (`build/rules_trees.rs`).
 //!
 //! And reads the built-in overlays' `overlay.yaml` into JSON
 //! (`build/parsed_overlays.rs`), the other YAML a render would parse.
@@ -25,6 +28,8 @@ mod keywords;
 mod parsed_overlays;
 #[path = "build/pattern_dfas.rs"]
 mod pattern_dfas;
+#[path = "build/rules_trees.rs"]
+mod rules_trees;
 
 use serde_json::Value;
 use std::{env, fmt::Write, fs, path::Path};
@@ -72,9 +77,10 @@ fn embed_schemas(out_dir: &Path) -> Vec<(String, Value)> {
             let text = fs::read_to_string(&path).expect("read a schema");
             let mut schema: Value =
                 serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let name = path.file_name().expect("a file name");
+            rules_trees::write(name.to_str().expect("a UTF-8 file name"), &schema, out_dir);
             strip(&mut schema);
             close::close_top_level(&mut schema);
-            let name = path.file_name().expect("a file name");
             fs::write(out.join(name), schema.to_string()).expect("write a schema");
             (
                 name.to_str().expect("a UTF-8 file name").to_string(),

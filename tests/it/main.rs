@@ -27,6 +27,7 @@ mod post_render;
 mod properties;
 mod render;
 mod runnable_docs;
+mod schema_sources;
 mod status;
 mod status_follow;
 mod status_states;
