@@ -13,7 +13,7 @@ pub const EXAMPLES: &str = "Examples:
   milvus-l7 status --live live.yaml     # from kubectl get ingress,managedcertificate -o yaml
   kubectl get ingress,managedcertificate -n default -o yaml | milvus-l7 status --live -
   kubectl get ingress -n default -o json | milvus-l7 status --overlay self-managed \\
-    --tls-cert tls.crt --tls-key tls.key --live - --output json
+    --domain milvus.example.com --tls-cert tls.crt --tls-key tls.key --live - --output json
   kubectl get gateway,httproute -n default -o yaml \\
     | milvus-l7 status --overlay gateway --overlay self-managed --live -
   # until ready: one line per change, exit 0 once ready (kubectl watches one kind at a time)

@@ -11,7 +11,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 pub const EXAMPLES: &str = "Examples:
-  milvus-l7 validate --overlay self-managed --tls-cert tls.crt --tls-key tls.key   # the render
+  milvus-l7 validate --overlay self-managed --domain milvus.example.com \\
+    --tls-cert tls.crt --tls-key tls.key   # the render
   milvus-l7 validate out/              # a render -o directory, helm/values.yaml included
   milvus-l7 validate k8s/ --release milvus-prod     # your manifests, made for release milvus-prod
   kubectl get ingress,managedcertificate,backendconfig -o yaml | milvus-l7 validate -";

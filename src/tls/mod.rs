@@ -3,6 +3,7 @@
 
 pub(crate) mod check;
 pub mod generate;
+mod rsa_public;
 
 use std::fmt;
 use std::path::PathBuf;
