@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use time::{Duration, OffsetDateTime};
 
 pub const EXAMPLES: &str = "Examples:
-  milvus-l7 cert --domain milvus.example.com      # then: render --overlay self-managed --domain milvus.example.com …
+  milvus-l7 cert --domain milvus.example.com   # render --overlay self-managed: same --domain
   milvus-l7 cert --domain milvus.example.com --out-dir certs/ --days 90
   milvus-l7 cert --domain milvus.example.com --force     # replace an existing tls.key/tls.crt";
 

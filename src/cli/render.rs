@@ -14,7 +14,7 @@ use std::path::PathBuf;
 pub const EXAMPLES: &str = "Examples:
   milvus-l7 render --chart --overlay google-managed | kubectl apply -f -   # the whole release
   milvus-l7 render --overlay self-managed --domain milvus.example.com \\
-    --tls-cert tls.crt --tls-key tls.key -o out/    # after `milvus-l7 cert --domain milvus.example.com`
+    --tls-cert tls.crt --tls-key tls.key -o out/     # the pair from `milvus-l7 cert`
   milvus-l7 render --release milvus-prod --namespace milvus --domain milvus.example.com -o out/
   milvus-l7 render --release milvus-prod --namespace milvus --domain milvus.example.com \\
     --check out/                         # the same flags: exit 1 when out/ is stale (for CI)
