@@ -9,8 +9,8 @@
 //! ```
 //!
 //! [`render::render`] is the whole render pipeline (parameters → templates →
-//! overlays → [`check`] → legacy sort); [`diff::compare`] and
-//! [`status::assess`] weigh a render against what [`load`] read from a
+//! overlays → `check` → legacy sort); [`diff::compare`] and
+//! `status::assess` weigh a render against what [`load`] read from a
 //! live export. Only [`cli`] prints.
 
 pub mod bounded_read;

@@ -24,10 +24,12 @@ const ANNOUNCED: &[&str] = &[
     "values",
 ];
 
-/// `milvus-l7 argocd-parameters` arguments.
+// No doc comment: clap builds subcommands deferred (cli/mod.rs), so a
+// doc comment here would replace the command's description in --help.
+#[allow(missing_docs)]
 #[derive(Debug, Args)]
 pub struct ArgocdParametersArgs {
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = super::RENDER_PARAMETERS)]
     pub params: ParamArgs,
 }
 

@@ -16,7 +16,9 @@ pub const EXAMPLES: &str = "Examples:
   milvus-l7 cert --domain milvus.example.com --out-dir certs/ --days 90
   milvus-l7 cert --domain milvus.example.com --force     # replace an existing tls.key/tls.crt";
 
-/// `milvus-l7 cert` arguments.
+// No doc comment: clap builds subcommands deferred (cli/mod.rs), so a
+// doc comment here would replace the command's description in --help.
+#[allow(missing_docs)]
 #[derive(Debug, Args)]
 pub struct CertArgs {
     /// DNS name the certificate is for (subjectAltName and CN); `*.example.com` is allowed.

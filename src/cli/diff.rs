@@ -18,10 +18,12 @@ pub const EXAMPLES: &str = "Examples:
 
 Exit status: 0 no differences, 1 differences, 2 error (like diff and kubectl diff).";
 
-/// `milvus-l7 diff` arguments.
+// No doc comment: clap builds subcommands deferred (cli/mod.rs), so a
+// doc comment here would replace the command's description in --help.
+#[allow(missing_docs)]
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = super::RENDER_PARAMETERS)]
     pub params: ParamArgs,
     /// Live export to compare with: a file, a directory of .yaml/.yml/.json files, or - for stdin (output of `kubectl get ... -o yaml` or `-o json`).
     #[arg(long, value_name = "FILE|DIR|-")]

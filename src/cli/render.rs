@@ -20,10 +20,12 @@ pub const EXAMPLES: &str = "Examples:
     --check out/                         # the same flags: exit 1 when out/ is stale (for CI)
   milvus-l7 render --chart --set chartPath=milvus-5.0.19.tgz | kubectl apply -f -";
 
-/// `milvus-l7 render` arguments.
+// No doc comment: clap builds subcommands deferred (cli/mod.rs), so a
+// doc comment here would replace the command's description in --help.
+#[allow(missing_docs)]
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = super::RENDER_PARAMETERS)]
     pub params: ParamArgs,
     /// Write one file per object into DIR (replaced atomically), plus helm/values.yaml and kustomization.yaml.
     #[arg(

@@ -17,17 +17,20 @@ pub const EXAMPLES: &str = "Examples:
   milvus-l7 validate k8s/ --release milvus-prod     # your manifests, made for release milvus-prod
   kubectl get ingress,managedcertificate,backendconfig -o yaml | milvus-l7 validate -";
 
-/// `milvus-l7 validate` arguments.
+// No doc comment: clap builds subcommands deferred (cli/mod.rs), so a
+// doc comment here would replace the command's description in --help.
+#[allow(missing_docs)]
 #[derive(Debug, clap::Args)]
 pub struct ValidateArgs {
-    /// Files or directories of YAML/JSON manifests (`-` for stdin). Without any, the render is validated.
+    /// Files or directories of YAML/JSON manifests (`-` for stdin). Without any, the render is
+    /// validated; with PATHs, the render parameters say which Milvus Service, ports and health
+    /// port to expect.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Render parameters; with PATHs they say which Milvus Service, ports and health port to expect.
     /// Refuse an input (a file, stdin) larger than this many bytes (bounds time and memory).
     #[arg(long, value_name = "BYTES", default_value_t = live::DEFAULT_MAX_BYTES)]
     pub max_input_bytes: u64,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = super::RENDER_PARAMETERS)]
     pub params: ParamArgs,
 }
 

@@ -3,7 +3,7 @@
 //!
 //! By default the diff looks only at what milvus-l7 manages: the fields the
 //! rendered object sets (like server-side apply's managed fields), plus a
-//! few fields that some variant of our render sets (see [`OWNED_PATHS`]),
+//! few fields that some variant of our render sets (see `OWNED_PATHS`),
 //! so that switching variants shows what would be left behind. `--strict`
 //! keeps everything normalization left.
 //!
@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 /// How much of the live object is compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
-    /// Only the paths the desired object sets, plus [`OWNED_PATHS`].
+    /// Only the paths the desired object sets, plus `OWNED_PATHS`.
     Managed,
     /// Everything; named lists are only put in the desired order.
     Strict,

@@ -12,8 +12,8 @@
 //! and only its public half is compared.
 
 use crate::problem::Problem;
-use crate::tls::TlsFiles;
 use crate::tls::rsa_public;
+use crate::tls::TlsFiles;
 use x509_parser::asn1_rs::{Any, BitString, Class, FromDer, Sequence, Tag};
 use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::GeneralName;

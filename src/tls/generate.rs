@@ -33,7 +33,7 @@ pub enum KeyType {
     /// by ring, which every build has.
     EcdsaP256,
     /// RSA 2048, like the guide's `openssl genrsa 2048`. Only a build with
-    /// the `rsa-keys` feature can make one (see [`generate_key`]).
+    /// the `rsa-keys` feature can make one (see `generate_key`).
     Rsa2048,
 }
 
@@ -157,7 +157,8 @@ fn random_serial() -> Result<SerialNumber> {
     getrandom::fill(&mut bytes).map_err(|e| Error::Invalid {
         subject: "certificate serial number".into(),
         message: format!("the system random number generator failed: {e}"),
-        hint: "try again; if it persists, check that /dev/urandom or getrandom(2) is available".into(),
+        hint: "try again; if it persists, check that /dev/urandom or getrandom(2) is available"
+            .into(),
     })?;
     bytes[0] &= 0x7f;
     Ok(SerialNumber::from_slice(&bytes))

@@ -1,5 +1,5 @@
 //! TLS: making a self-signed certificate ([`generate`]) and checking a
-//! certificate and key against a domain ([`check`]).
+//! certificate and key against a domain (`check`).
 
 pub(crate) mod check;
 pub mod generate;

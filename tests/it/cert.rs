@@ -48,7 +48,10 @@ fn assert_no_key_bytes(text: &str, key_pem: &str) {
 /// Runs `cert --domain milvus.example.com <extra>` in `dir`, then checks
 /// what it wrote with x509-parser and openssl (when installed), and that
 /// render accepts the pair. Returns openssl's text of the certificate.
-fn cert_is_read_by_independent_readers_and_accepted_by_render(dir: &Path, extra: &[&str]) -> String {
+fn cert_is_read_by_independent_readers_and_accepted_by_render(
+    dir: &Path,
+    extra: &[&str],
+) -> String {
     let assert = milvus_l7(dir)
         .args(["cert", "--domain", "milvus.example.com"])
         .args(extra)
@@ -122,7 +125,10 @@ fn default_key_is_ecdsa_p256_read_by_independent_readers_and_accepted_by_render(
     let text = cert_is_read_by_independent_readers_and_accepted_by_render(tmp.path(), &[]);
     assert!(public_key_of(tmp.path()).starts_with("EC("));
     if openssl_available() {
-        assert!(text.contains("prime256v1") || text.contains("P-256"), "{text}");
+        assert!(
+            text.contains("prime256v1") || text.contains("P-256"),
+            "{text}"
+        );
     }
 }
 
@@ -156,7 +162,13 @@ fn rsa2048_on_request_is_read_by_independent_readers_and_accepted_by_render() {
 fn rsa2048_without_the_feature_is_refused_saying_how_to_get_it() {
     let tmp = tempdir();
     let assert = milvus_l7(tmp.path())
-        .args(["cert", "--domain", "milvus.example.com", "--key-type", "rsa2048"])
+        .args([
+            "cert",
+            "--domain",
+            "milvus.example.com",
+            "--key-type",
+            "rsa2048",
+        ])
         .assert()
         .code(2)
         .stdout("");

@@ -240,7 +240,10 @@ fn every_shell_block_that_calls_milvus_l7_is_runnable() {
 }
 
 #[test]
-#[cfg_attr(helm_missing, ignore = "helm does not run here (build.rs probed $HELM or helm)")]
+#[cfg_attr(
+    helm_missing,
+    ignore = "helm does not run here (build.rs probed $HELM or helm)"
+)]
 fn every_runnable_block_runs_as_written() {
     if !stand_ins_can_run() {
         return;
@@ -310,7 +313,10 @@ fn help_examples(command: &str) -> Block {
 }
 
 #[test]
-#[cfg_attr(helm_missing, ignore = "helm does not run here (build.rs probed $HELM or helm)")]
+#[cfg_attr(
+    helm_missing,
+    ignore = "helm does not run here (build.rs probed $HELM or helm)"
+)]
 fn every_help_example_runs_as_written() {
     if !(stand_ins_can_run() && tool_available("dot", &["-V"])) {
         return;
