@@ -19,6 +19,7 @@ pub mod cli;
 pub mod diff;
 pub mod error;
 pub mod graph;
+pub mod import;
 pub mod k8s;
 pub mod load;
 pub(crate) mod problem;

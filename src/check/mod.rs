@@ -9,6 +9,7 @@
 //! a user's own manifests for `milvus-l7 validate PATH`. Both collect every
 //! problem before failing.
 
+pub mod builtin;
 pub mod lint;
 pub mod schema;
 
@@ -147,39 +148,45 @@ fn services_with(resources: &[Resource], chart: ServiceView) -> Vec<ServiceView>
     services
 }
 
+/// `validate --schema-only`: each object alone, as the API server admits
+/// it (schema, then its built-in checks), without the lints that relate
+/// objects to each other or to the parameters: a file holding only an
+/// HTTPRoute validates without its Gateway, as kubeconform would check it.
+pub fn each_alone(resources: &[Resource]) -> Report {
+    let mut report = Report::default();
+    for resource in resources {
+        admit(resource, &mut report);
+    }
+    report
+}
+
+/// The API server's own admission of one object: its schema, then, only
+/// where the schema passed (the server validates only what it decoded),
+/// its built-in checks ([`builtin`]).
+fn admit(resource: &Resource, report: &mut Report) {
+    let checked = schema::builtin().check(resource);
+    if !checked.has_schema {
+        report.unchecked.push(resource.id.to_string());
+    }
+    if checked.problems.is_empty() {
+        report.problems.extend(builtin::problems(resource));
+    }
+    report.problems.extend(checked.problems);
+}
+
 fn check(resources: &[Resource], services: &[ServiceView], expect: &Expectations) -> Report {
     let mut report = Report {
         problems: duplicates(resources),
         ..Report::default()
     };
-    let schemas = schema::builtin();
     for resource in resources {
-        let checked = schemas.check(resource);
-        if !checked.has_schema {
-            report.unchecked.push(resource.id.to_string());
-        }
-        report.problems.extend(checked.problems);
-        report.problems.extend(service_name(resource));
+        admit(resource, &mut report);
     }
     report
         .problems
         .extend(lint::all(resources, services, expect));
     report.warnings.extend(lint::warnings(resources));
     report
-}
-
-/// A Service's name is a DNS-1035 label (at most 63 characters): the API
-/// server refuses anything else, and the schemas do not say so.
-fn service_name(resource: &Resource) -> Option<Problem> {
-    if !(resource.id.group.is_empty() && resource.id.kind == "Service") {
-        return None;
-    }
-    let message = crate::k8s::names::check_dns1035_label(&resource.id.name, 63).err()?;
-    Some(Problem::new(
-        resource.id.to_string(),
-        format!("metadata.name: {message}"),
-        "a Service name is a lowercase DNS label of at most 63 characters; choose a shorter release or serviceName",
-    ))
 }
 
 /// Every object after the first of its identity (see [`ResId::matches`]),

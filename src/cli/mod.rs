@@ -12,6 +12,7 @@ mod diff;
 mod dir_summary;
 mod duration_arg;
 mod graph;
+mod import;
 pub mod non_utf8;
 mod overlay_arg;
 mod param_args;
@@ -95,6 +96,9 @@ pub enum Command {
     /// Print the app's parameters as Argo CD announcements (the plugin's parameters.dynamic).
     #[command(after_help = argocd_parameters::EXAMPLES)]
     ArgocdParameters(argocd_parameters::ArgocdParametersArgs),
+    /// Write the milvus-l7.yaml that reproduces a live setup made by hand (from a kubectl export).
+    #[command(after_help = import::EXAMPLES)]
+    Import(import::ImportArgs),
 }
 
 const TOP_LEVEL_EXAMPLES: &str = "Examples:
@@ -135,5 +139,6 @@ pub fn run(command: &Command, ctx: &mut Ctx) -> Result<Outcome> {
         Command::Cert(args) => cert::run(args, ctx),
         Command::Validate(args) => validate::run(args, ctx),
         Command::Status(args) => status::run(args, ctx),
+        Command::Import(args) => import::run(args, ctx),
     }
 }

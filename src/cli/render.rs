@@ -46,7 +46,13 @@ pub struct RenderArgs {
 pub fn run(args: &RenderArgs, ctx: &mut Ctx) -> Result<Outcome> {
     let rendered = render_with_chart_flag(args, ctx)?;
     if chart::wanted(&rendered) {
-        let release = chart::render_release(rendered, &HelmCommand::from_env(&ctx.env))?;
+        let helm = HelmCommand::from_env(&ctx.env);
+        let release = chart::render_release(rendered, &helm)?;
+        if args.output_dir.is_some() {
+            if let Some(warning) = crate::render::helm_major::kustomize_warning(helm.program()) {
+                ctx.warn(&warning);
+            }
+        }
         let files = || chart::kustomize_dir::files(&release);
         return emit(
             args,

@@ -30,6 +30,10 @@ pub struct ValidateArgs {
     /// Refuse an input (a file, stdin) larger than this many bytes (bounds time and memory).
     #[arg(long, value_name = "BYTES", default_value_t = live::DEFAULT_MAX_BYTES)]
     pub max_input_bytes: u64,
+    /// Check each object alone, as the API server admits it (schemas, CEL, built-in rules),
+    /// without the checks that relate objects to each other or to the parameters.
+    #[arg(long, requires = "paths")]
+    pub schema_only: bool,
     #[command(flatten, next_help_heading = super::RENDER_PARAMETERS)]
     pub params: ParamArgs,
 }
@@ -66,7 +70,11 @@ pub fn run(args: &ValidateArgs, ctx: &mut Ctx) -> Result<Outcome> {
     }
     // Moved, not cloned: a big export is held once.
     let (origins, resources): (Vec<String>, Vec<Resource>) = loaded.objects.into_iter().unzip();
-    let report = check::objects(&resources, loaded.helm_values.as_ref(), &params.setup());
+    let report = if args.schema_only {
+        check::each_alone(&resources)
+    } else {
+        check::objects(&resources, loaded.helm_values.as_ref(), &params.setup())
+    };
     for skipped in &loaded.skipped {
         ctx.info(&format!(
             "note: skipped {} (not an object file)",

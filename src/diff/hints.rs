@@ -45,14 +45,55 @@ pub fn hints(rendered: &Rendered, service_id: &ResId, comparison: &Comparison) -
             "{stale} rendered object(s) differ from the live state: apply them with `milvus-l7 render <same flags> | kubectl apply -f -`"
         ));
     }
-    for extra in comparison
+    let unlabelled: Vec<String> = comparison
+        .objects
+        .iter()
+        .filter(|o| o.status == Status::Changed && lacks_ownership(o))
+        .map(|o| format!("{} {}", o.id.kind, o.id.name))
+        .collect();
+    if !unlabelled.is_empty() {
+        hints.push(format!(
+            "{} lack(s) the label {MANAGED_BY}={MANAGED_BY_US} (made by hand, or by an older milvus-l7): the next apply adds it, and from then on pruning and `kubectl delete -l` find it (adopting a setup: docs/lifecycle.md)",
+            unlabelled.join(", ")
+        ));
+    }
+    let extras: Vec<&ObjectDiff> = comparison
         .objects
         .iter()
         .filter(|o| o.status == Status::Extra)
-    {
+        .collect();
+    for extra in &extras {
         hints.push(extra_hint(&extra.id));
     }
+    if !extras.is_empty() {
+        hints.push(prune_hint(rendered));
+    }
     hints
+}
+
+const MANAGED_BY: &str = "app.kubernetes.io/managed-by";
+const MANAGED_BY_US: &str = "milvus-l7";
+
+/// Rendered with our `managed-by` label, live without it.
+fn lacks_ownership(object: &ObjectDiff) -> bool {
+    let label = |v: &Option<Value>| {
+        v.as_ref()
+            .and_then(|v| v.pointer("/metadata/labels"))
+            .and_then(|l| l.get(MANAGED_BY))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    label(&object.rendered).as_deref() == Some(MANAGED_BY_US)
+        && label(&object.live).as_deref() != Some(MANAGED_BY_US)
+}
+
+/// kubectl's ApplySet prune: deletes what an earlier apply of the same set
+/// made and this render no longer has (docs/lifecycle.md, pruning).
+fn prune_hint(rendered: &Rendered) -> String {
+    let (release, namespace) = (&rendered.params.release, &rendered.params.namespace);
+    format!(
+        "to prune what a render no longer has on every apply: milvus-l7 render <same flags> | KUBECTL_APPLYSET=true kubectl apply --server-side --prune --applyset=configmaps/{release}-milvus-l7 -n {namespace} -f - (objects applied before the first such apply are not in the set: delete them as above)"
+    )
 }
 
 fn service_hints(rendered: &Rendered, service: &ObjectDiff) -> Vec<String> {

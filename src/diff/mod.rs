@@ -433,12 +433,16 @@ mod tests {
     #[test]
     fn the_same_object_twice_in_an_export_is_compared_once() {
         let bc = |port: u16| {
-            object(
+            let mut bc = object(
                 "cloud.google.com/v1",
                 "BackendConfig",
                 "my-release-backendconfig",
                 json!({"spec": {"healthCheck": {"port": port, "requestPath": "/healthz", "type": "HTTP"}}}),
-            )
+            );
+            bc.value["metadata"]["labels"] = json!({
+                "app.kubernetes.io/instance": "my-release",
+                "app.kubernetes.io/managed-by": "milvus-l7"});
+            bc
         };
         let c = compare(
             &rendered("google-managed"),

@@ -108,7 +108,16 @@ fn strip_server_fields(value: &mut Value) {
     {
         annotations.retain(|key, value| !is_controller_annotation(key, value));
     }
+    // kubectl's ApplySet marks every member it applied (`--applyset`,
+    // docs/lifecycle.md): the tool's bookkeeping, not the user's intent.
+    if let Some(labels) = metadata.get_mut("labels").and_then(Value::as_object_mut) {
+        labels.remove(APPLYSET_PART_OF);
+    }
 }
+
+/// The label kubectl's ApplySet puts on each object it applies
+/// (kubernetes/kubectl pkg/cmd/apply/applyset.go, `ApplysetPartOfLabel`).
+const APPLYSET_PART_OF: &str = "applyset.kubernetes.io/part-of";
 
 fn is_controller_annotation(key: &str, value: &Value) -> bool {
     key == LAST_APPLIED
@@ -280,6 +289,18 @@ mod tests {
             v,
             json!({"apiVersion": "cloud.google.com/v1", "kind": "BackendConfig",
                 "metadata": {"name": "bc", "namespace": "d"}, "spec": {"timeoutSec": 300}})
+        );
+    }
+
+    #[test]
+    fn the_applyset_membership_label_goes_but_our_labels_stay() {
+        let mut v = json!({"metadata": {"name": "x", "labels": {
+            "applyset.kubernetes.io/part-of": "applyset-abc-v1",
+            "app.kubernetes.io/managed-by": "milvus-l7"}}});
+        live(&mut v, Origin::Rendered);
+        assert_eq!(
+            v["metadata"]["labels"],
+            json!({"app.kubernetes.io/managed-by": "milvus-l7"})
         );
     }
 

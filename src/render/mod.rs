@@ -8,8 +8,10 @@ pub(crate) mod check_guard;
 pub(crate) mod dir_swap;
 pub mod file_tree;
 pub(crate) mod free_text;
+pub mod helm_major;
 pub mod output;
 pub mod overlay;
+pub(crate) mod ownership;
 pub mod params;
 pub mod setting;
 pub(crate) mod template;
@@ -95,6 +97,7 @@ pub fn render(inputs: &ParamInputs, sources: &Sources) -> Result<Rendered> {
         &mut resources,
         &mut helm_values,
     )?;
+    ownership::stamp(&mut resources, &ownership::labels(&engine, &context)?);
     let user_values = chart::user_values::read(&params)?;
     let helm_values = chart::user_values::merge(&helm_values, &user_values, &params)?;
     let certificate = params.tls.as_ref().map(|files| CertificateFiles {

@@ -3,12 +3,17 @@
 //! gives. Nothing else may happen: no panic, no invalid object (the render
 //! validates its objects), no unexplained error.
 
-use crate::common::setting;
+use crate::common::{
+    milvus_l7, setting, stderr, stdout, testdata, write_file, SELF_MANAGED_WITH_FILES,
+};
 use milvus_l7::render::file_tree::FileTree;
 use milvus_l7::render::overlay;
 use milvus_l7::render::params::ParamInputs;
 use milvus_l7::render::{render, Sources};
 use serde_json::{json, Value};
+
+/// How every refusal of GKE's controllers begins (`check::lint::refusals`).
+const REFUSED: &str = "GKE refuses this combination";
 
 /// The overlays built in, with their required parameters (declared `null`)
 /// given a plausible value each.
@@ -82,8 +87,9 @@ fn every_pair_composes_or_is_refused_with_a_reason() {
                     }
                     Err(e) => {
                         assert!(
-                            e.contains("cannot be combined with")
-                                && e.contains("hint: choose one of"),
+                            (e.contains("cannot be combined with")
+                                && e.contains("hint: choose one of"))
+                                || (e.contains(REFUSED) && e.contains("hint:")),
                             "{chosen:?} failed without a conflict reason:\n{e}"
                         );
                         refused += 1;
@@ -138,9 +144,9 @@ fn a_53_character_release_fits_every_derived_name() {
             let result = render_supplying_needed(&chosen, &required, &release);
             assert!(
                 result.is_ok()
-                    || result
-                        .as_ref()
-                        .is_err_and(|e| e.contains("cannot be combined")),
+                    || result.as_ref().is_err_and(|e| {
+                        e.contains("cannot be combined") || e.contains(REFUSED)
+                    }),
                 "{chosen:?} with a 53-character release: {result:?}"
             );
         }
@@ -153,4 +159,104 @@ fn each_overlay_alone_renders() {
         let result = try_render(&[name.as_str()], &required);
         assert!(result.is_ok(), "{name} alone: {result:?}");
     }
+}
+
+/// `milvus-l7 <args>` from `testdata/`: exit 2, nothing on stdout, the
+/// stderr returned.
+fn refused_with_status_2(args: &[&str]) -> String {
+    let out = milvus_l7(&testdata()).args(args).assert().code(2);
+    let output = out.get_output();
+    assert_eq!(stdout(output), "", "{args:?} printed objects");
+    stderr(output)
+}
+
+/// The combinations GKE's controllers refuse (issue 20): each render exits
+/// 2 and names the refusal, its source in ingress-gce or Google's docs, and
+/// a hint.
+#[test]
+fn combinations_gke_refuses_are_refused_at_render_with_their_source() {
+    let secret = SELF_MANAGED_WITH_FILES.join(" ");
+    let cases = [
+        (
+            format!("--overlay internal --overlay https-only --set redirect=true {secret}"),
+            "pkg/loadbalancers/url_maps.go",
+        ),
+        (
+            "--overlay internal --overlay cloud-armor --set securityPolicy=armor".into(),
+            "pkg/backends/features/securitypolicy.go",
+        ),
+        (
+            "--set ingressClass=gce-regional-external --overlay cloud-armor --set securityPolicy=armor".into(),
+            "pkg/backends/features/securitypolicy.go",
+        ),
+        (
+            "--overlay gateway --overlay internal --set certMap=milvus-map".into(),
+            "certificate-manager/docs/deploy",
+        ),
+        (
+            "--overlay gateway --set gatewayClass=gke-l7-regional-external-managed --set certMap=milvus-map".into(),
+            "certificate-manager/docs/deploy",
+        ),
+        (format!("--overlay internal {secret}"), "pkg/loadbalancers/l7.go"),
+    ];
+    for (args, source) in &cases {
+        for command in ["render", "validate"] {
+            let words: Vec<&str> = std::iter::once(command)
+                .chain(args.split_whitespace())
+                .collect();
+            let message = refused_with_status_2(&words);
+            assert!(
+                message.contains(REFUSED) && message.contains(source) && message.contains("hint:"),
+                "{words:?}:\n{message}"
+            );
+        }
+    }
+}
+
+/// The fixes the hints give render: an internal HTTPS load balancer either
+/// closes port 80 or has a (shared) static address.
+#[test]
+fn internal_https_renders_with_port_80_closed_or_a_static_address() {
+    let secret = SELF_MANAGED_WITH_FILES;
+    for fix in [
+        vec!["--overlay", "https-only"],
+        vec!["--overlay", "static-ip", "--set", "staticIpName=milvus-vip"],
+    ] {
+        let args: Vec<&str> =
+            [&["render", "--overlay", "internal"], fix.as_slice(), secret].concat();
+        milvus_l7(&testdata()).args(&args).assert().success();
+    }
+}
+
+/// `validate` refuses a user's own manifests that GKE would refuse: an
+/// internal Ingress serving HTTP and HTTPS without a static address.
+#[test]
+fn validate_refuses_a_users_internal_ingress_without_shared_address() {
+    let tmp = crate::common::tempdir();
+    let ingress = r#"apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: my-release-milvus
+  namespace: default
+  annotations:
+    kubernetes.io/ingress.class: gce-internal
+spec:
+  tls:
+    - secretName: my-release-milvus-tls
+  defaultBackend:
+    service:
+      name: my-release-milvus
+      port:
+        number: 19530
+"#;
+    write_file(tmp.path(), "ingress.yaml", ingress);
+    let out = milvus_l7(tmp.path())
+        .args(["validate", "ingress.yaml"])
+        .assert()
+        .code(2);
+    let message = stderr(out.get_output());
+    assert!(
+        message.contains("pkg/loadbalancers/l7.go") && message.contains("SHARED_LOADBALANCER_VIP"),
+        "{message}"
+    );
 }

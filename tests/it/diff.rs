@@ -425,13 +425,13 @@ fn a_service_missing_from_the_export_is_reported_with_the_helm_command() {
 fn strict_mode_shows_fields_default_mode_leaves_alone() {
     let text = replace_once(
         &live_fixture(GOOGLE_MANAGED),
-        "    name: my-release-backendconfig\n",
-        "    labels:\n      team: search\n    name: my-release-backendconfig\n",
+        "      app.kubernetes.io/managed-by: milvus-l7\n    managedFields:\n    - apiVersion: cloud.google.com/v1\n",
+        "      app.kubernetes.io/managed-by: milvus-l7\n      team: search\n    managedFields:\n    - apiVersion: cloud.google.com/v1\n",
     );
     assert_clean(&diff_stdin(&[], &text), 4);
     let report = assert_differs(&diff_stdin(&["--strict"], &text));
     assert!(
-        report.contains("-  labels:\n-    team: search\n"),
+        report.contains("     app.kubernetes.io/managed-by: milvus-l7\n-    team: search\n"),
         "{report}"
     );
 }
@@ -593,10 +593,16 @@ fn a_secret_whose_data_differs_shows_only_masked_lines() {
     );
     assert!(stdout(&json).contains("\"before\": \"*** (before)\""));
 
-    // The live Secret holds exactly the files: no difference, nothing shown.
+    // The live Secret holds exactly the files (and, applied from the render,
+    // its labels): no difference, nothing shown.
+    let labelled = replace_once(
+        &placeholders,
+        "  creationTimestamp: \"2025-03-04T09:10:12Z\"\n",
+        "  creationTimestamp: \"2025-03-04T09:10:12Z\"\n  labels:\n    app.kubernetes.io/instance: my-release\n    app.kubernetes.io/managed-by: milvus-l7\n",
+    );
     let same = replace_once(
         &replace_once(
-            &placeholders,
+            &labelled,
             &b64(b"placeholder certificate"),
             &b64(cert.as_bytes()),
         ),

@@ -246,7 +246,16 @@ fn access_logging_scales_the_rate_for_the_gateway_and_checks_its_range() {
 
 #[test]
 fn internal_makes_a_regional_internal_load_balancer() {
-    let docs = render(&["--overlay", "self-managed", "--overlay", "internal"]);
+    // https-only: GKE refuses an internal Ingress serving HTTP and HTTPS
+    // without a shared static address.
+    let docs = render(&[
+        "--overlay",
+        "self-managed",
+        "--overlay",
+        "internal",
+        "--overlay",
+        "https-only",
+    ]);
     assert_eq!(
         by_kind(&docs, "Ingress")["metadata"]["annotations"]["kubernetes.io/ingress.class"],
         "gce-internal"

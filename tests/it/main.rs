@@ -3,6 +3,7 @@
 
 mod architecture;
 mod argocd;
+mod builtin_checks;
 mod cert;
 mod chart;
 mod cli;
@@ -15,6 +16,8 @@ mod docs;
 mod gke_round2;
 mod graph;
 mod hardening;
+mod import;
+mod lifecycle;
 mod messages;
 mod overlays;
 mod properties;

@@ -13,9 +13,9 @@ use serde_json::{json, Value};
 
 /// What the API server, Helm and GKE's controllers add to a live object,
 /// one switch per kind of addition (see research-gke.md §2).
-const ADDITIONS: usize = 8;
+pub(crate) const ADDITIONS: usize = 8;
 
-fn decorate(
+pub(crate) fn decorate(
     object: &Resource,
     switches: &[bool; ADDITIONS],
     seed: u32,

@@ -115,7 +115,7 @@ fn script(blocks: &[Block]) -> (String, Vec<usize>) {
 }
 
 /// `program` as found on PATH, so the shims can call the real one.
-fn real(program: &str) -> PathBuf {
+pub(crate) fn real(program: &str) -> PathBuf {
     if program.contains('/') {
         return PathBuf::from(program);
     }

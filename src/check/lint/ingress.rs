@@ -259,18 +259,7 @@ fn backend_config_annotation(
             "add service.annotations cloud.google.com/backend-config: '{\"default\": \"<BackendConfig>\"}' to the Helm values",
         )];
     };
-    let parsed = value
-        .as_str()
-        .and_then(|text| serde_json::from_str::<Value>(text).ok());
-    let mut names: Vec<&str> = Vec::new();
-    if let Some(config) = &parsed {
-        if let Some(name) = config.get("default").and_then(Value::as_str) {
-            names.push(name);
-        }
-        if let Some(ports) = config.get("ports").and_then(Value::as_object) {
-            names.extend(ports.values().filter_map(Value::as_str));
-        }
-    }
+    let names = backend_config_names(value);
     if names.is_empty() {
         return vec![Problem::new(
             &service.subject,
@@ -293,6 +282,42 @@ fn backend_config_annotation(
             )
         })
         .collect()
+}
+
+/// The BackendConfig names in a backend-config annotation's value
+/// (`{"default": "bc", "ports": {"milvus": "bc2"}}`); none when it is not
+/// such JSON.
+fn backend_config_names(value: &Value) -> Vec<String> {
+    let parsed = value
+        .as_str()
+        .and_then(|text| serde_json::from_str::<Value>(text).ok());
+    let mut names = Vec::new();
+    if let Some(config) = &parsed {
+        if let Some(name) = config.get("default").and_then(Value::as_str) {
+            names.push(name.to_string());
+        }
+        if let Some(ports) = config.get("ports").and_then(Value::as_object) {
+            names.extend(ports.values().filter_map(Value::as_str).map(String::from));
+        }
+    }
+    names
+}
+
+/// The BackendConfigs (by name, in the Service's namespace) that GKE
+/// applies to `service`'s backends, from the first backend-config
+/// annotation set.
+pub(super) fn backend_configs_of(service: &ServiceView) -> Vec<String> {
+    service
+        .annotations
+        .as_ref()
+        .and_then(|a| first_annotation(a, BACKEND_CONFIG_KEYS))
+        .map(|(_, value)| backend_config_names(value))
+        .unwrap_or_default()
+}
+
+/// The names of the Services the Ingress's backends point at.
+pub(super) fn backend_services(ingress: &Value) -> Vec<String> {
+    backends(ingress).into_iter().map(|b| b.service).collect()
 }
 
 /// `{"<port name>": "HTTP2"}`: GKE looks the protocol up by the Service

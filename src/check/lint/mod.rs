@@ -10,7 +10,8 @@
 //! that Service from Helm values, so it is often not among the objects.
 //! One file per family: [`ingress`] (Ingress, its Service annotations and
 //! ManagedCertificates), [`gateway`] (Gateway API and the GKE policies),
-//! [`health_check`] (BackendConfig and HealthCheckPolicy probes).
+//! [`health_check`] (BackendConfig and HealthCheckPolicy probes),
+//! [`refusals`] (combinations GKE's controllers refuse).
 
 mod draining;
 mod gateway;
@@ -19,6 +20,7 @@ pub mod helm_values;
 mod index;
 mod ingress;
 mod ranges;
+pub mod refusals;
 mod regional;
 
 use index::{Objects, Services};
@@ -172,12 +174,14 @@ pub fn all(
     for ingress in objects.of_kind("Ingress") {
         problems.extend(ingress::ingress(ingress, services, &objects));
         problems.extend(regional::ingress(ingress));
+        problems.extend(refusals::ingress(ingress, services, &objects));
     }
     for certificate in objects.of_kind("ManagedCertificate") {
         problems.extend(ingress::managed_certificate(certificate, &objects));
     }
     for gateway in objects.of_kind("Gateway") {
         problems.extend(gateway::certificate(gateway));
+        problems.extend(refusals::gateway(gateway));
     }
     for route in objects.of_kind("HTTPRoute") {
         problems.extend(gateway::http_route(route, services, &objects));

@@ -47,7 +47,7 @@ pub(super) fn ingress(ingress: &Resource) -> Vec<Problem> {
         problems.push(Problem::new(
             &subject,
             format!("{INGRESS_CLASS} is `{class}`, a regional load balancer, but the address is given by {GLOBAL_STATIC_IP}: a regional forwarding rule cannot use a global address"),
-            format!("use {REGIONAL_STATIC_IP} with a regional address (gcloud compute addresses create NAME --region REGION; --subnet for gce-internal); the static-ip overlay does this when the class is regional"),
+            format!("use {REGIONAL_STATIC_IP} with a regional address (gcloud compute addresses create NAME --region REGION; for gce-internal also --subnet SUBNET --purpose=SHARED_LOADBALANCER_VIP, which an Ingress serving HTTP and HTTPS needs); the static-ip overlay does this when the class is regional"),
         ));
     }
     problems

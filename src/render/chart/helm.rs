@@ -71,6 +71,11 @@ impl HelmCommand {
         }
     }
 
+    /// The program this runs (`$HELM`, or `helm` looked up on `PATH`).
+    pub fn program(&self) -> &Path {
+        &self.program
+    }
+
     fn run(&self, args: &[OsString]) -> Result<String> {
         let output = Command::new(&self.program)
             .args(args)
@@ -108,7 +113,8 @@ impl HelmCommand {
             subject: "render --chart".into(),
             message,
             hint: format!(
-                "install Helm 3 (e.g. scripts/install-helm.sh) on PATH, or set \
+                "install Helm 3 (https://helm.sh/docs/intro/install/; in a clone of this \
+                 repository, scripts/install-helm.sh) on PATH, or set \
                  {HELM_VARIABLE}=/path/to/helm; without --chart no Helm is needed"
             ),
         }

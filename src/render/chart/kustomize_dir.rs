@@ -32,6 +32,9 @@ pub fn files(release: &Release) -> Result<BTreeMap<String, OutputFile>> {
         .get_mut("kustomization.yaml")
         .expect("output::files writes kustomization.yaml");
     kustomization.text.push_str(&helm_charts_entry(release));
+    if let Some(values) = files.get_mut("helm/values.yaml") {
+        values.text = kustomize_values_header(&values.text);
+    }
     // A chart from a repository is not vendored: kustomize pulls the
     // pinned version itself, as Helm did for the stream.
     let Some(path) = &release.source.path else {
@@ -48,6 +51,23 @@ pub fn files(release: &Release) -> Result<BTreeMap<String, OutputFile>> {
         );
     }
     Ok(files)
+}
+
+/// The values file of a `--chart` directory is read by kustomize's
+/// `helmCharts:` entry: the chart is installed with the directory, so its
+/// header must not invite a second, separate `helm upgrade --install` of
+/// the same release (which would fight the kustomize-built objects).
+fn kustomize_values_header(values: &str) -> String {
+    let body: String = values
+        .lines()
+        .skip_while(|line| line.starts_with('#'))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    format!(
+        "# Values for the milvus/milvus chart, read by the helmCharts entry of\n\
+         # ../kustomization.yaml: `kubectl kustomize --enable-helm <output dir>` installs the\n\
+         # chart with the L7 objects. Do not also `helm install` this release.\n{body}"
+    )
 }
 
 /// The `helmCharts:` entry, and a `namespace:` so that kustomize gives the
