@@ -16,11 +16,12 @@ pub const EXAMPLES: &str = "Examples:
 #[allow(missing_docs)]
 #[derive(Debug, clap::Args)]
 pub struct GraphArgs {
-    #[command(flatten, next_help_heading = super::RENDER_PARAMETERS)]
-    pub params: ParamArgs,
     /// Diagram language.
     #[arg(long, value_enum, default_value_t = Format::Mermaid)]
     pub format: Format,
+    // Last: listed after the command's own flags in --help.
+    #[command(flatten, next_help_heading = super::RENDER_PARAMETERS)]
+    pub params: ParamArgs,
 }
 
 /// Diagram languages `graph` can write.

@@ -25,8 +25,6 @@ pub const EXAMPLES: &str = "Examples:
 #[allow(missing_docs)]
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    #[command(flatten, next_help_heading = super::RENDER_PARAMETERS)]
-    pub params: ParamArgs,
     /// Write one file per object into DIR (replaced atomically), plus helm/values.yaml and kustomization.yaml.
     #[arg(
         short = 'o',
@@ -41,6 +39,9 @@ pub struct RenderArgs {
     /// Also render the milvus chart (helm template, chart from chartPath): the whole release.
     #[arg(long)]
     pub chart: bool,
+    // Last: listed after the command's own flags in --help.
+    #[command(flatten, next_help_heading = super::RENDER_PARAMETERS)]
+    pub params: ParamArgs,
 }
 
 pub fn run(args: &RenderArgs, ctx: &mut Ctx) -> Result<Outcome> {
