@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-30}
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
-for target in bounded_read live_loader config_loader overlay_patch; do
+for target in bounded_read live_loader config_loader overlay_patch duration_arg helm_output; do
   mkdir -p "corpus/$target"
   RUSTC_BOOTSTRAP=1 cargo fuzz run -O "$target" "corpus/$target" "corpus_seed/$target" -- \
     -max_total_time="$seconds" -rss_limit_mb=1024 -timeout=5 2>&1 | grep -E "^(#[0-9]+ +DONE|Done|==|SUMMARY|artifact)" || true

@@ -17,6 +17,7 @@ pub mod bounded_read;
 pub(crate) mod check;
 pub mod cli;
 pub mod diff;
+pub mod duration;
 pub mod error;
 pub mod graph;
 pub mod import;

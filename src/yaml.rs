@@ -91,13 +91,26 @@ fn innermost(mut e: &serde_saphyr::Error) -> &serde_saphyr::Error {
 
 const BOUNDED_HINT: &str = "the input nests too deeply, has too many documents or aliases; it is refused to bound time and memory";
 
+/// The parser's message without serde's advice to the programmer (a null
+/// mapping key reads "cannot deserialize null into string; use
+/// Option<String>"): the reader of the message wrote YAML, not Rust.
+fn plain(message: String) -> String {
+    match message.split_once("; use Option<") {
+        Some((_, _)) if message.starts_with("cannot deserialize null into string") => {
+            "a mapping key is null (`~`, `null` or nothing before `:`): keys must be text".into()
+        }
+        Some((before, _)) => before.to_string(),
+        None => message,
+    }
+}
+
 fn parse_error(e: &serde_saphyr::Error, origin: &str) -> Error {
     let e = e.without_snippet();
     let location = match e.location() {
         Some(loc) if loc.line() > 0 => format!("{origin}:{}:{}", loc.line(), loc.column()),
         _ => origin.to_string(),
     };
-    let message = first_line(&e.to_string());
+    let message = plain(first_line(&e.to_string()));
     let hint = match innermost(e) {
         serde_saphyr::Error::Budget { .. }
         | serde_saphyr::Error::AliasReplayCounterOverflow { .. }
@@ -180,6 +193,16 @@ mod tests {
         let value = json!({"values": tricky});
         let text = to_string(&value);
         assert_eq!(parse(&text).unwrap(), vec![value], "{text}");
+    }
+
+    /// Issue 24 defect 11: serde's "use Option<String>" reached the user.
+    #[test]
+    fn a_null_key_is_explained_without_serdes_words() {
+        for text in ["null: 1\n", "~: x\n", "a: 1\nnull: 2\n"] {
+            let err = parse(text).unwrap_err().to_string();
+            assert!(err.contains("a mapping key is null"), "{text}: {err}");
+            assert!(!err.contains("Option<"), "{text}: {err}");
+        }
     }
 
     #[test]

@@ -10,16 +10,18 @@ mod completions;
 mod ctx;
 mod diff;
 mod dir_summary;
-mod duration_arg;
+pub mod duration_arg;
 mod graph;
 mod import;
 pub mod non_utf8;
 mod overlay_arg;
 mod param_args;
+mod post_render;
 mod render;
 mod status;
 mod status_follow;
 mod validate;
+mod values;
 
 pub use ctx::{Ctx, Verbosity};
 pub use param_args::ParamArgs;
@@ -96,6 +98,12 @@ pub enum Command {
     /// Print the app's parameters as Argo CD announcements (the plugin's parameters.dynamic).
     #[command(after_help = argocd_parameters::EXAMPLES)]
     ArgocdParameters(argocd_parameters::ArgocdParametersArgs),
+    /// Print the Helm values for the milvus chart (Helm's road: `helm upgrade --install -f <(milvus-l7 values)`).
+    #[command(after_help = values::EXAMPLES)]
+    Values(values::ValuesArgs),
+    /// Be Helm's post-renderer: the chart's manifests from stdin, unchanged, then the L7 objects.
+    #[command(after_help = post_render::EXAMPLES)]
+    PostRender(post_render::PostRenderArgs),
     /// Write the milvus-l7.yaml that reproduces a live setup made by hand (from a kubectl export).
     #[command(after_help = import::EXAMPLES)]
     Import(import::ImportArgs),
@@ -139,6 +147,8 @@ pub fn run(command: &Command, ctx: &mut Ctx) -> Result<Outcome> {
         Command::Cert(args) => cert::run(args, ctx),
         Command::Validate(args) => validate::run(args, ctx),
         Command::Status(args) => status::run(args, ctx),
+        Command::Values(args) => values::run(args, ctx),
+        Command::PostRender(args) => post_render::run(args, ctx),
         Command::Import(args) => import::run(args, ctx),
     }
 }

@@ -1,9 +1,10 @@
 //! `milvus-l7 status`: the report on stdout; exit 0 ready, 1 not yet.
 //! `--follow` reads a watch stream instead and prints a line per change.
 
+use super::status_follow::FollowArgs;
 use super::{Ctx, Outcome, ParamArgs, ReportFormat};
 use crate::error::Result;
-use crate::load::live;
+use crate::load::{duplicates, live};
 use crate::status;
 use clap::Args;
 use std::path::PathBuf;
@@ -14,7 +15,7 @@ pub const EXAMPLES: &str = "Examples:
   kubectl get ingress,managedcertificate -n default -o yaml | milvus-l7 status --live -
   kubectl get ingress -n default -o json | milvus-l7 status --overlay self-managed \\
     --domain milvus.example.com --tls-cert tls.crt --tls-key tls.key --live - --output json
-  kubectl get gateway,httproute -n default -o yaml \\
+  kubectl get gateway,httproute,gcpbackendpolicy,healthcheckpolicy -n default -o yaml \\
     | milvus-l7 status --overlay gateway --overlay self-managed --live -
   # until ready: one line per change, exit 0 once ready (kubectl watches one kind at a time)
   milvus-l7 status --follow --timeout 1h \\
@@ -46,21 +47,30 @@ pub struct StatusArgs {
 }
 
 pub fn run(args: &StatusArgs, ctx: &mut Ctx) -> Result<Outcome> {
-    if args.follow {
-        return super::status_follow::run(args, ctx);
-    }
     let rendered = args.params.render(ctx)?;
+    if args.follow {
+        let follow = FollowArgs {
+            live: &args.live,
+            timeout: args.timeout,
+            max_input_bytes: args.max_input_bytes,
+        };
+        return super::status_follow::run(&rendered, &follow, ctx);
+    }
     let needed = |id: &crate::k8s::resource::ResId| status::needed(&rendered, id);
-    let mut live = Vec::new();
+    let mut read = Vec::new();
     for spec in &args.live {
-        let read = live::load_kept(spec, &mut ctx.stdin, &needed, args.max_input_bytes)?;
+        let objects = live::load_kept(spec, &mut ctx.stdin, &needed, args.max_input_bytes)?;
         ctx.info(&format!(
             "read {} live objects from {}",
-            read.len(),
+            objects.len(),
             spec.display()
         ));
-        live.extend(read);
+        let origin = spec.display().to_string();
+        read.extend(objects.into_iter().map(|object| (origin.clone(), object)));
     }
+    // One object in two --live inputs is read like one object in two files
+    // of a directory: identical copies once, different copies an error.
+    let live = duplicates::merge(read)?;
     let status = status::assess(&rendered, &live)?;
     ctx.info(&checked_line(&status));
     let text = match args.output {
@@ -71,8 +81,15 @@ pub fn run(args: &StatusArgs, ctx: &mut Ctx) -> Result<Outcome> {
     for warning in &status.warnings {
         ctx.warn(warning);
     }
-    if !status.ready() && args.output == ReportFormat::Text {
-        ctx.note("not ready yet: run again in a minute (exit status 1)");
+    if args.output == ReportFormat::Text {
+        if let Some(action) = status.action_needed() {
+            ctx.note(&format!(
+                "not ready: {}: {} will not resolve without a change; the hint above says what to do (exit status 1)",
+                action.object, action.detail
+            ));
+        } else if !status.ready() {
+            ctx.note("not ready yet: run again in a minute (exit status 1)");
+        }
     }
     Ok(if status.ready() {
         Outcome::Clean

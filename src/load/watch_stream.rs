@@ -3,7 +3,9 @@
 //! another, not a List) or `-o yaml -w` (YAML documents, `---` before each
 //! one but the first). `status --follow` reads such a stream for as long as
 //! it runs, so nothing here reads to the end first: memory holds one object
-//! at a time, and each object is bounded in size instead of the whole input.
+//! at a time, and each object is bounded in size instead of the whole input
+//! (a finished export, one List, is bounded item by item and as a whole:
+//! [`Bounds`]).
 //!
 //! The format is told from the first character, like [`crate::load::live`]
 //! does. `kind: List` documents are unwrapped (a finite export works too),
@@ -27,6 +29,29 @@ use std::rc::Rc;
 /// bounding what one endless or hostile line can make us hold.
 pub const MAX_OBJECT_BYTES: usize = 8 << 20;
 
+/// How much of a stream one read may hold. A watch prints objects one by
+/// one, each bounded by `object`; a finished export (`kubectl get -o json`
+/// without `-w`, in a file or through `<(…)`) is one `kind: List` document
+/// of a whole namespace: each of its items is bounded by `object` and the
+/// whole by `document`, as a one-off `status` bounds an export.
+#[derive(Debug, Clone, Copy)]
+pub struct Bounds {
+    /// One object: alone, or one item of a List.
+    pub object: usize,
+    /// One document, a List with all its items.
+    pub document: usize,
+}
+
+impl Bounds {
+    /// `object` for each object, and for a whole List too.
+    pub fn objects(object: usize) -> Bounds {
+        Bounds {
+            object,
+            document: object,
+        }
+    }
+}
+
 /// What one step of a watch says about an object.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WatchItem {
@@ -49,10 +74,12 @@ pub struct WatchStream<R: Read> {
 
 enum Decoder<R: Read> {
     Json {
-        documents:
-            serde_json::StreamDeserializer<'static, serde_json::de::IoRead<Budget<R>>, Value>,
-        used: Rc<Cell<usize>>,
-        max_bytes: usize,
+        documents: serde_json::StreamDeserializer<
+            'static,
+            serde_json::de::IoRead<BufReader<Budget<R>>>,
+            Value,
+        >,
+        exceeded: Rc<Cell<Option<Exceeded>>>,
     },
     Yaml(YamlDocuments<R>),
     Finished,
@@ -61,26 +88,29 @@ enum Decoder<R: Read> {
 impl<R: Read> WatchStream<R> {
     /// Starts reading `input`; blocks until its first character arrives
     /// (that tells JSON from YAML). `origin` names it in messages.
-    pub fn new(input: R, origin: &str, max_object_bytes: usize) -> Result<Self> {
+    pub fn new(input: R, origin: &str, bounds: Bounds) -> Result<Self> {
         let mut reader = BufReader::new(input);
         let decoder = match first_character(&mut reader, origin)? {
             None => Decoder::Finished,
             Some(b'{' | b'[') => {
-                let used = Rc::new(Cell::new(0));
+                let exceeded = Rc::new(Cell::new(None));
                 let budget = Budget {
                     inner: reader,
-                    used: Rc::clone(&used),
-                    max_bytes: max_object_bytes,
+                    counter: Counter::default(),
+                    bounds,
+                    exceeded: Rc::clone(&exceeded),
                 };
+                // serde_json reads a reader byte by byte: a buffer in front
+                // of the budget keeps that a copy, not a count per byte.
                 Decoder::Json {
-                    documents: serde_json::Deserializer::from_reader(budget).into_iter(),
-                    used,
-                    max_bytes: max_object_bytes,
+                    documents: serde_json::Deserializer::from_reader(BufReader::new(budget))
+                        .into_iter(),
+                    exceeded,
                 }
             }
             Some(_) => Decoder::Yaml(YamlDocuments {
                 reader,
-                max_bytes: max_object_bytes,
+                bounds,
                 line: 1,
             }),
         };
@@ -99,17 +129,12 @@ impl<R: Read> WatchStream<R> {
             Decoder::Finished => None,
             Decoder::Json {
                 documents,
-                used,
-                max_bytes,
+                exceeded,
             } => {
-                used.set(0);
                 let next = documents.next()?;
-                Some(next.map_err(|e| {
-                    if used.get() > *max_bytes {
-                        too_large(origin, *max_bytes)
-                    } else {
-                        live::json_error(&e, origin)
-                    }
+                Some(next.map_err(|e| match exceeded.get() {
+                    Some(exceeded) => too_large(origin, exceeded),
+                    None => live::json_error(&e, origin),
                 }))
             }
             Decoder::Yaml(yaml) => yaml.next_document(origin),
@@ -195,28 +220,114 @@ fn first_character(reader: &mut BufReader<impl Read>, origin: &str) -> Result<Op
     }
 }
 
-fn too_large(origin: &str, max_bytes: usize) -> Error {
+/// Which bound a read passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Exceeded {
+    Object(usize),
+    Document(usize),
+}
+
+fn too_large(origin: &str, exceeded: Exceeded) -> Error {
+    let message = match exceeded {
+        Exceeded::Object(bytes) => format!("an object in the stream is larger than {bytes} bytes"),
+        Exceeded::Document(bytes) => {
+            format!("a List in the stream is larger than {bytes} bytes (--max-input-bytes)")
+        }
+    };
     Error::Parse {
         location: origin.to_string(),
-        message: format!("an object in the stream is larger than {max_bytes} bytes"),
-        hint: "watch only the objects status reads: `kubectl get ingress -o json -w` and `kubectl get managedcertificate -o json -w` (gateway: gateway, httproute)".into(),
+        message,
+        hint: "watch only the objects status reads: `kubectl get ingress -o json -w` and `kubectl get managedcertificate -o json -w` (gateway: gateway, httproute, gcpbackendpolicy, healthcheckpolicy); a bigger finished export needs a higher --max-input-bytes".into(),
     }
 }
 
-/// Counts the bytes of the current JSON object and fails the read once
-/// they pass the limit, so a huge object is refused before it is held.
+/// Where the JSON text read so far stands: enough structure to tell one
+/// document, and one item of a List, from the next (`{"items": [{…}, {…}]}`:
+/// the elements of an array right under the document's top object), without
+/// parsing it.
+#[derive(Debug, Default, Clone, Copy)]
+struct Counter {
+    /// Bytes of the current object (the document, or the List item).
+    object: usize,
+    /// Bytes of the current document.
+    document: usize,
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+    /// The top of the document is an object (not a bare array).
+    top_is_object: bool,
+    /// Inside an array right under the top object: a List's `items`.
+    in_items: bool,
+}
+
+impl Counter {
+    /// Counts one byte, resetting at the end of an item or a document.
+    fn count(&mut self, byte: u8) {
+        self.object += 1;
+        self.document += 1;
+        if self.in_string {
+            match byte {
+                _ if self.escaped => self.escaped = false,
+                b'\\' => self.escaped = true,
+                b'"' => self.in_string = false,
+                _ => {}
+            }
+            return;
+        }
+        match byte {
+            b'"' => self.in_string = true,
+            b'{' | b'[' => {
+                self.depth += 1;
+                match self.depth {
+                    1 => self.top_is_object = byte == b'{',
+                    2 => self.in_items = self.top_is_object && byte == b'[',
+                    _ => {}
+                }
+            }
+            b'}' | b']' => {
+                self.depth = self.depth.saturating_sub(1);
+                match self.depth {
+                    0 => *self = Counter::default(),
+                    1 => self.in_items = false,
+                    2 if self.in_items => self.object = 0,
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn exceeded(&self, bounds: Bounds) -> Option<Exceeded> {
+        if self.object > bounds.object {
+            Some(Exceeded::Object(bounds.object))
+        } else if self.document > bounds.document {
+            Some(Exceeded::Document(bounds.document))
+        } else {
+            None
+        }
+    }
+}
+
+/// Counts the bytes of the current JSON object and document and fails the
+/// read once they pass their bound, so a huge one is refused before it is
+/// held.
 struct Budget<R: Read> {
     inner: BufReader<R>,
-    used: Rc<Cell<usize>>,
-    max_bytes: usize,
+    counter: Counter,
+    bounds: Bounds,
+    /// Which bound was passed, for the message.
+    exceeded: Rc<Cell<Option<Exceeded>>>,
 }
 
 impl<R: Read> Read for Budget<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.used.set(self.used.get() + n);
-        if self.used.get() > self.max_bytes {
-            return Err(std::io::Error::other("object too large"));
+        for &byte in &buf[..n] {
+            self.counter.count(byte);
+            if let Some(exceeded) = self.counter.exceeded(self.bounds) {
+                self.exceeded.set(Some(exceeded));
+                return Err(std::io::Error::other("too large"));
+            }
         }
         Ok(n)
     }
@@ -225,7 +336,7 @@ impl<R: Read> Read for Budget<R> {
 /// YAML documents cut at `---` lines as the lines arrive.
 struct YamlDocuments<R: Read> {
     reader: BufReader<R>,
-    max_bytes: usize,
+    bounds: Bounds,
     /// The line the next document starts on, for messages.
     line: usize,
 }
@@ -241,7 +352,7 @@ impl<R: Read> YamlDocuments<R> {
                 Err(e) => return Some(Err(e)),
             };
             if !text.trim().is_empty() {
-                return Some(parse_one(&text, origin, first_line, self.max_bytes));
+                return Some(parse_one(&text, origin, first_line, self.bounds.document));
             }
             if at_end {
                 return None;
@@ -250,17 +361,29 @@ impl<R: Read> YamlDocuments<R> {
     }
 
     /// The text up to the next separator line; `true` when the stream ended.
+    /// A line starting `- ` at the left margin starts an item of a List
+    /// (`items:` as kubectl writes it): each item is bounded by itself.
     fn read_document(&mut self, origin: &str) -> Result<(String, bool)> {
         let mut text = Vec::new();
+        let mut item_start = 0;
         loop {
-            let room = (self.max_bytes + 1).saturating_sub(text.len()) as u64;
             let start = text.len();
+            let room = (self.bounds.document + 1)
+                .saturating_sub(start)
+                .min((self.bounds.object + 1).saturating_sub(start - item_start))
+                as u64;
             let read = (&mut self.reader)
                 .take(room)
                 .read_until(b'\n', &mut text)
                 .map_err(|e| Error::io("reading", origin, e))?;
-            if text.len() > self.max_bytes {
-                return Err(too_large(origin, self.max_bytes));
+            if text[start..].starts_with(b"- ") || text[start..].starts_with(b"-\n") {
+                item_start = start;
+            }
+            if text.len() - item_start > self.bounds.object {
+                return Err(too_large(origin, Exceeded::Object(self.bounds.object)));
+            }
+            if text.len() > self.bounds.document {
+                return Err(too_large(origin, Exceeded::Document(self.bounds.document)));
             }
             if read == 0 {
                 return Ok((utf8(text, origin)?, true));
@@ -380,7 +503,7 @@ mod tests {
     use super::*;
 
     fn names(text: &str) -> Vec<String> {
-        WatchStream::new(text.as_bytes(), "w", MAX_OBJECT_BYTES)
+        WatchStream::new(text.as_bytes(), "w", Bounds::objects(MAX_OBJECT_BYTES))
             .unwrap()
             .map(|item| match item.unwrap() {
                 WatchItem::Seen(r) => r.id.name,
@@ -436,8 +559,12 @@ mod tests {
             service("a"),
             "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n---\n".into(),
         ] {
-            let mut stream =
-                WatchStream::new(ThenFail(text.as_bytes()), "w", MAX_OBJECT_BYTES).unwrap();
+            let mut stream = WatchStream::new(
+                ThenFail(text.as_bytes()),
+                "w",
+                Bounds::objects(MAX_OBJECT_BYTES),
+            )
+            .unwrap();
             assert!(matches!(stream.next(), Some(Ok(WatchItem::Seen(r))) if r.id.name == "a"));
         }
     }
@@ -447,7 +574,7 @@ mod tests {
         // An endless JSON string, and an endless YAML line.
         for (start, endless) in [(&b" {\"a\": \""[..], b'x'), (&b"a: "[..], b'a')] {
             let input = start.chain(std::io::repeat(endless));
-            let mut stream = WatchStream::new(input, "<stdin>", 1000).unwrap();
+            let mut stream = WatchStream::new(input, "<stdin>", Bounds::objects(1000)).unwrap();
             let err = stream.next().unwrap().unwrap_err().to_string();
             assert!(err.contains("larger than 1000 bytes"), "{err}");
             assert!(stream.next().is_none());
@@ -458,7 +585,7 @@ mod tests {
     fn errors_give_the_streams_line() {
         let text =
             "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: [\n";
-        let err = WatchStream::new(text.as_bytes(), "w.yaml", MAX_OBJECT_BYTES)
+        let err = WatchStream::new(text.as_bytes(), "w.yaml", Bounds::objects(MAX_OBJECT_BYTES))
             .unwrap()
             .nth(1)
             .unwrap()
@@ -466,7 +593,7 @@ mod tests {
             .to_string();
         assert!(err.starts_with("w.yaml:7:7:"), "{err}");
         let json = format!("{}{{\n  \"kind\": oops\n}}", service("a"));
-        let err = WatchStream::new(json.as_bytes(), "w.json", MAX_OBJECT_BYTES)
+        let err = WatchStream::new(json.as_bytes(), "w.json", Bounds::objects(MAX_OBJECT_BYTES))
             .unwrap()
             .nth(1)
             .unwrap()
@@ -485,7 +612,7 @@ mod tests {
     }
 
     fn names_err(text: &str) -> String {
-        WatchStream::new(text.as_bytes(), "w", MAX_OBJECT_BYTES)
+        WatchStream::new(text.as_bytes(), "w", Bounds::objects(MAX_OBJECT_BYTES))
             .unwrap()
             .find_map(Result::err)
             .unwrap()
@@ -495,5 +622,66 @@ mod tests {
     #[test]
     fn an_empty_stream_has_no_objects() {
         assert!(names("  \n").is_empty());
+    }
+
+    /// A List of `items` Services, each with a `pad`-byte annotation whose
+    /// text holds what could confuse a byte counter (braces, quotes, escapes).
+    fn list(items: usize, pad: usize, yaml: bool) -> String {
+        let filler = format!("{{[\\\"]}}{}", "x".repeat(pad));
+        let items: Vec<Value> = (0..items)
+            .map(|i| {
+                serde_json::json!({"apiVersion": "v1", "kind": "Service",
+                    "metadata": {"name": format!("s{i}"), "annotations": {"a": filler}}})
+            })
+            .collect();
+        let list = serde_json::json!({"apiVersion": "v1", "items": items, "kind": "List"});
+        if yaml {
+            crate::yaml::to_string(&list)
+        } else {
+            serde_json::to_string_pretty(&list).unwrap()
+        }
+    }
+
+    fn read_all(text: &str, bounds: Bounds) -> std::result::Result<usize, String> {
+        WatchStream::new(text.as_bytes(), "w", bounds)
+            .unwrap()
+            .try_fold(0, |n, item| item.map(|_| n + 1))
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_list_is_bounded_per_item_and_as_a_whole() {
+        let bounds = Bounds {
+            object: 1000,
+            document: 20_000,
+        };
+        for yaml in [false, true] {
+            // 30 items of about 500 bytes: each within 1000, the whole over it.
+            assert_eq!(
+                read_all(&list(30, 400, yaml), bounds),
+                Ok(30),
+                "yaml {yaml}"
+            );
+            let one_too_big = read_all(&list(3, 2000, yaml), bounds).unwrap_err();
+            assert!(
+                one_too_big.contains("an object in the stream is larger than 1000 bytes"),
+                "{one_too_big}"
+            );
+            let all_too_big = read_all(&list(60, 400, yaml), bounds).unwrap_err();
+            assert!(
+                all_too_big.contains("a List in the stream is larger than 20000 bytes"),
+                "{all_too_big}"
+            );
+        }
+    }
+
+    #[test]
+    fn objects_after_a_list_are_counted_afresh() {
+        let bounds = Bounds {
+            object: 1000,
+            document: 20_000,
+        };
+        let text = format!("{}\n{}{}", list(30, 400, false), service("a"), service("b"));
+        assert_eq!(read_all(&text, bounds), Ok(32));
     }
 }

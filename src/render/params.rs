@@ -34,6 +34,9 @@ use std::path::{Path, PathBuf};
 pub const DEFAULT_CHART_REPO: &str = "https://zilliztech.github.io/milvus-helm/";
 /// The chart version the tests pass against (parameter `chartVersion`).
 pub const DEFAULT_CHART_VERSION: &str = "5.0.19";
+/// How long `helm template` may run (parameter `helmTimeout`): Helm's own
+/// `--timeout` default, far beyond a chart fetched from a slow repository.
+pub const DEFAULT_HELM_TIMEOUT: &str = "5m";
 
 /// Name of the config file looked for in the working directory; also the
 /// marker file Argo CD's plugin discovery looks for.
@@ -162,6 +165,11 @@ pub fn core_parameters() -> Vec<(&'static str, Value, &'static str)> {
             json!([]),
             "your own Helm values files for the chart (one or a list), beneath the L7 values",
         ),
+        (
+            "helmTimeout",
+            json!(DEFAULT_HELM_TIMEOUT),
+            "how long helm may run before it is stopped (e.g. 90s, 5m)",
+        ),
     ]
 }
 
@@ -204,6 +212,9 @@ pub struct Params {
     pub app_protocol: String,
     /// The selected overlays, in order.
     pub overlays: Vec<String>,
+    /// Where the parameter `values` (the user's Helm values files) was set,
+    /// for messages about those files.
+    pub values_origin: String,
     /// The certificate the selected overlays supply, as they declare it.
     pub certificate: Option<CertificateSource>,
     /// The load balancer the selected overlays declare, when not the
@@ -732,6 +743,11 @@ fn build(
         "port names are at most 15 lowercase letters, digits and `-`, with a letter",
     )?;
     check_protocols_and_mode(&r)?;
+    r.check(
+        "helmTimeout",
+        crate::duration::parse(&r.text("helmTimeout")).map(|_| ()),
+        "give a duration such as 90s, 5m or 1h",
+    )?;
     let tls = read_tls_files(&r, certificate)?;
     Ok(Params {
         release: r.text("release"),
@@ -746,6 +762,7 @@ fn build(
         health_check_port,
         app_protocol: r.text("appProtocol"),
         overlays: overlays.iter().map(|o| o.name.clone()).collect(),
+        values_origin: origins["values"].to_string(),
         certificate,
         load_balancer: overlays.iter().find_map(|o| o.load_balancer),
         tls,

@@ -109,15 +109,17 @@ impl<'r> Follower<'r> {
     }
 }
 
-/// The checks of `now` that differ from `before`: matched by object and
-/// position within the object, since each object's checks come in a
-/// fixed order (address, HTTPS, backends; certificate, then each domain).
+/// The checks of `now` that differ from `before`: matched by object, topic
+/// and position among the checks of that object and topic. Each object's
+/// checks come in a fixed order (address, HTTPS, backends; certificate,
+/// then each domain); where checks come and go with the status (a Gateway's
+/// listeners, its optional conditions) their topic keeps them apart.
 fn changes(before: Option<&Status>, now: &Status) -> Vec<Event> {
     let mut events = Vec::new();
     for (position, check) in positions(&now.checks) {
         let previous = before.and_then(|b| {
             positions(&b.checks)
-                .find(|(p, c)| *p == position && c.object == check.object)
+                .find(|(p, c)| *p == position && c.object == check.object && c.topic == check.topic)
                 .map(|(_, c)| c)
         });
         let same = previous.is_some_and(|p| p.state == check.state && p.detail == check.detail);
@@ -131,12 +133,12 @@ fn changes(before: Option<&Status>, now: &Status) -> Vec<Event> {
     events
 }
 
-/// Each check with its position among its object's checks.
+/// Each check with its position among its object's checks of its topic.
 fn positions(checks: &[Check]) -> impl Iterator<Item = (usize, &Check)> {
     checks.iter().enumerate().map(move |(i, check)| {
         let position = checks[..i]
             .iter()
-            .filter(|c| c.object == check.object)
+            .filter(|c| c.object == check.object && c.topic == check.topic)
             .count();
         (position, check)
     })
@@ -254,5 +256,47 @@ mod tests {
         assert_eq!(details(&gone).len(), 1);
         assert!(details(&gone)[0].starts_with("awaiting "));
         assert!(!follower.ready());
+    }
+
+    /// The ready objects of testdata/live/milvus-gateway.yaml.
+    fn gateway_export() -> Vec<Resource> {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/live/milvus-gateway.yaml"
+        ))
+        .unwrap();
+        crate::yaml::parse_stream(&text, "live", Default::default()).unwrap()[0]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|item| Resource::new(item.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_check_that_appears_changes_only_itself() {
+        let rendered = crate::status::tests::rendered(&["gateway"], &[("certMap", "m")]);
+        let mut follower = Follower::new(&rendered);
+        let export = gateway_export();
+        for object in &export {
+            follower.observe(WatchItem::Seen(object.clone())).unwrap();
+        }
+        assert!(follower.ready(), "{:?}", follower.status());
+        // The Gateway gains its optional ResolvedRefs condition: one new
+        // line, and the listener checks after it are not paired anew.
+        let mut gateway = export
+            .iter()
+            .find(|r| r.id.kind == "Gateway")
+            .unwrap()
+            .clone();
+        gateway.value["status"]["conditions"]
+            .as_array_mut()
+            .unwrap()
+            .push(
+                json!({"type": "ResolvedRefs", "status": "True", "reason": "ResolvedRefs",
+                "observedGeneration": 1}),
+            );
+        let events = follower.observe(WatchItem::Seen(gateway)).unwrap();
+        assert_eq!(details(&events), [" -> ResolvedRefs"]);
     }
 }

@@ -230,18 +230,7 @@ fn user_values_that_fight_the_l7_setup_exit_2_naming_file_and_key() {
 /// `render --chart` with `name=value` in the environment, which leaves
 /// no Helm to run: exit 2, nothing on stdout, and the message on stderr.
 fn refused_without_helm(name: &str, value: &str) -> String {
-    let out = milvus_l7(&testdata())
-        .env(name, value)
-        .args([
-            "render",
-            "--chart",
-            "--set",
-            "chartPath=charts/milvus-5.0.19.tgz",
-        ])
-        .assert()
-        .code(2);
-    assert!(stdout(out.get_output()).is_empty());
-    stderr(out.get_output())
+    refused_with_env(&[(name, value)], &[])
 }
 
 #[test]
@@ -605,4 +594,197 @@ fn the_whole_release_on_a_pipe_has_no_helm_values_note() {
         .assert()
         .success()
         .stderr("");
+}
+
+/// A `$HELM` script in `dir` (a stand-in for a misbehaving Helm).
+fn fake_helm(dir: &Path, script: &str) -> PathBuf {
+    let path = write_file(dir, "helm", &format!("#!/bin/sh\n{script}\n"));
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    path
+}
+
+/// `render --chart` of the vendored chart with `helm` as `$HELM`, run in
+/// `tmp` as `$TMPDIR`: exit 2, nothing on stdout; returns stderr.
+fn refused_with_helm(helm: &Path, tmp: &Path, args: &[&str]) -> String {
+    let (helm, tmp) = (helm.to_str().unwrap(), tmp.to_str().unwrap());
+    refused_with_env(&[("HELM", helm), ("TMPDIR", tmp)], args)
+}
+
+/// `render --chart` of the vendored chart with `env` and `args`: exit 2,
+/// nothing on stdout; returns stderr.
+fn refused_with_env(env: &[(&str, &str)], args: &[&str]) -> String {
+    let mut cmd = milvus_l7(&testdata());
+    for (name, value) in env {
+        cmd.env(name, value);
+    }
+    let out = cmd
+        .args([
+            "render",
+            "--chart",
+            "--set",
+            "chartPath=charts/milvus-5.0.19.tgz",
+        ])
+        .args(args)
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(2);
+    assert!(stdout(out.get_output()).is_empty());
+    stderr(out.get_output())
+}
+
+/// Issue 24, defect 1: a `$HELM` that prints without end is stopped at the
+/// limit; one that fails with 200 MB of stderr gives a short message.
+#[test]
+fn helms_output_is_bounded_and_its_stderr_cut_to_its_end() {
+    let dir = tempdir();
+    let endless = fake_helm(dir.path(), "exec yes 'kind: ConfigMap'");
+    let err = refused_with_helm(&endless, dir.path(), &[]);
+    assert!(err.contains("larger than 67108864 bytes"), "{err}");
+    let noisy = fake_helm(
+        dir.path(),
+        "head -c 200000000 /dev/zero | tr '\\0' x >&2; echo 'Error: the reason' >&2; exit 1",
+    );
+    let err = refused_with_helm(&noisy, dir.path(), &[]);
+    assert!(err.len() < 16 << 10, "{} bytes of message", err.len());
+    assert!(
+        err.contains("of 200000018 bytes") && err.contains("Error: the reason"),
+        "{}",
+        &err[err.len().saturating_sub(300)..]
+    );
+}
+
+/// Issue 24, defect 2: a hanging Helm, and a grandchild holding its
+/// stdout, are killed at `helmTimeout`, exit 2 saying so.
+#[test]
+fn a_hanging_helm_is_stopped_at_helm_timeout() {
+    let dir = tempdir();
+    let hanging = fake_helm(dir.path(), "sleep 600 & exec sleep 600");
+    let started = std::time::Instant::now();
+    let err = refused_with_helm(&hanging, dir.path(), &["--set", "helmTimeout=2s"]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert!(
+        err.contains("did not finish within 2s") && err.contains("helmTimeout"),
+        "{err}"
+    );
+    let err = refused_with_helm(&hanging, dir.path(), &["--set", "helmTimeout=soon"]);
+    assert!(
+        err.contains("helmTimeout") && err.contains("e.g. 90s"),
+        "{err}"
+    );
+}
+
+/// Issue 24, defect 3: `chartPath` is checked before Helm runs.
+#[test]
+fn chart_path_is_checked_before_helm_runs() {
+    let dir = tempdir();
+    let marker = dir.path().join("helm-ran");
+    let helm = fake_helm(dir.path(), &format!("touch {}; exit 1", marker.display()));
+    let fifo = dir.path().join("fifo.tgz");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let no_chart = dir.path().join("empty");
+    std::fs::create_dir(&no_chart).unwrap();
+    for (path, why) in [
+        ("--help", "No such file"),
+        ("charts", "no Chart.yaml"),
+        ("/nonexistent/milvus.tgz", "No such file"),
+        (fifo.to_str().unwrap(), "not a regular file"),
+        (no_chart.to_str().unwrap(), "no Chart.yaml"),
+    ] {
+        let out = milvus_l7(&testdata())
+            .env("HELM", &helm)
+            .args(["render", "--chart", "--set", &format!("chartPath={path}")])
+            .timeout(std::time::Duration::from_secs(30))
+            .assert()
+            .code(2);
+        let err = stderr(out.get_output());
+        assert!(
+            err.contains("chartPath") && err.contains(why),
+            "{path}: {err}"
+        );
+        assert!(!marker.exists(), "{path}: helm ran");
+    }
+}
+
+/// Issue 24, defect 12: no values file in `$TMPDIR`, even when the
+/// process is killed while Helm runs (the values go on Helm's stdin).
+#[test]
+fn a_killed_render_leaves_nothing_in_tmpdir() {
+    let dir = tempdir();
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let helm = fake_helm(dir.path(), "cat > /dev/null; exec sleep 600");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("milvus-l7"))
+        .current_dir(testdata())
+        .env("HELM", &helm)
+        .env("TMPDIR", &tmp)
+        .args([
+            "render",
+            "--chart",
+            "--set",
+            "chartPath=charts/milvus-5.0.19.tgz",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let left: Vec<_> = std::fs::read_dir(&tmp).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// Issue 22: under Argo CD, Helm gets the cluster's version and APIs as
+/// Argo CD's own Helm support passes them (argo-cd util/helm/cmd.go).
+#[test]
+fn argo_cds_kube_version_and_api_versions_reach_helm() {
+    let dir = tempdir();
+    let args = dir.path().join("args");
+    let helm = fake_helm(
+        dir.path(),
+        &format!("echo \"$@\" > {}; exit 1", args.display()),
+    );
+    milvus_l7(&testdata())
+        .env("HELM", &helm)
+        .env("KUBE_VERSION", "1.31.2")
+        .env("KUBE_API_VERSIONS", "v1,networking.gke.io/v1")
+        .args([
+            "render",
+            "--chart",
+            "--set",
+            "chartPath=charts/milvus-5.0.19.tgz",
+        ])
+        .assert()
+        .code(2);
+    let given = std::fs::read_to_string(&args).unwrap();
+    assert!(
+        given.contains(
+            "-f - --kube-version 1.31.2 --api-versions v1 --api-versions networking.gke.io/v1"
+        ),
+        "{given}"
+    );
+    assert!(
+        given.contains("/testdata/charts/milvus-5.0.19.tgz"),
+        "absolute: {given}"
+    );
+}
+
+/// Issue 25, item 1: the values file goes through the bounded reader and
+/// the error names where `values` was set.
+#[test]
+fn a_device_as_values_file_is_refused_naming_set() {
+    let out = milvus_l7(&testdata())
+        .args(["values", "--set", "values=/dev/zero"])
+        .timeout(std::time::Duration::from_secs(30))
+        .assert()
+        .code(2);
+    let err = stderr(out.get_output());
+    assert!(
+        err.contains("set by --set values") && err.contains("/dev/zero"),
+        "{err}"
+    );
 }

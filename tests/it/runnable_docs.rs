@@ -284,6 +284,7 @@ fn help_setup(command: &str) -> &'static [&'static str] {
             "kubectl get ingress,managedcertificate -o yaml > live.yaml",
         ],
         "argocd-parameters" => &["cd deploy/argocd/example-app"],
+        "post-render" => &["helm pull milvus/milvus --version 5.0.19"],
         _ => &[],
     }
 }

@@ -102,7 +102,7 @@ fn as_json_watch(objects: &[Value]) -> String {
 }
 
 /// `kubectl get -o yaml -w`: `---` before each object but the first.
-fn as_yaml_watch(objects: &[Value]) -> String {
+pub(crate) fn as_yaml_watch(objects: &[Value]) -> String {
     objects
         .iter()
         .map(milvus_l7::yaml::to_string)
@@ -230,7 +230,10 @@ fn a_stream_that_ends_before_ready_exits_1_with_what_is_pending() {
         .code(1);
     let out = stdout(assert.get_output());
     assert!(!out.contains("\nready\n"), "{out}");
-    assert!(out.contains("not ready: 3 check(s) pending"), "{out}");
+    assert!(
+        out.contains("not ready (waiting): 3 check(s) pending"),
+        "{out}"
+    );
     assert!(
         out.contains(&format!(
             "  waiting  {CERTIFICATE}: certificate Provisioning"
@@ -388,4 +391,157 @@ fn a_follow_that_ends_ready_warns_of_a_certificate_expiring_soon() {
         stderr.contains("warning: networking.gke.io/v1/ManagedCertificate/default/my-release-milvus-tls: the certificate expires in 10 days"),
         "{stderr}"
     );
+}
+
+/// Issue 24 defect 11: an empty or failed watch (what `<(kubectl get … -w)`
+/// leaves when kubectl fails) was "not ready" with a blank line on stdout
+/// and exit 1; it is an error: exit 2, nothing on stdout.
+#[test]
+fn an_empty_or_failed_watch_exits_2_with_nothing_on_stdout() {
+    let tmp = tempdir();
+    let empty = write_file(tmp.path(), "empty.json", "");
+    for live in [&["--live", "-"][..], &[], &["--live", "/dev/null"]] {
+        let assert = milvus_l7(tmp.path())
+            .args(["status", "--follow"])
+            .args(live)
+            .write_stdin("  \n")
+            .assert()
+            .code(2);
+        assert!(assert.get_output().stdout.is_empty(), "{live:?}");
+        let err = stderr(assert.get_output());
+        assert!(
+            err.contains("the stream ended without an object"),
+            "{live:?}: {err}"
+        );
+    }
+    let assert = milvus_l7(tmp.path())
+        .args(["status", "--follow", "--live"])
+        .arg(&empty)
+        .assert()
+        .code(2);
+    assert!(assert.get_output().stdout.is_empty());
+}
+
+/// Issue 24 defect 11: garbage after the first object was reported in
+/// serde's words ("use Option<String>"). Now: where, after which object,
+/// and a note that stdout already holds lines that are not a verdict.
+#[test]
+fn a_failure_after_output_names_the_position_and_the_last_object() {
+    let tmp = tempdir();
+    let text = format!(
+        "{}---\nnull: 1\n",
+        milvus_l7::yaml::to_string(&ready_object("Ingress"))
+    );
+    let assert = milvus_l7(tmp.path())
+        .args(["status", "--follow", "--live", "-"])
+        .write_stdin(text.clone())
+        .assert()
+        .code(2);
+    let out = stdout(assert.get_output());
+    assert!(out.contains("awaiting "), "{out}");
+    let err = stderr(assert.get_output());
+    let line = text.lines().count();
+    assert!(
+        err.contains(&format!("error: <stdin>:{line}:1: a mapping key is null")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("(after {INGRESS}, the last object read)")),
+        "{err}"
+    );
+    assert!(err.contains("printed before the failure"), "{err}");
+    assert!(!err.contains("Option<"), "{err}");
+}
+
+/// Issue 24 defect 4: these panicked (exit 101, "overflow when adding
+/// duration to instant") or said "no number before `h`".
+#[test]
+fn timeouts_past_the_range_exit_2_with_the_range() {
+    let tmp = tempdir();
+    for timeout in [
+        "18446744073709551615s",
+        "2562047788015215h",
+        "9223372036854775807s",
+        "99999999999999999999h",
+        "169h",
+    ] {
+        let assert = milvus_l7(tmp.path())
+            .args(["status", "--follow", "--timeout", timeout, "--live", "-"])
+            .write_stdin(as_json_watch(&progress()))
+            .assert()
+            .code(2);
+        assert!(assert.get_output().stdout.is_empty(), "{timeout}");
+        let err = stderr(assert.get_output());
+        assert!(err.contains("between 1s and 168h"), "{timeout}: {err}");
+    }
+    milvus_l7(tmp.path())
+        .args(["status", "--follow", "--timeout", "168h", "--live", "-"])
+        .write_stdin(as_json_watch(&progress()))
+        .assert()
+        .code(0);
+}
+
+/// Issue 24 defect 12: a finished `kubectl get -o json` export (one List)
+/// over the 8 MiB a watch allows per object was refused under --follow.
+/// It is read as a bounded export, from a file or a pipe: each item within
+/// 8 MiB, the whole within --max-input-bytes.
+#[test]
+fn a_finite_list_export_over_8_mib_in_a_file_is_read_as_an_export() {
+    let tmp = tempdir();
+    let mut items: Vec<Value> = (0..40)
+        .map(|i| {
+            json!({"apiVersion": "v1", "kind": "ConfigMap",
+                "metadata": {"name": format!("filler-{i}"), "namespace": "default"},
+                "data": {"blob": "x".repeat(256 << 10)}})
+        })
+        .collect();
+    items.push(ready_object("Ingress"));
+    items.push(ready_object("ManagedCertificate"));
+    let list =
+        serde_json::to_string_pretty(&json!({"apiVersion": "v1", "kind": "List", "items": items}))
+            .unwrap();
+    assert!(list.len() > 9 << 20, "{}", list.len());
+    let file = write_file(tmp.path(), "export.json", &list);
+    let assert = milvus_l7(tmp.path())
+        .args(["status", "--follow", "--live"])
+        .arg(&file)
+        .assert()
+        .code(0);
+    assert!(stdout(assert.get_output()).contains("\nready\n"));
+    // The same as `kubectl get -o yaml`.
+    let value: Value = serde_json::from_str(&list).unwrap();
+    let yaml = write_file(
+        tmp.path(),
+        "export.yaml",
+        &milvus_l7::yaml::to_string(&value),
+    );
+    milvus_l7(tmp.path())
+        .args(["status", "--follow", "--live"])
+        .arg(&yaml)
+        .assert()
+        .code(0);
+    // Bounded all the same: under a smaller --max-input-bytes it is refused.
+    let assert = milvus_l7(tmp.path())
+        .args([
+            "status",
+            "--follow",
+            "--max-input-bytes",
+            "9000000",
+            "--live",
+        ])
+        .arg(&file)
+        .assert()
+        .code(2);
+    assert!(assert.get_output().stdout.is_empty());
+    let err = stderr(assert.get_output());
+    assert!(
+        err.contains("a List in the stream is larger than 9000000 bytes (--max-input-bytes)"),
+        "{err}"
+    );
+    // Through a pipe, as `<(kubectl get ingress,managedcertificate -o json)`.
+    milvus_l7(tmp.path())
+        .args(["status", "--follow", "--live", "-"])
+        .write_stdin(list)
+        .assert()
+        .code(0);
 }

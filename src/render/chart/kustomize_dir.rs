@@ -41,7 +41,7 @@ pub fn files(release: &Release) -> Result<BTreeMap<String, OutputFile>> {
         return Ok(files);
     };
     let home = chart_home(&release.chart);
-    for (relative, text) in chart_files(path)? {
+    for (relative, text) in chart_files(path.path())? {
         files.insert(
             format!("{home}/{relative}"),
             OutputFile {
@@ -193,11 +193,11 @@ fn read_tree(root: &Path) -> Result<Vec<(String, String)>> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// A gzipped tar of `(path, text)` files, as `helm package` makes one.
-    fn tgz(files: &[(&str, &str)]) -> Vec<u8> {
+    pub(in crate::render::chart) fn tgz(files: &[(&str, &str)]) -> Vec<u8> {
         let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
             Vec::new(),
             flate2::Compression::fast(),

@@ -3,25 +3,32 @@
 //! objects — so the Service annotations, `ClusterIP` and `tlsMode: 1` travel
 //! with the Ingress instead of waiting for a hand-run `helm upgrade`.
 //!
-//! The chart is read from disk only (`chartPath`, a directory or `.tgz`):
-//! milvus-l7 never opens a connection, and a render must not change when a
-//! repository does. Nothing here depends on how a chart lays out its files:
-//! the chart's name and version come from `helm show chart`, its objects
-//! from `helm template`, and the Milvus Service is found by name.
+//! The chart is read from disk (`chartPath`, a directory or `.tgz`), or
+//! fetched by Helm itself at the pinned `chartVersion`. Nothing here
+//! depends on how a chart lays out its files beyond `Chart.yaml`: the
+//! chart's objects come from one `helm template`, and the Milvus Service
+//! is found by name.
 
+pub mod chart_path;
+pub mod chart_yaml;
+pub mod child;
 pub mod helm;
 pub mod kustomize_dir;
+pub mod post_render;
+pub mod release_check;
+pub mod stderr_tail;
 pub mod user_values;
 
 use crate::error::{Error, Result};
 use crate::k8s::resource::{self, Resource};
 use crate::render::Rendered;
 use crate::yaml;
-use helm::Helm;
+use chart_path::ChartPath;
+use helm::{Helm, Template};
 use serde_json::{json, Value};
-use std::path::PathBuf;
+use std::path::Path;
 
-/// The chart as `helm show chart` describes it.
+/// The chart as its `Chart.yaml` describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChartMeta {
     /// `name` of Chart.yaml (`milvus`).
@@ -38,7 +45,7 @@ pub const CHART_NAME: &str = "milvus";
 pub struct ChartSource {
     /// A chart directory or `.tgz` on disk; without one, Helm fetches
     /// `milvus` at `version` from `repo`.
-    pub path: Option<PathBuf>,
+    pub path: Option<ChartPath>,
     /// The Helm repository, written into `-o DIR`'s kustomization.
     pub repo: String,
     /// The pinned version asked for (parameter `chartVersion`).
@@ -49,7 +56,7 @@ impl ChartSource {
     /// The chart as messages name it: its path, or `milvus V from URL`.
     pub fn describe(&self) -> String {
         match &self.path {
-            Some(path) => path.display().to_string(),
+            Some(path) => path.path().display().to_string(),
             None => format!("{CHART_NAME} {} from {}", self.version, self.repo),
         }
     }
@@ -80,8 +87,8 @@ pub fn wanted(rendered: &Rendered) -> bool {
     rendered.params.get("chart") == Some(&json!(true))
 }
 
-/// The chart source the parameters name: `chartPath` on disk, else the
-/// pinned `chartVersion` from `chartRepo`.
+/// The chart source the parameters name: `chartPath` on disk (checked
+/// before Helm sees it), else the pinned `chartVersion` from `chartRepo`.
 pub fn source(rendered: &Rendered) -> Result<ChartSource> {
     let text = |key: &str| {
         rendered
@@ -94,7 +101,8 @@ pub fn source(rendered: &Rendered) -> Result<ChartSource> {
     let (repo, version) = (text("chartRepo"), text("chartVersion"));
     let path = Some(text("chartPath"))
         .filter(|p| !p.is_empty())
-        .map(PathBuf::from);
+        .map(|p| ChartPath::check(Path::new(&p)))
+        .transpose()?;
     Ok(ChartSource {
         path,
         repo,
@@ -103,31 +111,31 @@ pub fn source(rendered: &Rendered) -> Result<ChartSource> {
 }
 
 /// Renders the chart with the render's Helm values and merges its objects
-/// with the L7 objects.
+/// with the L7 objects. One Helm process: the values go on its stdin, and
+/// the chart's name and version come from its Chart.yaml (or, fetched from
+/// the repository, are the pinned ones Helm was asked for).
 pub fn render_release(l7: Rendered, helm: &dyn Helm) -> Result<Release> {
     let source = source(&l7)?;
-    let chart = chart_meta(&helm.show_chart(&source)?, &source)?;
-    let values = tempfile::Builder::new()
-        .prefix("milvus-l7-values-")
-        .suffix(".yaml")
-        .tempfile()
-        .map_err(|e| {
-            Error::io(
-                "creating a temporary values file in",
-                std::env::temp_dir(),
-                e,
-            )
-        })?;
-    std::fs::write(values.path(), yaml::to_string(&l7.helm_values))
-        .map_err(|e| Error::io("writing", values.path(), e))?;
-    let text = helm.template(
-        &l7.params.release,
-        &source,
-        &l7.params.namespace,
-        values.path(),
+    let chart = match &source.path {
+        Some(path) => chart_yaml::read(path)?,
+        None => ChartMeta {
+            name: CHART_NAME.into(),
+            version: source.version.clone(),
+        },
+    };
+    let text = helm.template(&Template {
+        release: &l7.params.release,
+        chart: &source,
+        namespace: &l7.params.namespace,
+        values: yaml::to_string(&l7.helm_values),
+        deadline: helm_deadline(&l7),
+    })?;
+    let chart_objects = parse_chart_objects(&text, &source.describe(), &l7.params.namespace)?;
+    release_check::check(
+        &chart_objects,
+        &l7,
+        "check chartPath (a milvus chart) and your values files",
     )?;
-    let chart_objects = parse_chart_objects(&text, &source, &l7.params.namespace)?;
-    check_chart_service(&chart_objects, &l7)?;
     let objects = merge(&l7.resources, chart_objects)?;
     Ok(Release {
         l7,
@@ -137,32 +145,19 @@ pub fn render_release(l7: Rendered, helm: &dyn Helm) -> Result<Release> {
     })
 }
 
-fn chart_meta(text: &str, source: &ChartSource) -> Result<ChartMeta> {
-    let origin = format!("{} (Chart.yaml)", source.describe());
-    let docs = yaml::parse_stream(text, &origin, yaml::Limits::default())?;
-    let field = |key: &str| {
-        docs.first()
-            .and_then(|d| d.get(key))
-            .and_then(Value::as_str)
-            .map(String::from)
-    };
-    match (field("name"), field("version")) {
-        (Some(name), Some(version)) => Ok(ChartMeta { name, version }),
-        _ => Err(Error::Parse {
-            location: origin,
-            message: "Chart.yaml has no name or version".into(),
-            hint: "chartPath must be a Helm chart (a directory with Chart.yaml, or its .tgz)"
-                .into(),
-        }),
-    }
+/// The parameter `helmTimeout`, checked when the parameters were resolved.
+fn helm_deadline(l7: &Rendered) -> std::time::Duration {
+    let text = l7.params.get("helmTimeout").and_then(Value::as_str);
+    text.and_then(|t| crate::duration::parse(t).ok())
+        .unwrap_or(std::time::Duration::from_secs(300))
 }
 
 /// The chart's objects; namespaced ones without a namespace get the
 /// release's, as `helm install --namespace` (and kustomize's `namespace:`)
 /// would put them there, so `kubectl apply -f -` cannot scatter them into
 /// the current context's namespace.
-fn parse_chart_objects(text: &str, source: &ChartSource, namespace: &str) -> Result<Vec<Resource>> {
-    let origin = format!("helm template {}", source.describe());
+pub fn parse_chart_objects(text: &str, chart: &str, namespace: &str) -> Result<Vec<Resource>> {
+    let origin = format!("helm template {chart}");
     let limits = yaml::Limits {
         max_documents: 100_000,
         ..yaml::Limits::default()
@@ -226,68 +221,27 @@ const CLUSTER_SCOPED: &[&str] = &[
     "VolumeSnapshotClass",
 ];
 
-/// The chart must make the Service the L7 objects point at, as the values
-/// say: found by name, whatever file of the chart makes it.
-fn check_chart_service(objects: &[Resource], l7: &Rendered) -> Result<()> {
-    let expected = l7.chart_service();
-    let subject = format!("chart Service {}/{}", expected.namespace, expected.name);
-    let fail = |message: String| Error::Invalid {
-        subject: subject.clone(),
-        message,
-        hint: "the Ingress/HTTPRoute needs this Service as the values describe it; check \
-               chartPath (a milvus chart) and your values files"
-            .into(),
-    };
-    let service = objects
-        .iter()
-        .find(|r| {
-            r.id.group.is_empty()
-                && r.id.kind == "Service"
-                && r.id.name == expected.name
-                && r.id.namespace == expected.namespace
-        })
-        .ok_or_else(|| fail("the chart made no such Service".into()))?;
-    let spec = &service.value["spec"];
-    let service_type = spec["type"].as_str().unwrap_or("ClusterIP");
-    if service_type != expected.service_type {
-        return Err(fail(format!(
-            "type {service_type}, expected {}",
-            expected.service_type
-        )));
-    }
-    let has_port = spec["ports"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .any(|p| p["name"] == json!(expected.port_name) && p["port"] == json!(expected.port));
-    if !has_port {
-        return Err(fail(format!(
-            "no port {} named `{}`",
-            expected.port, expected.port_name
-        )));
-    }
-    for (key, value) in &expected.annotations {
-        if service.value["metadata"]["annotations"].get(key) != Some(value) {
-            return Err(fail(format!("annotation {key} is not {value}")));
-        }
-    }
-    Ok(())
-}
-
 /// The L7 objects and the chart's, in kustomize's legacy order; the same
 /// object from both is an error (kustomize refuses it too).
 fn merge(l7: &[Resource], chart: Vec<Resource>) -> Result<Vec<Resource>> {
-    if let Some(dup) = chart
-        .iter()
-        .find(|c| l7.iter().any(|r| r.id.matches(&c.id)))
-    {
-        return Err(Error::Invalid {
-            subject: format!("{}", dup.id),
-            message: "rendered by both the chart and milvus-l7".into(),
-            hint: "rename one of them (e.g. --set serviceName=… or a different release)".into(),
-        });
-    }
+    refuse_duplicates(l7, &chart)?;
     let mut objects: Vec<Resource> = l7.iter().cloned().chain(chart).collect();
     resource::sort_legacy(&mut objects);
     Ok(objects)
+}
+
+/// An object rendered by both the chart and milvus-l7 is an error: one
+/// would silently replace the other.
+fn refuse_duplicates(l7: &[Resource], chart: &[Resource]) -> Result<()> {
+    match chart
+        .iter()
+        .find(|c| l7.iter().any(|r| r.id.matches(&c.id)))
+    {
+        Some(dup) => Err(Error::Invalid {
+            subject: format!("{}", dup.id),
+            message: "rendered by both the chart and milvus-l7".into(),
+            hint: "rename one of them (e.g. --set serviceName=… or a different release)".into(),
+        }),
+        None => Ok(()),
+    }
 }

@@ -10,10 +10,13 @@
 //! A user value that fights a value the L7 setup needs is an error, not a
 //! silent override: the load balancer would be unhealthy with either winner.
 
+use crate::bounded_read::{self, Limit};
 use crate::error::{Error, Result};
+use crate::quote;
 use crate::render::params::Params;
 use crate::yaml;
 use serde_json::{json, Map, Value};
+use std::path::Path;
 
 /// The chart value that holds Milvus' own config as a YAML string.
 const USER_YAML: [&str; 2] = ["extraConfigFiles", "user.yaml"];
@@ -37,15 +40,38 @@ pub fn read(params: &Params) -> Result<Vec<UserValues>> {
             .collect(),
         _ => Vec::new(),
     };
-    paths.iter().map(|p| read_one(p)).collect()
+    paths
+        .iter()
+        .map(|p| read_one(p, &params.values_origin))
+        .collect()
 }
 
-fn read_one(path: &str) -> Result<UserValues> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Param {
-        key: "values".into(),
-        origin: path.into(),
-        message: format!("cannot read the values file: {e}"),
-        hint: "give existing Helm values files; paths in milvus-l7.yaml are relative to it".into(),
+/// Largest values file accepted: the milvus chart's own values.yaml is
+/// about 40 KB.
+const VALUES_LIMIT: Limit<'static> = Limit {
+    max_bytes: 4 << 20,
+    hint: "",
+};
+
+/// Reads one values file through the bounded reader (no device, FIFO or
+/// endless file); a failure names the file and where `values` was set.
+fn read_one(path: &str, origin: &str) -> Result<UserValues> {
+    let text = bounded_read::text_file(Path::new(path), VALUES_LIMIT).map_err(|e| {
+        let reason = e.to_string();
+        let reason = reason.split("\n  hint:").next().unwrap_or_default();
+        Error::Param {
+            key: "values".into(),
+            origin: origin.into(),
+            message: format!(
+                "cannot use the values file {}: {reason}",
+                quote::escape(path)
+            ),
+            hint: format!(
+                "give Helm values files (regular files of at most {} MiB); paths in \
+                 milvus-l7.yaml are relative to it",
+                VALUES_LIMIT.max_bytes >> 20
+            ),
+        }
     })?;
     let docs = yaml::parse_stream(&text, path, yaml::Limits::default())?;
     let values = match docs.as_slice() {
@@ -253,6 +279,21 @@ fn merge_at(base: &Value, top: &Value, path: &mut Vec<String>, origin: &str) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_device_or_missing_file_is_refused_naming_where_values_was_set() {
+        for path in ["/dev/zero", "/nonexistent/values.yaml"] {
+            let err = read_one(path, "--set values").unwrap_err().to_string();
+            assert!(
+                err.contains("set by --set values") && err.contains(path),
+                "{path}: {err}"
+            );
+        }
+        let err = read_one("/dev/zero", "--set values")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("character device"), "{err}");
+    }
 
     #[test]
     fn maps_merge_and_user_yaml_merges_as_yaml() {
