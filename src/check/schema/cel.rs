@@ -85,6 +85,19 @@ fn apply_defaults(tree: &Value, value: &mut Value) {
     }
 }
 
+/// Whether `object` is of a kind the API server itself serves (the core
+/// group and `networking.k8s.io`, whose schemas come from the Kubernetes
+/// OpenAPI). For those the server does not enforce the OpenAPI's list types:
+/// `validation.go` finds duplicates, in its own words, which
+/// `check::builtin` reproduces (e.g. a Service's duplicate ports).
+fn is_built_in(object: &Value) -> bool {
+    let api_version = object
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    !api_version.contains('/') || api_version.starts_with("networking.k8s.io/")
+}
+
 struct Walk<'a> {
     /// The whole (defaulted) object, to name fields by kubectl's paths.
     object: &'a Value,
@@ -97,7 +110,9 @@ impl Walk<'_> {
     /// Checks `value` at the JSON Pointer `pointer` against its `tree`, then its children.
     fn node(&mut self, tree: &Value, value: &Value, pointer: &mut String) {
         if let Value::Array(items) = value {
-            self.list_type(tree, items, pointer);
+            if !is_built_in(self.object) {
+                self.list_type(tree, items, pointer);
+            }
         }
         if let Some(Value::Array(rules)) = tree.get("x-kubernetes-validations") {
             for rule in rules {
