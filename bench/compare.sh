@@ -9,8 +9,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${CARGO_TARGET_DIR:-target}
-cargo build --release --quiet --bin milvus-l7 --example generate_live
-bin=$target/release/milvus-l7
+# Check the tools before minutes of building, not after.
+for tool in hyperfine kubectl python3; do
+  command -v "$tool" >/dev/null || { echo "bench/compare.sh needs $tool (hyperfine: apt-get install hyperfine)" >&2; exit 2; }
+done
+# The dist profile, as shipped (Cargo.toml).
+cargo build --profile dist --quiet --bin milvus-l7 --example generate_live
+bin=$target/dist/milvus-l7
 # As deploy/argocd/Dockerfile builds it.
 static_bin=$(bash scripts/build-static.sh)
 work=$(mktemp -d)
@@ -73,7 +78,7 @@ if "$bin" diff --help >/dev/null 2>&1; then
   for n in 1000 10000 50000; do
     for format in list json; do
       ext=$([ "$format" = json ] && echo json || echo yaml)
-      "$target"/release/examples/generate_live "$n" "$format" > "$work/live-$n.$ext"
+      "$target"/dist/examples/generate_live "$n" "$format" > "$work/live-$n.$ext"
       size=$(stat -c %s "$work/live-$n.$ext")
       /usr/bin/time -f "diff $n objects ($format, $((size / 1024)) KiB): %e s, peak %M KiB" \
         "$bin" diff --overlay google-managed --live "$work/live-$n.$ext" > /dev/null || true

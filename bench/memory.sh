@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Peak memory (RSS) against input size for diff, status and validate on
 # generated exports, and validate's time as the export grows. A report,
-# not a test: the figures go into README's Performance table.
+# not a test: the figures go into the Performance table of docs/development.md.
 #   bash bench/memory.sh               # needs GNU time (/usr/bin/time -v)
 #   bash bench/memory.sh 10000 50000   # object counts (default 10000 50000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${CARGO_TARGET_DIR:-target}
-cargo build --release --quiet --offline --bin milvus-l7 --example generate_live
-bin=$target/release/milvus-l7
-gen=$target/release/examples/generate_live
+command -v /usr/bin/time >/dev/null || { echo "bench/memory.sh needs GNU time (apt-get install time)" >&2; exit 2; }
+# The dist profile, as shipped (Cargo.toml).
+cargo build --profile dist --quiet --offline --bin milvus-l7 --example generate_live
+bin=$target/dist/milvus-l7
+gen=$target/dist/examples/generate_live
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 counts=("${@:-10000 50000}")

@@ -43,7 +43,7 @@ pub fn file(path: &Path, limit: Limit) -> Result<Vec<u8>> {
     read_limited(&mut std::io::BufReader::new(file), &origin, limit, expected)
 }
 
-/// Reads the regular file `path` as UTF-8 text (see [`file`]).
+/// Reads the regular file `path` as UTF-8 text (see [`file()`]).
 pub fn text_file(path: &Path, limit: Limit) -> Result<String> {
     let origin = path.display().to_string();
     into_text(file(path, limit)?, &origin)

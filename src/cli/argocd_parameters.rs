@@ -33,10 +33,12 @@ const ANNOUNCED: &[&str] = &["release", "namespace", "domain", "overlays", "valu
 /// `generate` and not this command.
 const ONLY_WHEN_SET: &[&str] = &["namespace"];
 
-/// `milvus-l7 argocd-parameters` arguments.
+// No doc comment: clap builds subcommands deferred (cli/mod.rs), so a
+// doc comment here would replace the command's description in --help.
+#[allow(missing_docs)]
 #[derive(Debug, Args)]
 pub struct ArgocdParametersArgs {
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = super::RENDER_PARAMETERS)]
     pub params: ParamArgs,
 }
 

@@ -12,11 +12,13 @@ use std::path::PathBuf;
 use time::{Duration, OffsetDateTime};
 
 pub const EXAMPLES: &str = "Examples:
-  milvus-l7 cert --domain my-release.milvus.io
-  milvus-l7 cert --domain milvus.example.com --out-dir certs/ --days 90 --key-type ecdsa-p256
+  milvus-l7 cert --domain milvus.example.com   # render --overlay self-managed: same --domain
+  milvus-l7 cert --domain milvus.example.com --out-dir certs/ --days 90
   milvus-l7 cert --domain milvus.example.com --force     # replace an existing tls.key/tls.crt";
 
-/// `milvus-l7 cert` arguments.
+// No doc comment: clap builds subcommands deferred (cli/mod.rs), so a
+// doc comment here would replace the command's description in --help.
+#[allow(missing_docs)]
 #[derive(Debug, Args)]
 pub struct CertArgs {
     /// DNS name the certificate is for (subjectAltName; the first also CN); repeat for several; `*.example.com` is allowed.
@@ -28,8 +30,8 @@ pub struct CertArgs {
     /// Days the certificate is valid, from now (at most 825).
     #[arg(long, default_value_t = 365)]
     pub days: u32,
-    /// Key algorithm.
-    #[arg(long, value_enum, default_value_t = KeyTypeArg::Rsa2048)]
+    /// Key algorithm (rsa2048 only in a build with the `rsa-keys` feature).
+    #[arg(long, value_enum, default_value_t = KeyTypeArg::EcdsaP256)]
     pub key_type: KeyTypeArg,
     /// Replace existing tls.key and tls.crt.
     #[arg(long)]
@@ -39,10 +41,10 @@ pub struct CertArgs {
 /// The key algorithms Google Cloud load balancers accept that we offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum KeyTypeArg {
+    /// ECDSA on the P-256 curve: smaller and faster; Google Cloud load balancers accept it.
+    EcdsaP256,
     /// RSA 2048, like the guide's `openssl genrsa 2048`.
     Rsa2048,
-    /// ECDSA on the P-256 curve: smaller and faster.
-    EcdsaP256,
 }
 
 impl From<KeyTypeArg> for KeyType {

@@ -16,7 +16,9 @@ pub const EXAMPLES: &str = "Examples:
   milvus-l7 completions zsh > ~/.zfunc/_milvus-l7   # .zshrc: fpath=(~/.zfunc $fpath)
   milvus-l7 completions fish > ~/.config/fish/completions/milvus-l7.fish";
 
-/// Arguments of `milvus-l7 completions`.
+// No doc comment: clap builds subcommands deferred (cli/mod.rs), so a
+// doc comment here would replace the command's description in --help.
+#[allow(missing_docs)]
 #[derive(Debug, clap::Args)]
 pub struct CompletionsArgs {
     /// Shell to write the completion script for.

@@ -18,11 +18,11 @@ pub const EXAMPLES: &str = "Examples:
 
 Exit status: 0 no differences, 1 differences, 2 error (like diff and kubectl diff).";
 
-/// `milvus-l7 diff` arguments.
+// No doc comment: clap builds subcommands deferred (cli/mod.rs), so a
+// doc comment here would replace the command's description in --help.
+#[allow(missing_docs)]
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    #[command(flatten)]
-    pub params: ParamArgs,
     /// Live export to compare with: a file, a directory of .yaml/.yml/.json files, or - for stdin (output of `kubectl get ... -o yaml` or `-o json`).
     #[arg(long, value_name = "FILE|DIR|-")]
     pub live: String,
@@ -38,6 +38,9 @@ pub struct DiffArgs {
     /// Refuse a live export larger than this many bytes (bounds time and memory).
     #[arg(long, value_name = "BYTES", default_value_t = live::DEFAULT_MAX_BYTES)]
     pub max_input_bytes: u64,
+    // Last: listed after the command's own flags in --help.
+    #[command(flatten, next_help_heading = super::RENDER_PARAMETERS)]
+    pub params: ParamArgs,
 }
 
 pub fn run(args: &DiffArgs, ctx: &mut Ctx) -> Result<Outcome> {

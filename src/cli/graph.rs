@@ -11,14 +11,17 @@ pub const EXAMPLES: &str = "Examples:
   milvus-l7 graph --format dot | dot -Tsvg > graph.svg
   { echo '```mermaid'; milvus-l7 graph; echo '```'; } >> pr-description.md";
 
-/// Arguments of `milvus-l7 graph`: the render flags and an output format.
+// No doc comment: clap builds subcommands deferred (cli/mod.rs), so a
+// doc comment here would replace the command's description in --help.
+#[allow(missing_docs)]
 #[derive(Debug, clap::Args)]
 pub struct GraphArgs {
-    #[command(flatten)]
-    pub params: ParamArgs,
     /// Diagram language.
     #[arg(long, value_enum, default_value_t = Format::Mermaid)]
     pub format: Format,
+    // Last: listed after the command's own flags in --help.
+    #[command(flatten, next_help_heading = super::RENDER_PARAMETERS)]
+    pub params: ParamArgs,
 }
 
 /// Diagram languages `graph` can write.

@@ -33,7 +33,9 @@ const READ_KINDS: &[&str] = &[
     "GCPGatewayPolicy",
 ];
 
-/// Arguments of `milvus-l7 import`.
+// No doc comment: clap builds subcommands deferred (cli/mod.rs), so a
+// doc comment here would replace the command's description in --help.
+#[allow(missing_docs)]
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// Live export of the setup: a file, a directory of .yaml/.yml/.json files, or - for stdin (output of `kubectl get ... -o yaml` or `-o json`).

@@ -43,12 +43,20 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
     /// Print only errors and warnings on stderr (no notes, hints or progress).
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = GLOBAL_OPTIONS)]
     pub quiet: bool,
     /// Print what is being done on stderr.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = GLOBAL_OPTIONS)]
     pub verbose: bool,
 }
+
+/// The help heading of the flags every command takes, listed after the
+/// command's own: mixed in, they broke up the command's flags.
+const GLOBAL_OPTIONS: &str = "Global options";
+
+/// The help heading of the render parameters (`ParamArgs`) in every command
+/// that takes them, after the command's own flags.
+pub(crate) const RENDER_PARAMETERS: &str = "Render parameters";
 
 impl Cli {
     /// How much the commands say on stderr.

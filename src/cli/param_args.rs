@@ -11,7 +11,10 @@ use clap::Args;
 use serde_json::Value;
 use std::path::PathBuf;
 
-/// The parameters every command that renders takes.
+// The parameters every command that renders takes. No doc comment: clap
+// builds subcommands deferred (cli/mod.rs), so a doc comment here would
+// replace the command's description in --help.
+#[allow(missing_docs)]
 #[derive(Debug, Args, Clone, Default)]
 pub struct ParamArgs {
     /// Config file (default: ./milvus-l7.yaml when it exists).
@@ -23,9 +26,15 @@ pub struct ParamArgs {
     /// Namespace of every object [default: default, or $ARGOCD_APP_NAMESPACE].
     #[arg(long, short = 'n')]
     pub namespace: Option<String>,
+<<<<<<< HEAD
     /// DNS name clients connect to; repeat for several, the first is the primary [default: <release>.milvus.io].
     #[arg(long = "domain", value_name = "NAME")]
     pub domains: Vec<String>,
+=======
+    /// DNS name clients connect to [default: RELEASE.milvus.io].
+    #[arg(long)]
+    pub domain: Option<String>,
+>>>>>>> main
     /// Overlay to apply; repeat to compose, in order [default: google-managed].
     #[arg(long = "overlay", value_name = "NAME", value_parser = super::overlay_arg::OverlayName, hide_possible_values = true)]
     pub overlays: Vec<String>,

@@ -17,7 +17,9 @@ pub const EXAMPLES: &str = "Examples:
   helm template my-release milvus-5.0.19.tgz -n milvus -f values.yaml > manifests.yaml
   milvus-l7 post-render -n milvus --domain milvus.example.com < manifests.yaml   # by hand";
 
-/// `milvus-l7 post-render` arguments: every render parameter.
+// No doc comment: clap builds subcommands deferred (cli/mod.rs), so a
+// doc comment here would replace the command's description in --help.
+#[allow(missing_docs)]
 #[derive(Debug, Args)]
 pub struct PostRenderArgs {
     #[command(flatten)]

@@ -13,17 +13,18 @@ use std::path::PathBuf;
 
 pub const EXAMPLES: &str = "Examples:
   milvus-l7 render --chart --overlay google-managed | kubectl apply -f -   # the whole release
-  milvus-l7 render --overlay self-managed --tls-cert tls.crt --tls-key tls.key -o out/
+  milvus-l7 render --overlay self-managed --domain milvus.example.com \\
+    --tls-cert tls.crt --tls-key tls.key -o out/     # the pair from `milvus-l7 cert`
   milvus-l7 render --release milvus-prod --namespace milvus --domain milvus.example.com -o out/
   milvus-l7 render --release milvus-prod --namespace milvus --domain milvus.example.com \\
     --check out/                         # the same flags: exit 1 when out/ is stale (for CI)
   milvus-l7 render --chart --set chartPath=milvus-5.0.19.tgz | kubectl apply -f -";
 
-/// `milvus-l7 render` arguments.
+// No doc comment: clap builds subcommands deferred (cli/mod.rs), so a
+// doc comment here would replace the command's description in --help.
+#[allow(missing_docs)]
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    #[command(flatten)]
-    pub params: ParamArgs,
     /// Write one file per object into DIR (replaced atomically), plus helm/values.yaml and kustomization.yaml.
     #[arg(
         short = 'o',
@@ -38,6 +39,9 @@ pub struct RenderArgs {
     /// Also render the milvus chart (helm template, chart from chartPath): the whole release.
     #[arg(long)]
     pub chart: bool,
+    // Last: listed after the command's own flags in --help.
+    #[command(flatten, next_help_heading = super::RENDER_PARAMETERS)]
+    pub params: ParamArgs,
 }
 
 pub fn run(args: &RenderArgs, ctx: &mut Ctx) -> Result<Outcome> {

@@ -14,7 +14,7 @@ pub const EXAMPLES: &str = "Examples:
   milvus-l7 status --live live.yaml     # from kubectl get ingress,managedcertificate -o yaml
   kubectl get ingress,managedcertificate -n default -o yaml | milvus-l7 status --live -
   kubectl get ingress -n default -o json | milvus-l7 status --overlay self-managed \\
-    --tls-cert tls.crt --tls-key tls.key --live - --output json
+    --domain milvus.example.com --tls-cert tls.crt --tls-key tls.key --live - --output json
   kubectl get gateway,httproute,gcpbackendpolicy,healthcheckpolicy -n default -o yaml \\
     | milvus-l7 status --overlay gateway --overlay self-managed --live -
   # until ready: one line per change, exit 0 once ready (kubectl watches one kind at a time)
@@ -22,7 +22,9 @@ pub const EXAMPLES: &str = "Examples:
     --live <(kubectl get ingress -n default -o json -w) \\
     --live <(kubectl get managedcertificate -n default -o json -w)";
 
-/// `milvus-l7 status` arguments.
+// No doc comment: clap builds subcommands deferred (cli/mod.rs), so a
+// doc comment here would replace the command's description in --help.
+#[allow(missing_docs)]
 #[derive(Debug, Args)]
 pub struct StatusArgs {
     /// Live objects: the output of `kubectl get ... -o yaml` or `-o json` (a file, a directory of .yaml/.yml/.json files, or `-` for stdin). May be repeated. With --follow, a watch stream (`kubectl get KIND -o json -w`); stdin when omitted.
@@ -40,7 +42,7 @@ pub struct StatusArgs {
     /// Refuse a live export larger than this many bytes (bounds time and memory).
     #[arg(long, value_name = "BYTES", default_value_t = live::DEFAULT_MAX_BYTES)]
     pub max_input_bytes: u64,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = super::RENDER_PARAMETERS)]
     pub params: ParamArgs,
 }
 

@@ -10,19 +10,23 @@ use crate::render::params;
 use std::path::PathBuf;
 
 pub const EXAMPLES: &str = "Examples:
-  milvus-l7 validate --overlay self-managed --tls-cert tls.crt --tls-key tls.key   # the render
+  milvus-l7 validate --overlay self-managed --domain milvus.example.com \\
+    --tls-cert tls.crt --tls-key tls.key   # the render
   milvus-l7 validate out/              # a render -o directory, helm/values.yaml included
   milvus-l7 validate k8s/ --release milvus-prod     # your manifests, made for release milvus-prod
   kubectl get ingress,managedcertificate,backendconfig -o yaml | milvus-l7 validate -
   milvus-l7 validate --fleet deploy/argocd/fleet   # every app of an ApplicationSet fleet, together";
 
-/// `milvus-l7 validate` arguments.
+// No doc comment: clap builds subcommands deferred (cli/mod.rs), so a
+// doc comment here would replace the command's description in --help.
+#[allow(missing_docs)]
 #[derive(Debug, clap::Args)]
 pub struct ValidateArgs {
-    /// Files or directories of YAML/JSON manifests (`-` for stdin). Without any, the render is validated.
+    /// Files or directories of YAML/JSON manifests (`-` for stdin). Without any, the render is
+    /// validated; with PATHs, the render parameters say which Milvus Service, ports and health
+    /// port to expect.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Render parameters; with PATHs they say which Milvus Service, ports and health port to expect.
     /// Refuse an input (a file, stdin) larger than this many bytes (bounds time and memory).
     #[arg(long, value_name = "BYTES", default_value_t = live::DEFAULT_MAX_BYTES)]
     pub max_input_bytes: u64,
@@ -34,7 +38,7 @@ pub struct ValidateArgs {
     /// without the checks that relate objects to each other or to the parameters.
     #[arg(long, requires = "paths")]
     pub schema_only: bool,
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = super::RENDER_PARAMETERS)]
     pub params: ParamArgs,
 }
 

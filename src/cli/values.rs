@@ -14,7 +14,9 @@ pub const EXAMPLES: &str = "Examples:
     --post-renderer=milvus-l7 --post-renderer-args=post-render \\
     --post-renderer-args=--domain=milvus.example.com       # Helm 3; docs/helm.md for Helm 4";
 
-/// `milvus-l7 values` arguments: every render parameter.
+// No doc comment: clap builds subcommands deferred (cli/mod.rs), so a
+// doc comment here would replace the command's description in --help.
+#[allow(missing_docs)]
 #[derive(Debug, Args)]
 pub struct ValuesArgs {
     #[command(flatten)]

@@ -6,12 +6,12 @@
 //! or several concatenated objects), a directory of such files, or stdin.
 //! Old exports carry `selfLink`, `extensions/v1beta1` Ingresses and
 //! unquoted timestamps; all of them load. Big YAML exports parse on every
-//! core ([`live_split`]), JSON with serde_json. Errors point at
+//! core (`live_split`), JSON with serde_json. Errors point at
 //! file:line:column and never quote the input, which may hold Secret data.
 //!
-//! Which files of a directory are read is [`object_files`]'s decision;
+//! Which files of a directory are read is `object_files`'s decision;
 //! what `validate` makes of documents that are not objects (the chart's
-//! Helm values) is [`crate::load::manifest_set`]'s.
+//! Helm values) is `crate::load::manifest_set`'s.
 
 use crate::bounded_read::{self, Limit};
 use crate::error::{Error, Result};
@@ -104,7 +104,7 @@ impl Input {
 pub struct Inputs {
     /// The inputs read, in path order.
     pub files: Vec<Input>,
-    /// Files of a directory that were not read (see [`object_files`]).
+    /// Files of a directory that were not read (see `object_files`).
     pub skipped: Vec<PathBuf>,
 }
 

@@ -152,7 +152,7 @@ pub fn files(rendered: &Rendered) -> BTreeMap<String, OutputFile> {
 
 /// Replaces `dir` with exactly `files`, atomically: everything is written to
 /// a temporary sibling first and exchanged with `dir` in one step (see
-/// [`dir_swap`]), so on any failure the old directory is left as it was,
+/// `dir_swap`), so on any failure the old directory is left as it was,
 /// and the temporary sibling is removed on every error path. Files of an
 /// earlier render that are no longer produced disappear with the old
 /// directory. Concurrent writers of one `dir` take turns. A `dir` that is a

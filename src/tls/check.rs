@@ -12,9 +12,8 @@
 //! and only its public half is compared.
 
 use crate::problem::{Problem, Subject};
+use crate::tls::rsa_public;
 use crate::tls::TlsFiles;
-use rsa::pkcs1::DecodeRsaPrivateKey;
-use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey};
 use x509_parser::asn1_rs::{Any, BitString, Class, FromDer, Sequence, Tag};
 use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::GeneralName;
@@ -172,10 +171,9 @@ fn public_key_of_private_key(key_pem: &str) -> Result<PublicKey, String> {
     };
     match block.label.as_str() {
         "PRIVATE KEY" => pkcs8_public_key(&block.contents).ok_or_else(|| unreadable("PKCS#8")),
-        "RSA PRIVATE KEY" => rsa::RsaPrivateKey::from_pkcs1_der(&block.contents)
-            .ok()
-            .and_then(|k| rsa_public_key(&k))
-            .ok_or_else(|| unreadable("PKCS#1 RSA")),
+        "RSA PRIVATE KEY" => {
+            rsa_public_key(&block.contents).ok_or_else(|| unreadable("PKCS#1 RSA"))
+        }
         "EC PRIVATE KEY" => sec1_public_point(&block.contents)
             .map(|bits| PublicKey {
                 algorithm: ID_EC_PUBLIC_KEY.into(),
@@ -186,22 +184,23 @@ fn public_key_of_private_key(key_pem: &str) -> Result<PublicKey, String> {
     }
 }
 
-/// PKCS#8: ring (through rcgen) reads RSA, ECDSA and Ed25519 keys; the `rsa`
-/// crate also reads RSA keys ring refuses (e.g. unusual sizes), so that the
+/// PKCS#8: ring (through rcgen) reads RSA, ECDSA and Ed25519 keys; an RSA
+/// key ring refuses (e.g. an unusual size) is read from its DER, so that the
 /// message can be about matching rather than about parsing.
 fn pkcs8_public_key(der: &[u8]) -> Option<PublicKey> {
     if let Ok(pair) = rcgen::KeyPair::try_from(der) {
         use rcgen::PublicKeyData;
         return PublicKey::from_spki_der(&pair.subject_public_key_info());
     }
-    rsa::RsaPrivateKey::from_pkcs8_der(der)
-        .ok()
-        .and_then(|k| rsa_public_key(&k))
+    rsa_public_key(&rsa_public::pkcs1_in_pkcs8(der)?)
 }
 
-fn rsa_public_key(key: &rsa::RsaPrivateKey) -> Option<PublicKey> {
-    let der = key.to_public_key().to_public_key_der().ok()?;
-    PublicKey::from_spki_der(der.as_bytes())
+/// The public key of a PKCS#1 RSA private key.
+fn rsa_public_key(pkcs1: &[u8]) -> Option<PublicKey> {
+    Some(PublicKey {
+        algorithm: rsa_public::RSA_ENCRYPTION.into(),
+        bits: rsa_public::public_key_of_pkcs1(pkcs1)?,
+    })
 }
 
 /// SEC1 `ECPrivateKey ::= SEQUENCE { version, privateKey, [0] parameters,
@@ -480,23 +479,30 @@ mod tests {
 
     #[test]
     fn pkcs1_rsa_keys_are_read() {
-        use rsa::pkcs1::EncodeRsaPrivateKey;
-        let made = generate(
-            "milvus.example.com",
-            KeyType::Rsa2048,
-            now(),
-            now() + Duration::days(365),
-        )
-        .unwrap();
-        let (_, pem) = x509_parser::pem::parse_x509_pem(made.key_pem.as_bytes()).unwrap();
-        let key = rsa::RsaPrivateKey::from_pkcs8_der(&pem.contents).unwrap();
-        let pkcs1 = key.to_pkcs1_der().unwrap();
-        let findings = check_now(
-            &made.cert_pem,
-            &pem_block("RSA PRIVATE KEY", pkcs1.as_bytes()),
-            &["milvus.example.com"],
-        );
+        // The test pair of testdata/certs/, its key converted to PKCS#1 by openssl.
+        let cert = include_str!("../../testdata/certs/tls.crt");
+        let pkcs1 = include_str!("../../testdata/certs/tls.pkcs1.key");
+        assert!(pkcs1.starts_with("-----BEGIN RSA PRIVATE KEY-----"));
+        let findings = check_now(cert, pkcs1, &["my-release.milvus.io"]);
         assert_eq!(findings, Findings::default());
+    }
+
+    #[test]
+    fn pkcs8_rsa_keys_are_read_and_matched() {
+        let cert = include_str!("../../testdata/certs/tls.crt");
+        let key = include_str!("../../testdata/certs/tls.key");
+        let findings = check_now(cert, key, &["my-release.milvus.io"]);
+        assert_eq!(findings, Findings::default());
+        // The same key read without ring: the DER path gives ring's answer.
+        let (_, pem) = x509_parser::pem::parse_x509_pem(key.as_bytes()).unwrap();
+        let by_der = rsa_public_key(&rsa_public::pkcs1_in_pkcs8(&pem.contents).unwrap());
+        assert_eq!(by_der, pkcs8_public_key(&pem.contents));
+        let other = ecdsa("my-release.milvus.io", now(), now() + Duration::days(1));
+        let mismatch = check_now(&other.cert_pem, key, &["my-release.milvus.io"]);
+        assert!(
+            mismatch.problems[0].to_string().contains("does not belong"),
+            "{mismatch:?}"
+        );
     }
 
     #[test]

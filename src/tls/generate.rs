@@ -9,10 +9,8 @@
 use crate::error::{Error, Result};
 use rcgen::{
     CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, KeyPair,
-    KeyUsagePurpose, SerialNumber, PKCS_ECDSA_P256_SHA256,
+    KeyUsagePurpose, SerialNumber, PKCS_ECDSA_P256_SHA256, PKCS_RSA_SHA256,
 };
-use rsa::pkcs8::EncodePrivateKey;
-use rsa::rand_core::{OsRng, RngCore};
 use std::fmt;
 use std::io::Write;
 use std::path::Path;
@@ -31,10 +29,12 @@ pub const MAX_DAYS: u32 = 825;
 /// The key algorithms Google Cloud load balancers accept that we offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyType {
-    /// RSA 2048, like the guide's `openssl genrsa 2048`.
-    Rsa2048,
-    /// ECDSA on the P-256 curve: smaller and faster.
+    /// ECDSA on the P-256 curve: the default; smaller and faster, and made
+    /// by ring, which every build has.
     EcdsaP256,
+    /// RSA 2048, like the guide's `openssl genrsa 2048`. Only a build with
+    /// the `rsa-keys` feature can make one (see `generate_key`).
+    Rsa2048,
 }
 
 /// A freshly made key and certificate, PEM-encoded. Debug never shows the key.
@@ -128,7 +128,7 @@ pub fn generate_for(
     params.distinguished_name = subject;
     params.not_before = not_before;
     params.not_after = not_after;
-    params.serial_number = Some(random_serial());
+    params.serial_number = Some(random_serial()?);
     params.key_usages = match key_type {
         KeyType::Rsa2048 => vec![
             KeyUsagePurpose::DigitalSignature,
@@ -144,36 +144,38 @@ pub fn generate_for(
     })
 }
 
-/// rcgen's default `ring` backend cannot generate RSA keys, so the `rsa`
-/// crate makes the key and rcgen (ring) signs with it.
+/// rcgen makes both keys. RSA generation needs its aws-lc-rs backend
+/// (`rsa-keys` feature): ring, the default backend, cannot generate RSA
+/// keys, and the pure-Rust `rsa` crate carries RUSTSEC-2023-0071.
 fn generate_key(key_type: KeyType) -> Result<KeyPair> {
-    match key_type {
-        KeyType::Rsa2048 => {
-            let private =
-                rsa::RsaPrivateKey::new(&mut OsRng, 2048).map_err(|e| Error::Invalid {
-                    subject: "RSA key generation".into(),
-                    message: e.to_string(),
-                    hint: "try again, or use --key-type ecdsa-p256".into(),
-                })?;
-            let pkcs8 = private.to_pkcs8_der().map_err(|e| Error::Invalid {
-                subject: "RSA key encoding".into(),
-                message: e.to_string(),
-                hint: "try again, or use --key-type ecdsa-p256".into(),
-            })?;
-            KeyPair::try_from(pkcs8.as_bytes()).map_err(rcgen_error)
-        }
-        KeyType::EcdsaP256 => KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).map_err(rcgen_error),
-    }
+    let algorithm = match key_type {
+        KeyType::EcdsaP256 => &PKCS_ECDSA_P256_SHA256,
+        KeyType::Rsa2048 => &PKCS_RSA_SHA256,
+    };
+    KeyPair::generate_for(algorithm).map_err(|e| match e {
+        rcgen::Error::KeyGenerationUnavailable => Error::Param {
+            key: "key-type".into(),
+            origin: "--key-type".into(),
+            message: "this milvus-l7 was built without RSA key generation".into(),
+            hint: "use the default --key-type ecdsa-p256 (Google Cloud load balancers accept it), or build with `cargo install milvus-l7 --features rsa-keys`".into(),
+        },
+        other => rcgen_error(other),
+    })
 }
 
 /// 16 random bytes, top bit clear so the DER integer stays positive.
 /// rcgen's default derives the serial from the public key, which repeats it
 /// when a key is reused.
-fn random_serial() -> SerialNumber {
+fn random_serial() -> Result<SerialNumber> {
     let mut bytes = [0u8; 16];
-    OsRng.fill_bytes(&mut bytes);
+    getrandom::fill(&mut bytes).map_err(|e| Error::Invalid {
+        subject: "certificate serial number".into(),
+        message: format!("the system random number generator failed: {e}"),
+        hint: "try again; if it persists, check that /dev/urandom or getrandom(2) is available"
+            .into(),
+    })?;
     bytes[0] &= 0x7f;
-    SerialNumber::from_slice(&bytes)
+    Ok(SerialNumber::from_slice(&bytes))
 }
 
 fn rcgen_error(e: rcgen::Error) -> Error {

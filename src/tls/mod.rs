@@ -1,8 +1,9 @@
 //! TLS: making a self-signed certificate ([`generate`]) and checking a
-//! certificate and key against a domain ([`check`]).
+//! certificate and key against a domain (`check`).
 
 pub(crate) mod check;
 pub mod generate;
+mod rsa_public;
 
 use std::fmt;
 use std::path::PathBuf;

@@ -45,12 +45,16 @@ fn assert_no_key_bytes(text: &str, key_pem: &str) {
     }
 }
 
-#[test]
-fn rsa_certificate_is_read_by_independent_readers_and_accepted_by_render() {
-    let tmp = tempdir();
-    let dir = tmp.path();
+/// Runs `cert --domain milvus.example.com <extra>` in `dir`, then checks
+/// what it wrote with x509-parser and openssl (when installed), and that
+/// render accepts the pair. Returns openssl's text of the certificate.
+fn cert_is_read_by_independent_readers_and_accepted_by_render(
+    dir: &Path,
+    extra: &[&str],
+) -> String {
     let assert = milvus_l7(dir)
         .args(["cert", "--domain", "milvus.example.com"])
+        .args(extra)
         .assert()
         .success()
         .stdout("");
@@ -74,16 +78,12 @@ fn rsa_certificate_is_read_by_independent_readers_and_accepted_by_render() {
     let days =
         (cert.validity().not_after.timestamp() - cert.validity().not_before.timestamp()) / 86_400;
     assert_eq!(days, 365);
-    match cert.public_key().parsed().unwrap() {
-        x509_parser::public_key::PublicKey::RSA(rsa) => assert_eq!(rsa.key_size(), 2048),
-        other => panic!("expected RSA, got {other:?}"),
-    }
     assert!(read(dir, "tls.key").starts_with("-----BEGIN PRIVATE KEY-----"));
 
+    let mut text = String::new();
     if openssl_available() {
-        let text = openssl(&["x509", "-in", "tls.crt", "-noout", "-text"], dir);
+        text = openssl(&["x509", "-in", "tls.crt", "-noout", "-text"], dir);
         assert!(text.contains("DNS:milvus.example.com"), "{text}");
-        assert!(text.contains("Public-Key: (2048 bit)"), "{text}");
         assert!(
             text.contains("Subject: CN = milvus.example.com")
                 || text.contains("Subject: CN=milvus.example.com"),
@@ -108,6 +108,76 @@ fn rsa_certificate_is_read_by_independent_readers_and_accepted_by_render() {
     .assert()
     .success()
     .stderr("");
+    text
+}
+
+/// The public key of the certificate `cert` wrote into `dir`.
+fn public_key_of(dir: &Path) -> String {
+    let cert_pem = read(dir, "tls.crt");
+    let (_, pem) = parse_x509_pem(cert_pem.as_bytes()).unwrap();
+    let cert = pem.parse_x509().unwrap();
+    format!("{:?}", cert.public_key().parsed().unwrap())
+}
+
+#[test]
+fn default_key_is_ecdsa_p256_read_by_independent_readers_and_accepted_by_render() {
+    let tmp = tempdir();
+    let text = cert_is_read_by_independent_readers_and_accepted_by_render(tmp.path(), &[]);
+    assert!(public_key_of(tmp.path()).starts_with("EC("));
+    if openssl_available() {
+        assert!(
+            text.contains("prime256v1") || text.contains("P-256"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+#[cfg_attr(
+    not(feature = "rsa-keys"),
+    ignore = "RSA key generation needs `--features rsa-keys`"
+)]
+fn rsa2048_on_request_is_read_by_independent_readers_and_accepted_by_render() {
+    let tmp = tempdir();
+    let text = cert_is_read_by_independent_readers_and_accepted_by_render(
+        tmp.path(),
+        &["--key-type", "rsa2048"],
+    );
+    let cert_pem = read(tmp.path(), "tls.crt");
+    let (_, pem) = parse_x509_pem(cert_pem.as_bytes()).unwrap();
+    match pem.parse_x509().unwrap().public_key().parsed().unwrap() {
+        x509_parser::public_key::PublicKey::RSA(rsa) => assert_eq!(rsa.key_size(), 2048),
+        other => panic!("expected RSA, got {other:?}"),
+    }
+    if openssl_available() {
+        assert!(text.contains("Public-Key: (2048 bit)"), "{text}");
+    }
+}
+
+#[test]
+#[cfg_attr(
+    feature = "rsa-keys",
+    ignore = "this build has RSA key generation (`rsa-keys`)"
+)]
+fn rsa2048_without_the_feature_is_refused_saying_how_to_get_it() {
+    let tmp = tempdir();
+    let assert = milvus_l7(tmp.path())
+        .args([
+            "cert",
+            "--domain",
+            "milvus.example.com",
+            "--key-type",
+            "rsa2048",
+        ])
+        .assert()
+        .code(2)
+        .stdout("");
+    let stderr = stderr(assert.get_output());
+    assert!(
+        stderr.contains("--key-type") && stderr.contains("--features rsa-keys"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
 }
 
 #[cfg(unix)]

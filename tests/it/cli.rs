@@ -164,3 +164,45 @@ fn quiet_silences_notes_and_hints_but_not_errors() {
         .code(2)
         .stdout("");
 }
+
+#[test]
+fn each_command_help_starts_with_its_description() {
+    // Deferred subcommands (cli/mod.rs) take an Args struct's doc comment
+    // as their description, replacing the one the top-level help lists.
+    let command = Cli::command();
+    for sub in command.get_subcommands() {
+        let name = sub.get_name();
+        let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
+        let help = stdout_of(&[name, "--help"]);
+        // The first paragraph, unwrapped (clap wraps at the terminal width).
+        let first: Vec<&str> = help.lines().take_while(|l| !l.is_empty()).collect();
+        assert_eq!(first.join(" "), about, "`{name} --help`");
+    }
+}
+
+#[test]
+fn help_lists_the_commands_own_flags_then_global_options_then_render_parameters() {
+    for name in ["render", "validate", "status", "diff", "graph"] {
+        let help = stdout_of(&[name, "--help"]);
+        let at = |heading: &str| {
+            help.find(heading)
+                .unwrap_or_else(|| panic!("`{name} --help` has no {heading}\n{help}"))
+        };
+        assert!(
+            at("Options:\n") < at("Global options:\n")
+                && at("Global options:\n") < at("Render parameters:\n"),
+            "`{name} --help`:\n{help}"
+        );
+        let own = &help[at("Options:\n")..at("Global options:\n")];
+        assert!(
+            !own.contains("--domain") && !own.contains("--quiet"),
+            "{own}"
+        );
+    }
+    let validate = stdout_of(&["validate", "--help"]);
+    let max_input = validate
+        .lines()
+        .find(|l| l.contains("--max-input-bytes"))
+        .unwrap();
+    assert!(max_input.contains("Refuse an input"), "{max_input}");
+}

@@ -1,11 +1,12 @@
 //! No dependency with a RUSTSEC advisory for YAML: the libyaml-based
 //! serde_yaml family and yaml-rust are unmaintained or unsound
-//! (RUSTSEC-2024-0449, RUSTSEC-2025-0067/0068, RUSTSEC-2024-0320).
+//! (RUSTSEC-2024-0449, RUSTSEC-2025-0067/0068, RUSTSEC-2024-0320); nor
+//! `rsa` (RUSTSEC-2023-0071). deny.toml bans the same crates.
 //! The advisory database cannot be fetched offline, so the lock file is
 //! checked against the crates those advisories name.
 
 #[test]
-fn lock_file_has_no_advised_yaml_crate() {
+fn lock_file_has_no_advised_crate() {
     let lock = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock"),
     )
@@ -27,6 +28,8 @@ fn lock_file_has_no_advised_yaml_crate() {
         "unsafe-libyaml",
         "unsafe-libyaml-norway",
         "yaml-rust",
+        // RUSTSEC-2023-0071, no fixed release: `cert` uses aws-lc-rs for RSA.
+        "rsa",
     ] {
         assert!(!packages.contains(&banned), "{banned} is in Cargo.lock");
     }

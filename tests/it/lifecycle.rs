@@ -155,6 +155,10 @@ fn render_chart_dir(helm: &str, out: &Path) -> Output {
 }
 
 #[test]
+#[cfg_attr(
+    helm_missing,
+    ignore = "helm does not run here (build.rs probed $HELM or helm)"
+)]
 fn a_chart_directory_warns_of_helm_4_and_its_values_do_not_invite_a_second_install() {
     if !helm_available() {
         return;

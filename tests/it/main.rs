@@ -27,6 +27,7 @@ mod post_render;
 mod properties;
 mod render;
 mod runnable_docs;
+mod schema_sources;
 mod several_domains;
 mod status;
 mod status_follow;

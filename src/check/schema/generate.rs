@@ -5,7 +5,7 @@
 //! schema is stripped of prose and its top level closed, so the quick form
 //! and the text `jsonschema` compiles say the same.
 
-use super::keywords::{ANNOTATIONS, CHECKED, DEFINITIONS};
+use super::keywords::{ANNOTATIONS, CHECKED, DEFERRED, DEFINITIONS};
 use serde_json::{Map, Number, Value};
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -46,6 +46,9 @@ impl Generator {
     fn schema(&mut self, schema: &Value) -> Option<String> {
         match schema {
             Value::Bool(allowed) => Some(format!("Schema::Bool({allowed})")),
+            Value::Object(keywords) if keywords.keys().any(|k| DEFERRED.contains(&k.as_str())) => {
+                Some("Schema::Unsure".to_string())
+            }
             Value::Object(keywords) => {
                 let literal = format!("Node {{ {}..Node::EMPTY }}", self.node(keywords)?);
                 let n = match self.written.get(&literal) {
@@ -199,7 +202,9 @@ mod tests {
     #[test]
     fn a_keyword_or_form_it_does_not_know_makes_the_schema_not_understood() {
         assert!(!understood(json!({"patternProperties": {}})));
-        assert!(!understood(json!({"properties": {"a": {"oneOf": []}}})));
+        assert!(!understood(
+            json!({"properties": {"a": {"dependencies": {}}}})
+        ));
         assert!(!understood(json!({"items": [{"type": "string"}]})));
         assert!(!understood(json!({"enum": [1.5]})));
         assert!(!understood(json!({"enum": [{"a": 1}]})));
@@ -211,11 +216,20 @@ mod tests {
     }
 
     #[test]
+    fn a_deferred_keyword_is_not_sure_where_it_stands_only() {
+        let mut generator = Generator::default();
+        let schema = json!({"properties": {"a": {"oneOf": [{}]}, "b": {"type": "string"}}});
+        generator.quick_form(&schema).unwrap();
+        assert!(generator.statics().contains("(\"a\", Schema::Unsure)"));
+        assert!(generator.statics().contains("types: Some(&[\"string\"])"));
+    }
+
+    #[test]
     fn a_schema_not_understood_leaves_no_statics() {
         let mut generator = Generator::default();
         let form = generator.quick_form(&json!({"type": "object"})).unwrap();
         let statics = generator.statics().to_string();
-        let nested = json!({"properties": {"a": {"type": "string"}, "b": {"not": {}}}});
+        let nested = json!({"properties": {"a": {"type": "string"}, "b": {"if": {}}}});
         assert!(generator.quick_form(&nested).is_none());
         assert_eq!(generator.statics(), statics);
         assert_eq!(form, "Schema::Node(&NODE_0)");

@@ -41,3 +41,10 @@ pub const ONE_SCHEMA: &[&str] = &["items", "additionalProperties"];
 
 /// Keywords whose value is an object of schemas by name.
 pub const NAMED_SCHEMAS: &[&str] = &["properties", "$defs", "definitions"];
+
+/// Keywords the quick walk leaves to `jsonschema` where they stand: a schema
+/// object with one of them answers "not sure" for the values that reach
+/// it, and the rest of its schema is still walked (the Gateway's
+/// `spec.addresses` items are a `oneOf`; a Gateway without addresses never
+/// meets it).
+pub const DEFERRED: &[&str] = &["oneOf", "anyOf", "allOf", "not"];

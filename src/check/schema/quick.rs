@@ -22,6 +22,34 @@ include!(concat!(env!("OUT_DIR"), "/quick_forms.rs"));
 /// is its default): the OpenAPI number formats of Kubernetes schemas.
 const IGNORED_FORMATS: &[&str] = &["int32", "int64", "double"];
 
+/// Whether `instance` has the `format` as `jsonschema` checks it; `false`
+/// (not sure) for formats checked only there.
+fn format_holds(format: &str, instance: &Value) -> bool {
+    match (format, instance) {
+        (_, _) if IGNORED_FORMATS.contains(&format) => true,
+        ("byte", Value::String(text)) => is_base64(text),
+        ("date-time", Value::String(text)) => {
+            time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+                .is_ok()
+        }
+        ("byte" | "date-time", _) => true,
+        _ => false,
+    }
+}
+
+/// The OpenAPI `byte` format: standard base64 (the API server decodes
+/// Secret `data` with it). Also given to `jsonschema`, which does not know it.
+pub(super) fn is_base64(text: &str) -> bool {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .is_ok()
+}
+
+/// What [`Schema::to_value`] gives for [`Schema::Unsure`].
+#[cfg(test)]
+pub(super) const UNSURE: &str = "deferred to jsonschema";
+
 /// Beyond this depth of nested schemas the answer is "not sure": a `$ref`
 /// cycle that does not descend into the object cannot loop.
 const MAX_DEPTH: usize = 128;
@@ -41,6 +69,8 @@ pub(super) fn form(file: &str) -> Option<Schema> {
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Schema {
     Bool(bool),
+    /// A schema object with a keyword of `keywords::DEFERRED`.
+    Unsure,
     Node(&'static Node),
 }
 
@@ -187,6 +217,7 @@ impl Walk {
         }
         match schema {
             Schema::Bool(allowed) => allowed,
+            Schema::Unsure => false,
             Schema::Node(node) => self.node(node, instance, depth + 1),
         }
     }
@@ -205,7 +236,7 @@ impl Walk {
             && node
                 .allowed
                 .is_none_or(|e| e.iter().any(|l| l.equals(instance)))
-            && node.format.is_none_or(|f| IGNORED_FORMATS.contains(&f))
+            && node.format.is_none_or(|f| format_holds(f, instance))
             && match instance {
                 Value::Object(fields) => self.object(node, fields, depth),
                 Value::Array(items) => {
@@ -309,6 +340,7 @@ impl Schema {
     pub(super) fn to_value(self) -> Value {
         let node = match self {
             Schema::Bool(allowed) => return Value::Bool(allowed),
+            Schema::Unsure => return Value::String(UNSURE.to_string()),
             Schema::Node(node) => node,
         };
         let mut keywords = serde_json::Map::new();

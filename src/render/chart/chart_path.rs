@@ -81,7 +81,10 @@ mod tests {
         std::fs::write(&tgz, b"\x1f\x8b").unwrap();
         assert!(matches!(ChartPath::check(&tgz), Ok(ChartPath::Archive(_))));
         for bad in ["/dev/null", "/nonexistent/milvus.tgz", "--help"] {
-            let err = ChartPath::check(Path::new(bad)).unwrap_err().to_string();
+            let err = ChartPath::check(Path::new(bad))
+                .unwrap_err()
+                .report()
+                .to_string();
             assert!(
                 err.contains("chartPath") && err.contains("helm pull"),
                 "{bad}: {err}"
