@@ -26,15 +26,9 @@ pub struct ParamArgs {
     /// Namespace of every object [default: default, or $ARGOCD_APP_NAMESPACE].
     #[arg(long, short = 'n')]
     pub namespace: Option<String>,
-<<<<<<< HEAD
-    /// DNS name clients connect to; repeat for several, the first is the primary [default: <release>.milvus.io].
+    /// DNS name clients connect to; repeat for several, the first is the primary [default: RELEASE.milvus.io].
     #[arg(long = "domain", value_name = "NAME")]
     pub domains: Vec<String>,
-=======
-    /// DNS name clients connect to [default: RELEASE.milvus.io].
-    #[arg(long)]
-    pub domain: Option<String>,
->>>>>>> main
     /// Overlay to apply; repeat to compose, in order [default: google-managed].
     #[arg(long = "overlay", value_name = "NAME", value_parser = super::overlay_arg::OverlayName, hide_possible_values = true)]
     pub overlays: Vec<String>,
