@@ -526,7 +526,9 @@ fn dynamic_parameters_announce_the_apps_own_values() {
     let by_name = |n: &str| announced.iter().find(|p| p["name"] == n).unwrap().clone();
     // milvus-l7.yaml's values, not the tool's defaults.
     assert_eq!(by_name("release")["string"], "milvus-demo");
-    assert_eq!(by_name("domain")["string"], "milvus.example.com");
+    // `domain` is a list (several domains): announced as an array.
+    assert_eq!(by_name("domain")["array"], json!(["milvus.example.com"]));
+    assert_eq!(by_name("domain")["collectionType"], "array");
     assert_eq!(by_name("overlays")["array"], json!(["google-managed"]));
     assert_eq!(by_name("overlays")["collectionType"], "array");
 }
