@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-30}
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+# Build every target first, unfiltered: a target that does not compile must
+# fail the run, not vanish in the filtered output below.
+RUSTC_BOOTSTRAP=1 cargo fuzz build -O
 for target in bounded_read live_loader config_loader overlay_patch duration_arg helm_output redact; do
   mkdir -p "corpus/$target"
   RUSTC_BOOTSTRAP=1 cargo fuzz run -O "$target" "corpus/$target" "corpus_seed/$target" -- \
