@@ -16,8 +16,13 @@ use std::borrow::Cow;
 /// What a private key is shown as.
 pub const NOT_SHOWN: &str = "<private key not shown>";
 
-const BEGIN: &str = "-----BEGIN ";
-const END: &str = "-----END ";
+const BEGIN: &str = "BEGIN ";
+const END: &str = "END ";
+/// The dashes before `BEGIN`/`END`. A marker is found without them too:
+/// an end line that runs straight into the next header (`…KEY---` +
+/// `-----BEGIN`) takes some of the header's dashes when it is cut out, and
+/// the key after it must still be found.
+const DASHES: usize = 5;
 /// Every PEM private key label ends so: `PRIVATE KEY`, `RSA PRIVATE KEY`,
 /// `EC PRIVATE KEY`, `ENCRYPTED PRIVATE KEY`, `OPENSSH PRIVATE KEY` …
 const LABEL_END: &str = "PRIVATE KEY-----";
@@ -52,13 +57,13 @@ pub fn private_keys(text: &str) -> Cow<'_, str> {
 }
 
 /// The byte range of the first `-----BEGIN …PRIVATE KEY-----` (with
-/// `kind` `-----END `, the end line) in `text`.
+/// `kind` [`END`], the end line) in `text`, its leading dashes optional.
 fn find_marker(text: &str, kind: &str) -> Option<(usize, usize)> {
     let label_words = LABEL_END.trim_end_matches('-');
     let mut from = 0;
     while let Some(found) = text[from..].find(kind) {
-        let start = from + found;
-        let label = &text[start + kind.len()..];
+        let word = from + found;
+        let label = &text[word + kind.len()..];
         let label_len = label
             .find(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit() || c == ' '))
             .unwrap_or(label.len());
@@ -66,9 +71,15 @@ fn find_marker(text: &str, kind: &str) -> Option<(usize, usize)> {
             && label_len <= MAX_LABEL_PREFIX + label_words.len()
             && label[label_len..].starts_with("-----");
         if is_private_key {
-            return Some((start, start + kind.len() + label_len + 5));
+            let dashes = text[..word]
+                .bytes()
+                .rev()
+                .take(DASHES)
+                .take_while(|&b| b == b'-')
+                .count();
+            return Some((word - dashes, word + kind.len() + label_len + 5));
         }
-        from = start + kind.len();
+        from = word + kind.len();
     }
     None
 }
@@ -146,6 +157,48 @@ mod tests {
         let cert =
             "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ\n-----END CERTIFICATE-----\n";
         assert_eq!(private_keys(cert), cert);
+    }
+
+    #[test]
+    fn a_key_right_after_an_end_line_that_takes_its_dashes_is_replaced() {
+        // fuzz/regressions/redact-crash-621359ea, shortened: the dangling
+        // header before it ends in `-----END PRIVATE KEY---`, so cutting out
+        // that end line took two dashes of the real key's header.
+        let body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7";
+        let text = format!(
+            "GTEY-----BEGIN Z   PRIVATE KEY-----BEG\t\t\t-----END PRIVATE KEY---\
+             -----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY------- tail"
+        );
+        let shown = private_keys(&text);
+        assert!(!shown.contains(body), "{shown}");
+        assert!(shown.starts_with("GTEY<private key not shown>"), "{shown}");
+    }
+
+    #[test]
+    fn every_kept_fuzz_input_lets_no_body_out() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/regressions");
+        let body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7";
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if !name.starts_with("redact-") {
+                continue;
+            }
+            seen += 1;
+            let data = std::fs::read(&path).unwrap();
+            let text = String::from_utf8_lossy(&data);
+            let middle = text.char_indices().nth(text.chars().count() / 2);
+            let (before, after) = text.split_at(middle.map_or(text.len(), |(i, _)| i));
+            for newline in ["\n", "\\n"] {
+                let key = format!(
+                    "-----BEGIN PRIVATE KEY-----{newline}{body}{newline}-----END PRIVATE KEY-----"
+                );
+                let shown = private_keys(&format!("{before}{key}{after}")).into_owned();
+                assert!(!shown.contains(body), "{name}: {shown:?}");
+            }
+        }
+        assert!(seen > 0, "no redact-* input in {dir}");
     }
 
     proptest::proptest! {
