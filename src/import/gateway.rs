@@ -1,13 +1,14 @@
 //! What a Gateway setup (the `gateway` overlay) says: the domain (the HTTPS
-//! listener's hostname), the certificate (a TLS Secret by name, or a
-//! Certificate Manager map), the GatewayClass (`gke-l7-rilb` is the
+//! listener's hostname), the certificate (a TLS Secret by name, a
+//! Certificate Manager map, or certificates named in the listener's
+//! `tls.options`: pre-shared or regional Certificate Manager ones), the GatewayClass (`gke-l7-rilb` is the
 //! `internal` overlay), the port the HTTPRoute sends to, and the health
 //! check of the HealthCheckPolicy. What else differs (timeouts, policies,
 //! addresses, an HTTP listener) the verifying diff lists.
 
 use super::found::Found;
 use super::settings::Settings;
-use crate::k8s::annotations::CERTMAP;
+use crate::k8s::annotations::{CERTMAP, CERT_MANAGER_CERTS_OPTION, PRE_SHARED_CERTS_OPTION};
 use serde_json::Value;
 
 const INTERNAL_CLASS: &str = "gke-l7-rilb";
@@ -41,16 +42,29 @@ pub fn read(found: &Found, settings: &mut Settings) {
         .pointer("/metadata/annotations")
         .and_then(|a| a.get(CERTMAP))
         .and_then(Value::as_str);
-    match (secret, certmap) {
-        (Some(secret), _) => {
+    let option = |key: &str| {
+        https
+            .and_then(|l| l.pointer("/tls/options"))
+            .and_then(|options| options.get(key))
+            .and_then(Value::as_str)
+    };
+    let pre_shared = option(PRE_SHARED_CERTS_OPTION);
+    let cert_manager = option(CERT_MANAGER_CERTS_OPTION);
+    match (secret, certmap, pre_shared, cert_manager) {
+        (Some(secret), ..) => {
             settings.overlay("self-managed");
             if secret != format!("{release}-milvus-tls") {
                 settings.set("certificateName", secret);
             }
         }
-        (None, Some(map)) => settings.set("certMap", map),
-        (None, None) => settings.cannot_express(
-            "the Gateway's HTTPS listener has no certificate (no certificateRefs, no networking.gke.io/certmap)".into(),
+        (None, Some(map), ..) => settings.set("certMap", map),
+        (None, None, Some(names), _) => {
+            settings.overlay("pre-shared");
+            settings.set("preSharedCerts", names);
+        }
+        (None, None, None, Some(names)) => settings.set("certManagerCerts", names),
+        (None, None, None, None) => settings.cannot_express(
+            format!("the Gateway's HTTPS listener has no certificate (no certificateRefs, no {CERTMAP} annotation, no {PRE_SHARED_CERTS_OPTION} or {CERT_MANAGER_CERTS_OPTION} option)"),
         ),
     }
     match gateway

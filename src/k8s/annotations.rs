@@ -59,6 +59,13 @@ pub const INGRESS_HTTPS_FORWARDING_RULE: &str = "ingress.kubernetes.io/https-for
 /// A Certificate Manager map: the Gateway's certificates. Set by users;
 /// GKE forbids combining it with `tls.certificateRefs`.
 pub const CERTMAP: &str = "networking.gke.io/certmap";
+/// An HTTPS listener's `tls.options` key naming Compute SSL certificates
+/// that exist in the project (GKE's "Secure a Gateway" guide).
+pub const PRE_SHARED_CERTS_OPTION: &str = "networking.gke.io/pre-shared-certs";
+/// An HTTPS listener's `tls.options` key naming regional Certificate
+/// Manager certificates: how the regional classes take Certificate Manager
+/// certificates, which cannot come in a map there.
+pub const CERT_MANAGER_CERTS_OPTION: &str = "networking.gke.io/cert-manager-certs";
 /// What GKE's Gateway controller writes on a Gateway: the Compute
 /// resources it made and when it last reconciled (seen on live Gateways; see `testdata/live/`).
 /// Under the same `networking.gke.io/` prefix as the user's `certmap`,

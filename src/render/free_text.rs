@@ -12,6 +12,10 @@
 //!   `securityPolicy`: a Cloud Armor security policy):
 //!   `[a-z]([-a-z0-9]*[a-z0-9])?`, at most 63 characters, as Compute
 //!   Engine's resource names (RFC 1035).
+//! - Lists of certificate names (`preSharedCerts`: Compute SSL
+//!   certificates; `certManagerCerts`: Certificate Manager certificates),
+//!   comma-separated as GKE reads its annotation and listener option: each
+//!   name a Google Cloud resource name as above, none empty, none twice.
 //! - Kubernetes object names (`gatewayClass`, `backendTlsSecret`): a
 //!   DNS-1123 subdomain.
 //!
@@ -28,6 +32,8 @@ pub enum Rule {
     HttpPath,
     /// A Google Cloud resource name.
     GcpName,
+    /// Google Cloud resource names, comma-separated.
+    GcpNameList,
     /// A Kubernetes object name.
     ObjectName,
 }
@@ -37,6 +43,8 @@ pub const RULES: &[(&str, Rule)] = &[
     ("healthCheckPath", Rule::HttpPath),
     ("staticIpName", Rule::GcpName),
     ("certMap", Rule::GcpName),
+    ("preSharedCerts", Rule::GcpNameList),
+    ("certManagerCerts", Rule::GcpNameList),
     ("sslPolicy", Rule::GcpName),
     ("securityPolicy", Rule::GcpName),
     ("gatewayClass", Rule::ObjectName),
@@ -64,6 +72,13 @@ pub fn check(rule: Rule, value: &str) -> Result<(), (String, &'static str)> {
             (
                 m,
                 "Google Cloud names are 1 to 63 lowercase letters, digits and `-`, starting with a letter and not ending with `-`",
+            )
+        }),
+        Rule::GcpNameList if value.is_empty() => Ok(()),
+        Rule::GcpNameList => check_gcp_name_list(value).map_err(|m| {
+            (
+                m,
+                "give the certificates' names separated by commas, e.g. milvus-cert,milvus-cert-2: each 1 to 63 lowercase letters, digits and `-`, starting with a letter",
             )
         }),
         Rule::ObjectName if value.is_empty() => Ok(()),
@@ -117,6 +132,20 @@ fn check_gcp_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+fn check_gcp_name_list(list: &str) -> Result<(), String> {
+    let names: Vec<&str> = list.split(',').collect();
+    for (i, name) in names.iter().enumerate() {
+        if name.is_empty() {
+            return Err(format!("{} has an empty name", quoted(list)));
+        }
+        check_gcp_name(name)?;
+        if names[..i].contains(name) {
+            return Err(format!("{} names {} twice", quoted(list), quoted(name)));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,5 +180,27 @@ mod tests {
         ] {
             assert!(check(Rule::GcpName, bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn gcp_name_lists() {
+        for good in ["", "a", "milvus-cert,milvus-cert-2"] {
+            assert!(check(Rule::GcpNameList, good).is_ok(), "{good:?}");
+        }
+        for bad in [
+            "a,",
+            ",a",
+            "a,,b",
+            "a, b",
+            "a,a",
+            "Bad Name!,x",
+            "a,b\nkind: Secret",
+        ] {
+            assert!(check(Rule::GcpNameList, bad).is_err(), "{bad:?}");
+        }
+        assert!(check(Rule::GcpNameList, "a,b,a")
+            .unwrap_err()
+            .0
+            .contains("twice"));
     }
 }

@@ -4,7 +4,8 @@
 //! validates its objects), no unexplained error.
 
 use crate::common::{
-    milvus_l7, setting, stderr, stdout, testdata, write_file, SELF_MANAGED_WITH_FILES,
+    milvus_l7, parse_yaml_stream, setting, stderr, stdout, testdata, write_file,
+    SELF_MANAGED_WITH_FILES,
 };
 use milvus_l7::render::file_tree::FileTree;
 use milvus_l7::render::overlay;
@@ -35,8 +36,10 @@ fn overlays_and_required() -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
-/// Renders `overlays` (with a certMap for the Gateway, whose certificate
-/// otherwise comes from nowhere); Ok with the object count, or the error.
+/// Renders `overlays` (with a Certificate Manager map for a global Gateway,
+/// and Certificate Manager certificates for an internal one, whose
+/// certificate otherwise comes from nowhere); Ok with the object count, or
+/// the error.
 fn try_render(overlays: &[&str], required: &[String]) -> Result<usize, String> {
     try_render_with(overlays, required, "my-release")
 }
@@ -52,8 +55,14 @@ fn try_render_with(overlays: &[&str], required: &[String], release: &str) -> Res
             Value::String(format!("{}-x", key.to_lowercase())),
         ));
     }
-    if overlays.contains(&"gateway") && !overlays.contains(&"self-managed") {
-        flags.push(setting("certMap", json!("milvus-map")));
+    let certificate_overlay = ["self-managed", "pre-shared"]
+        .iter()
+        .any(|o| overlays.contains(o));
+    if overlays.contains(&"gateway") && !certificate_overlay {
+        match overlays.contains(&"internal") {
+            true => flags.push(setting("certManagerCerts", json!("milvus-cert"))),
+            false => flags.push(setting("certMap", json!("milvus-map"))),
+        }
     }
     let inputs = ParamInputs {
         flags,
@@ -198,6 +207,10 @@ fn combinations_gke_refuses_are_refused_at_render_with_their_source() {
             "certificate-manager/docs/deploy",
         ),
         (format!("--overlay internal {secret}"), "pkg/loadbalancers/l7.go"),
+        (
+            "--overlay gateway --set certManagerCerts=milvus-cert".into(),
+            "certificate-manager/docs/overview",
+        ),
     ];
     for (args, source) in &cases {
         for command in ["render", "validate"] {
@@ -210,6 +223,73 @@ fn combinations_gke_refuses_are_refused_at_render_with_their_source() {
                 "{words:?}:\n{message}"
             );
         }
+    }
+}
+
+/// Regional Certificate Manager certificates (issue 22): a regional Gateway
+/// names them in its HTTPS listeners' `tls.options`, one option per
+/// listener, and validates; every other certificate source next to them is
+/// refused before anything is rendered, and so is a bad name.
+#[test]
+fn regional_certificate_manager_certificates_render_on_regional_gateways_only() {
+    let out = milvus_l7(&testdata())
+        .args(["render", "--overlay", "gateway", "--overlay", "internal"])
+        .args(["--set", "certManagerCerts=milvus-cert,milvus-cert-2"])
+        .args(["--domain", "a.example.com", "--domain", "b.example.com"])
+        .assert()
+        .success();
+    let objects = parse_yaml_stream(&stdout(out.get_output()));
+    let gateway = objects.iter().find(|o| o["kind"] == "Gateway").unwrap();
+    assert_eq!(gateway["spec"]["gatewayClassName"], "gke-l7-rilb");
+    assert!(gateway["metadata"]["annotations"]
+        .get("networking.gke.io/certmap")
+        .is_none());
+    let listeners = gateway["spec"]["listeners"].as_array().unwrap();
+    assert_eq!(listeners.len(), 2);
+    for listener in listeners {
+        assert_eq!(
+            listener["tls"]["options"]["networking.gke.io/cert-manager-certs"],
+            "milvus-cert,milvus-cert-2"
+        );
+        assert!(listener["tls"].get("certificateRefs").is_none());
+    }
+    let regional = "--overlay gateway --set gatewayClass=gke-l7-regional-external-managed --set certManagerCerts=milvus-cert";
+    milvus_l7(&testdata())
+        .arg("render")
+        .args(regional.split_whitespace())
+        .assert()
+        .success();
+
+    let secret = SELF_MANAGED_WITH_FILES.join(" ");
+    for (args, said) in [
+        (
+            "--overlay gateway --overlay internal --set certManagerCerts=c --set certMap=m".to_string(),
+            "certMap and certManagerCerts are both set",
+        ),
+        (
+            format!("--overlay gateway --overlay internal --set certManagerCerts=c {secret}"),
+            "the self-managed overlay gives the listener its certificate too",
+        ),
+        (
+            "--overlay gateway --overlay internal --overlay pre-shared --set preSharedCerts=p --set certManagerCerts=c".into(),
+            "the pre-shared overlay gives the listener its certificate too",
+        ),
+        (
+            "--overlay gateway --overlay internal --set certManagerCerts=good,Bad".into(),
+            "`Bad` is not a Google Cloud resource name",
+        ),
+        (
+            "--overlay pre-shared --set preSharedCerts=a,,b".into(),
+            "has an empty name",
+        ),
+        (
+            "--set certManagerCerts=c".into(),
+            "`certManagerCerts` is a parameter of overlay `gateway`",
+        ),
+    ] {
+        let words: Vec<&str> = std::iter::once("render").chain(args.split_whitespace()).collect();
+        let message = refused_with_status_2(&words);
+        assert!(message.contains(said) && message.contains("hint:"), "{words:?}:\n{message}");
     }
 }
 

@@ -216,27 +216,43 @@ fn base_flags(names: [&str; 3], (port, health): (u16, u16), overlays: &[&str]) -
 /// The settings of a Gateway setup that import reads back: the
 /// certificate (Secret or map), the internal class, ports.
 fn gateway_inputs() -> impl Strategy<Value = ParamInputs> {
+    // The four ways a Gateway gets its certificate.
+    let certificate = prop::sample::select(vec![
+        "self-managed",
+        "certmap",
+        "pre-shared",
+        "cert-manager",
+    ]);
     (
         "[a-z][a-z0-9-]{0,12}[a-z0-9]",
         "[a-z][a-z0-9]{0,10}",
         "[a-z][a-z0-9]{0,10}\\.example\\.com",
-        any::<(bool, bool)>(),
+        (certificate, any::<bool>()),
         (10000u16..65535, 1024u16..10000),
     )
         .prop_map(
-            |(release, namespace, domain, (secret, internal), (port, health))| {
+            |(release, namespace, domain, (certificate, internal), (port, health))| {
                 let mut overlays = vec!["gateway"];
-                if secret {
-                    overlays.push("self-managed");
+                if matches!(certificate, "self-managed" | "pre-shared") {
+                    overlays.push(certificate);
                 }
-                // A certificate map attaches to global load balancers only.
-                if internal && secret {
+                // A certificate map attaches to global load balancers only,
+                // Certificate Manager certificates by name to regional ones.
+                let internal = match certificate {
+                    "certmap" => false,
+                    "cert-manager" => true,
+                    _ => internal,
+                };
+                if internal {
                     overlays.push("internal");
                 }
                 let mut flags =
                     base_flags([&release, &namespace, &domain], (port, health), &overlays);
-                if !secret {
-                    flags.push(setting("certMap", json!("milvus-map")));
+                match certificate {
+                    "certmap" => flags.push(setting("certMap", json!("milvus-map"))),
+                    "pre-shared" => flags.push(setting("preSharedCerts", json!("cert-a,cert-b"))),
+                    "cert-manager" => flags.push(setting("certManagerCerts", json!("milvus-cert"))),
+                    _ => {}
                 }
                 ParamInputs {
                     flags,

@@ -7,7 +7,9 @@
 
 use super::helm_values::H2C;
 use super::{array, Objects, ServicePort, ServiceView, Services, BACKEND_PROTOCOLS};
-use crate::k8s::annotations::{annotation, CERTMAP};
+use crate::k8s::annotations::{
+    annotation, CERTMAP, CERT_MANAGER_CERTS_OPTION, PRE_SHARED_CERTS_OPTION,
+};
 use crate::k8s::kind::GATEWAY;
 use crate::k8s::resource::Resource;
 use crate::problem::{Problem, Subject};
@@ -17,14 +19,13 @@ const GATEWAY_GROUP: &str = "gateway.networking.k8s.io";
 
 /// A listener option naming existing Compute SslCertificates
 /// (gke-networking-recipes `gateway/grpc`): a third source of certificates.
-const PRE_SHARED_CERTS_OPTION: &str = "networking.gke.io/pre-shared-certs";
 
 /// How to give a Gateway its certificate, for every certificate problem.
-const CERTIFICATE_HINT: &str = "set `certMap` to a Certificate Manager map (--set certMap=NAME, a map made with `gcloud certificate-manager maps create`), or use a TLS Secret in tls.certificateRefs instead (--overlay self-managed)";
+const CERTIFICATE_HINT: &str = "set `certMap` to a Certificate Manager map (--set certMap=NAME, a map made with `gcloud certificate-manager maps create`; global class), or `certManagerCerts` to regional Certificate Manager certificates (--set certManagerCerts=NAME[,NAME…]; internal and regional classes), or use a TLS Secret in tls.certificateRefs instead (--overlay self-managed)";
 
 /// Every HTTPS listener has a certificate: `tls.certificateRefs`, the
-/// Gateway's `networking.gke.io/certmap` annotation, or pre-shared
-/// certificates — and GKE refuses certificateRefs combined with certmap.
+/// Gateway's `networking.gke.io/certmap` annotation, or certificates named
+/// in its `tls.options` (pre-shared, or Certificate Manager) — and GKE refuses certificateRefs combined with certmap.
 pub(super) fn certificate(gateway: &Resource) -> Vec<Problem> {
     let subject = Subject::object(&gateway.id);
     let certmap = annotation(&gateway.value, CERTMAP);
@@ -58,7 +59,7 @@ pub(super) fn certificate(gateway: &Resource) -> Vec<Problem> {
                 format!("{place} has `tls` and the Gateway has the {CERTMAP} annotation: GKE refuses a listener tls next to a certmap, and gateway-api v1.1+ refuses `mode: Terminate` without certificateRefs (\"certificateRefs or options must be specified when mode is Terminate\")"),
                 format!("remove the listener's `tls` entirely; the {CERTMAP} annotation supplies the certificate"),
             )),
-            (false, false) if !has_pre_shared_certs(listener) => problems.push(Problem::new(
+            (false, false) if !has_named_certificates(listener) => problems.push(Problem::new(
                 &subject,
                 format!("{place} is HTTPS but has no certificate: no tls.certificateRefs and no {CERTMAP} annotation"),
                 CERTIFICATE_HINT,
@@ -73,12 +74,16 @@ fn is_https(listener: &Value) -> bool {
     text(listener, "protocol").eq_ignore_ascii_case("HTTPS")
 }
 
-fn has_pre_shared_certs(listener: &Value) -> bool {
-    listener
-        .pointer("/tls/options")
-        .and_then(|options| options.get(PRE_SHARED_CERTS_OPTION))
-        .and_then(Value::as_str)
-        .is_some_and(|names| !names.trim().is_empty())
+/// Certificates named in the listener's `tls.options`.
+fn has_named_certificates(listener: &Value) -> bool {
+    [PRE_SHARED_CERTS_OPTION, CERT_MANAGER_CERTS_OPTION]
+        .iter()
+        .any(|key| listener_option(listener, key).is_some_and(|names| !names.trim().is_empty()))
+}
+
+/// A listener's `tls.options` value under `key`.
+pub(super) fn listener_option<'a>(listener: &'a Value, key: &str) -> Option<&'a str> {
+    listener.pointer("/tls/options")?.get(key)?.as_str()
 }
 
 /// The route's parents and backends.

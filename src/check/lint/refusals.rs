@@ -24,11 +24,19 @@
 //!   reference certificates directly
 //!   (<https://cloud.google.com/certificate-manager/docs/deploy>,
 //!   "Certificate Manager configuration methods").
+//! - A global Gateway whose HTTPS listener names Certificate Manager
+//!   certificates (`tls.options` `networking.gke.io/cert-manager-certs`):
+//!   the global external and classic Application Load Balancers take
+//!   Certificate Manager certificates only through a map ("Supported load
+//!   balancers" table of <https://cloud.google.com/certificate-manager/docs/overview>:
+//!   individual certificates "No"); regional classes take them by name
+//!   (GKE's "Secure a Gateway" guide).
 
-use super::{ingress, Objects, Services};
+use super::gateway::listener_option;
+use super::{array, ingress, Objects, Services};
 use crate::k8s::annotations::{
-    annotation, CERTMAP, FRONTEND_CONFIG, GLOBAL_STATIC_IP, INGRESS_CLASS, PRE_SHARED_CERT,
-    REGIONAL_INGRESS_CLASSES, REGIONAL_STATIC_IP,
+    annotation, CERTMAP, CERT_MANAGER_CERTS_OPTION, FRONTEND_CONFIG, GLOBAL_STATIC_IP,
+    INGRESS_CLASS, PRE_SHARED_CERT, REGIONAL_INGRESS_CLASSES, REGIONAL_STATIC_IP,
 };
 use crate::k8s::kind;
 use crate::k8s::resource::Resource;
@@ -44,6 +52,15 @@ const INTERNAL_CLASS: &str = "gce-internal";
 
 /// `ingress.kubernetes.io/allow-http`'s key as ingress-gce reads it.
 const ALLOW_HTTP: &str = "kubernetes.io/ingress.allow-http";
+
+/// The GKE GatewayClasses that make global external (and classic)
+/// Application Load Balancers (GKE's GatewayClass capabilities page).
+const GLOBAL_GATEWAY_CLASSES: &[&str] = &[
+    "gke-l7-global-external-managed",
+    "gke-l7-global-external-managed-mc",
+    "gke-l7-gxlb",
+    "gke-l7-gxlb-mc",
+];
 
 /// The GKE GatewayClasses that make regional or cross-region load
 /// balancers (GKE's GatewayClass capabilities page).
@@ -140,15 +157,47 @@ fn regional_security_policy(
         .collect()
 }
 
-/// The Gateway refusal: a certificate map on a regional Gateway.
-pub(super) fn gateway(gateway: &Resource) -> Option<Problem> {
-    let class = gateway.value.pointer("/spec/gatewayClassName")?.as_str()?;
+/// The Gateway refusals: a certificate map on a regional Gateway, and
+/// Certificate Manager certificates by name on a global one.
+pub(super) fn gateway(gateway: &Resource) -> Vec<Problem> {
+    let Some(class) = gateway
+        .value
+        .pointer("/spec/gatewayClassName")
+        .and_then(Value::as_str)
+    else {
+        return Vec::new();
+    };
+    if REGIONAL_GATEWAY_CLASSES.contains(&class) {
+        regional_certmap(gateway, class).into_iter().collect()
+    } else if GLOBAL_GATEWAY_CLASSES.contains(&class) {
+        global_cert_manager_certs(gateway, class)
+    } else {
+        Vec::new()
+    }
+}
+
+fn regional_certmap(gateway: &Resource, class: &str) -> Option<Problem> {
     let map = annotation(&gateway.value, CERTMAP).filter(|m| !m.trim().is_empty())?;
-    REGIONAL_GATEWAY_CLASSES.contains(&class).then(|| Problem::new(
+    Some(Problem::new(
         &gateway.id,
         format!("{REFUSED}: gatewayClassName is `{class}`, a regional load balancer, and {CERTMAP} names map `{map}`; Certificate Manager maps attach only to global external and classic Application Load Balancers, regional ones take certificates directly (https://cloud.google.com/certificate-manager/docs/deploy)"),
-        "use --overlay self-managed (a TLS Secret in the listener's certificateRefs) instead of certMap, or the global class gke-l7-global-external-managed",
+        "name regional Certificate Manager certificates with --set certManagerCerts=NAME[,NAME…] (the listener option networking.gke.io/cert-manager-certs) instead of certMap, or use --overlay self-managed, or the global class gke-l7-global-external-managed",
     ))
+}
+
+fn global_cert_manager_certs(gateway: &Resource, class: &str) -> Vec<Problem> {
+    array(gateway.value.pointer("/spec/listeners"))
+        .iter()
+        .enumerate()
+        .filter_map(|(index, listener)| {
+            let names = listener_option(listener, CERT_MANAGER_CERTS_OPTION)?;
+            Some(Problem::new(
+                &gateway.id,
+                format!("{REFUSED}: gatewayClassName is `{class}`, a global load balancer, and spec.listeners[{index}] names Certificate Manager certificates `{names}` in tls.options {CERT_MANAGER_CERTS_OPTION}; global external and classic Application Load Balancers take Certificate Manager certificates only through a map (https://cloud.google.com/certificate-manager/docs/overview, \"Supported load balancers\")"),
+                "put the certificates in a Certificate Manager map and give it as certMap (--set certMap=NAME), or use a regional class (--overlay internal, or --set gatewayClass=gke-l7-regional-external-managed)",
+            ))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -277,12 +326,41 @@ mod tests {
             "spec": {"gatewayClassName": class, "listeners": []}}))
         };
         for class in ["gke-l7-rilb", "gke-l7-regional-external-managed"] {
-            let found = super::gateway(&gateway(class)).expect(class);
+            let found = super::gateway(&gateway(class));
+            assert_eq!(found.len(), 1, "{class}: {found:?}");
             assert!(
-                found.message.contains("certificate-manager/docs/deploy"),
+                found[0].message.contains("certificate-manager/docs/deploy")
+                    && found[0].hint.contains("certManagerCerts"),
                 "{found:?}"
             );
         }
-        assert!(super::gateway(&gateway("gke-l7-global-external-managed")).is_none());
+        assert!(super::gateway(&gateway("gke-l7-global-external-managed")).is_empty());
+    }
+
+    #[test]
+    fn a_global_gateway_takes_certificate_manager_certificates_only_in_a_map() {
+        let gateway = |class: &str| {
+            let https = |name: &str| {
+                json!({"name": name, "protocol": "HTTPS", "port": 443,
+                "tls": {"mode": "Terminate", "options": {CERT_MANAGER_CERTS_OPTION: "milvus-cert"}}})
+            };
+            resource(json!({"apiVersion": "gateway.networking.k8s.io/v1",
+            "kind": "Gateway", "metadata": {"name": "g", "namespace": "default"},
+            "spec": {"gatewayClassName": class, "listeners": [https("a"), https("b")]}}))
+        };
+        for class in ["gke-l7-global-external-managed", "gke-l7-gxlb"] {
+            let found = super::gateway(&gateway(class));
+            assert_eq!(found.len(), 2, "one per listener: {found:?}");
+            assert!(
+                found[1].message.contains("spec.listeners[1]")
+                    && found[1]
+                        .message
+                        .contains("certificate-manager/docs/overview"),
+                "{found:?}"
+            );
+        }
+        for class in ["gke-l7-rilb", "gke-l7-regional-external-managed"] {
+            assert!(super::gateway(&gateway(class)).is_empty(), "{class}");
+        }
     }
 }
