@@ -545,3 +545,112 @@ fn a_finite_list_export_over_8_mib_in_a_file_is_read_as_an_export() {
         .assert()
         .code(0);
 }
+
+/// The guide's objects for two domains (issue 22): the ManagedCertificate
+/// lists both, its `domainStatus` reports each (ManagedCertificate
+/// `status.domainStatus[]`, gke-managed-certs `pkg/apis/.../types.go`), and
+/// the Ingress has a rule per host.
+fn two_domain_progress(second: &str) -> Vec<Value> {
+    let domains = ["milvus.example.com", "milvus.internal.example.com"];
+    let mut steps = progress();
+    for object in &mut steps {
+        match object["kind"].as_str() {
+            Some("ManagedCertificate") => {
+                object["spec"]["domains"] = json!(domains);
+                let first = object["status"]["domainStatus"][0]["status"].clone();
+                object["status"]["domainStatus"] = json!([
+                    {"domain": domains[0], "status": first},
+                    {"domain": domains[1], "status": first},
+                ]);
+            }
+            Some("Ingress") => {
+                let rule = object["spec"]["rules"][0].clone();
+                object["spec"]["rules"] = json!(domains
+                    .iter()
+                    .map(|host| {
+                        let mut rule = rule.clone();
+                        rule["host"] = json!(host);
+                        rule
+                    })
+                    .collect::<Vec<_>>());
+            }
+            _ => {}
+        }
+    }
+    // The first domain is Active before the second: the certificate waits
+    // for both. Then the second one ends as `second`.
+    let mut half = steps[5].clone();
+    half["status"]["certificateStatus"] = json!("Provisioning");
+    half["status"]["domainStatus"][1]["status"] = json!("Provisioning");
+    half["status"].as_object_mut().unwrap().remove("expireTime");
+    let mut last = steps[5].clone();
+    last["status"]["domainStatus"][1]["status"] = json!(second);
+    if second != "Active" {
+        last["status"]["certificateStatus"] = json!("Provisioning");
+        last["status"].as_object_mut().unwrap().remove("expireTime");
+    }
+    steps.splice(5..6, [half, last]);
+    steps
+}
+
+#[test]
+fn several_domains_are_followed_one_by_one_to_one_connection_line_each() {
+    let tmp = tempdir();
+    let domain_args = [
+        "--domain",
+        "milvus.example.com",
+        "--domain",
+        "milvus.internal.example.com",
+    ];
+    let assert = milvus_l7(tmp.path())
+        .args(["status", "--follow", "--live", "-"])
+        .args(domain_args)
+        .write_stdin(as_json_watch(&two_domain_progress("Active")))
+        .assert()
+        .code(0);
+    let out = stdout(assert.get_output());
+    let address = ready_object("Ingress")["status"]["loadBalancer"]["ingress"][0]["ip"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_in_order(
+        &out,
+        &[
+            format!("ready    {CERTIFICATE}: domain milvus.example.com: Provisioning → domain milvus.example.com: Active"),
+            format!("ready    {CERTIFICATE}: domain milvus.internal.example.com: Provisioning → domain milvus.internal.example.com: Active"),
+            "\nready\n".into(),
+        ],
+    );
+    for domain in ["milvus.example.com", "milvus.internal.example.com"] {
+        let line = format!("connections.connect(\"default\", host=\"{address}\", port=\"443\", secure=True, server_name=\"{domain}\")");
+        assert_eq!(out.matches(&line).count(), 1, "{line}\n{out}");
+    }
+
+    // One domain whose DNS does not point at the load balancer will not
+    // resolve alone: the follow stops there, before the stream ends.
+    // The stream goes on (the Ingress sent again) but is not read further.
+    let mut failing = two_domain_progress("FailedNotVisible");
+    failing.push(ready_object("Ingress"));
+    let assert = milvus_l7(tmp.path())
+        .args(["status", "--follow", "--live", "-"])
+        .args(domain_args)
+        .write_stdin(as_json_watch(&failing))
+        .assert()
+        .code(1);
+    let out = stdout(assert.get_output());
+    assert!(!out.contains("\nready\n"), "{out}");
+    assert!(out.contains("not ready (action needed)"), "{out}");
+    assert!(
+        stderr(assert.get_output()).contains(&format!("stopped following: {CERTIFICATE}")),
+        "{}",
+        stderr(assert.get_output())
+    );
+    assert!(
+        out.contains("domain milvus.internal.example.com: FailedNotVisible"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("domain milvus.example.com: FailedNotVisible"),
+        "{out}"
+    );
+}
