@@ -2,8 +2,10 @@
 //! GCPGatewayPolicy — report their own errors: a Cloud Armor or SSL policy
 //! name that does not exist shows here, not on the Gateway. Their CRDs
 //! (GoogleCloudPlatform/gke-gateway-api `config/crd/networking.gke.io_*.yaml`)
-//! give them `status.conditions`, where GKE writes `Attached` (`kubectl
-//! describe` shows `Type: Attached, Reason: Attached` once applied), and
+//! give them `status.conditions`, where GKE writes `Attached` with the
+//! reasons `Attached`, `Conflicted`, `Invalid` and `TargetNotFound`
+//! (`apis/networking/v1/shared_types.go`, `PolicyConditionReason`, at
+//! commit fc40d606a5332f11a8883f85caff66b63c4e88ef), and
 //! GCPBackendPolicy also `status.ancestors[]`, the Gateway API's
 //! `PolicyAncestorStatus` whose condition is `Accepted` with the reasons
 //! `Accepted`, `Conflicted`, `Invalid`, `TargetNotFound`
