@@ -45,10 +45,24 @@ fn try_render(overlays: &[&str], required: &[String]) -> Result<usize, String> {
 }
 
 fn try_render_with(overlays: &[&str], required: &[String], release: &str) -> Result<usize, String> {
+    render_objects(overlays, required, release, &[]).map(|objects| objects.len())
+}
+
+/// The objects `overlays` render (see [`try_render`]), for `domains` when
+/// given; or the error.
+fn render_objects(
+    overlays: &[&str],
+    required: &[String],
+    release: &str,
+    domains: &[&str],
+) -> Result<Vec<Value>, String> {
     let mut flags = vec![
         setting("overlays", json!(overlays)),
         setting("release", json!(release)),
     ];
+    if !domains.is_empty() {
+        flags.push(setting("domain", json!(domains)));
+    }
     for key in required {
         flags.push(setting(
             key,
@@ -69,7 +83,7 @@ fn try_render_with(overlays: &[&str], required: &[String], release: &str) -> Res
         ..ParamInputs::default()
     };
     render(&inputs, &Sources::builtin())
-        .map(|r| r.resources.len())
+        .map(|r| r.resources.into_iter().map(|r| r.value).collect())
         .map_err(|e| e.report().to_string())
 }
 
@@ -160,6 +174,69 @@ fn a_53_character_release_fits_every_derived_name() {
             );
         }
     }
+}
+
+/// Several domains (issue 22) go through every overlay on top of every
+/// certificate variant: each object that names a host names all of them,
+/// in order, and the render validated them (it checks what it renders).
+#[test]
+fn every_overlay_carries_every_domain() {
+    let domains = ["milvus.example.com", "milvus.internal.example.com"];
+    let mut rendered = 0;
+    for (name, required) in overlays_and_required() {
+        for base in ["google-managed", "self-managed", "pre-shared"] {
+            let chosen: Vec<&str> = if name == base {
+                vec![base]
+            } else {
+                vec![base, &name]
+            };
+            let mut required = required.clone();
+            if base == "pre-shared" && name != base {
+                required.push("preSharedCerts".into());
+            }
+            let objects = match render_objects(&chosen, &required, "my-release", &domains) {
+                Ok(objects) => objects,
+                Err(e) if e.contains("cannot be combined with") || e.contains(REFUSED) => continue,
+                // One more parameter the hint names (backend-tls with a
+                // Google-managed certificate needs a Secret of its own).
+                Err(e) => {
+                    let key = needed_parameter(&e).unwrap_or_else(|| panic!("{chosen:?}: {e}"));
+                    required.push(key);
+                    render_objects(&chosen, &required, "my-release", &domains)
+                        .unwrap_or_else(|e| panic!("{chosen:?}: {e}"))
+                }
+            };
+            rendered += 1;
+            for object in &objects {
+                let hosts: Vec<&str> = match object["kind"].as_str().unwrap() {
+                    "Ingress" => hosts(object, "/spec/rules", "host"),
+                    "ManagedCertificate" => hosts(object, "/spec/domains", ""),
+                    "Gateway" => hosts(object, "/spec/listeners", "hostname"),
+                    "HTTPRoute" => hosts(object, "/spec/hostnames", ""),
+                    _ => continue,
+                };
+                // A redirect-only HTTPRoute or port-80 listener may name
+                // the hosts again; each name comes in order.
+                let firsts: Vec<&str> = hosts.iter().take(domains.len()).copied().collect();
+                assert_eq!(firsts, domains, "{chosen:?}: {}", object["kind"]);
+            }
+        }
+    }
+    assert!(rendered >= 20, "only {rendered} combinations rendered");
+}
+
+/// The strings at `pointer` (an array), or their `key` when it is not empty.
+fn hosts<'a>(object: &'a Value, pointer: &str, key: &str) -> Vec<&'a str> {
+    object
+        .pointer(pointer)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|item| match key {
+            "" => item.as_str(),
+            key => item.get(key).and_then(Value::as_str),
+        })
+        .collect()
 }
 
 #[test]
