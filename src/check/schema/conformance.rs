@@ -31,6 +31,10 @@ struct Case {
     /// server's: only the refusal is checked.
     #[serde(default)]
     schema_error: bool,
+    /// For a `schemaError` case: the field the schema refuses, which the
+    /// refusal must name (so that a refusal for another reason fails).
+    #[serde(default)]
+    refused_at: Option<String>,
 }
 
 /// How many cases of each upstream file are carried over: all of each
@@ -96,7 +100,13 @@ fn gateway_api_cel_cases_are_decided_as_the_api_server_does() {
                 }
             } else if said.is_empty() {
                 failures.push(format!("{place}: accepted, want {:?}", case.want_errors));
-            } else if !case.schema_error {
+            } else if case.schema_error {
+                match &case.refused_at {
+                    Some(field) if said.contains(&format!("{field}: ")) => {}
+                    Some(field) => failures.push(format!("{place}: {field} not named in:\n{said}")),
+                    None => failures.push(format!("{place}: schemaError without refusedAt")),
+                }
+            } else {
                 for want in &case.want_errors {
                     if !said.contains(want.as_str()) {
                         failures.push(format!("{place}: no {want:?} in:\n{said}"));
