@@ -9,17 +9,22 @@
 //! `spec.rules[].filters[]` is never compiled for a route without filters;
 //! each rule is compiled once per thread and run (the CEL engine is
 //! kube-rs's `kube-cel`, on cel-rust, with the Kubernetes libraries).
-//! Rules on `oldSelf` are skipped: they only run on update.
+//! Rules on `oldSelf` are skipped: they only run on update. `self` is shown
+//! as the server shows it: integers are CEL `int`s (`to_cel`), and a rule's
+//! escaped field names (`p.__namespace__`) name the fields
+//! (`unescape_selectors`).
 
 use crate::k8s::field_path;
 use crate::problem::{Problem, Subject};
 use include_dir::{include_dir, Dir};
+use kube_cel::cel::objects::{Key, Map};
 use kube_cel::cel::{Context, Program, Value as Cel};
 use kube_cel::KubeCelExt;
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// The rules trees by schema file name (only schemas that have any).
 static TREES: Dir<'static> = include_dir!("$OUT_DIR/rules");
@@ -295,7 +300,8 @@ fn compiled(source: &str) -> Result<Rc<Program>, String> {
         if let Some(program) = programs.borrow().get(source) {
             return Ok(program.clone());
         }
-        let program = Rc::new(Program::compile(source).map_err(|e| e.to_string())?);
+        let unescaped = unescape_selectors(source);
+        let program = Rc::new(Program::compile(&unescaped).map_err(|e| e.to_string())?);
         programs
             .borrow_mut()
             .insert(source.to_string(), program.clone());
@@ -307,8 +313,239 @@ fn compiled(source: &str) -> Result<Rc<Program>, String> {
 fn with_self<T>(value: &Value, f: impl FnOnce(&Context) -> T) -> T {
     BASE.with(|base| {
         let mut scope = base.new_inner_scope();
-        let converted = kube_cel::cel::to_value(value).unwrap_or(Cel::Null);
-        scope.add_variable_from_value("self", converted);
+        scope.add_variable_from_value("self", to_cel(value));
         f(&scope)
     })
+}
+
+/// `value` as the API server shows it to CEL: a JSON integer is an `int`
+/// (int64), as the server makes every `type: integer` field.
+/// (`kube_cel::cel::to_value` makes a non-negative one a `uint`, and cel-rust
+/// finds `uint(80) == 80` false and `uint(1) + 1` an error, so a rule such as
+/// `self.port == 80` would fail on a port of 80.) A number beyond int64 stays
+/// a `uint`, a fraction is a `double`.
+fn to_cel(value: &Value) -> Cel {
+    match value {
+        Value::Null => Cel::Null,
+        Value::Bool(b) => Cel::Bool(*b),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => Cel::Int(i),
+            (None, Some(u)) => Cel::UInt(u),
+            (None, None) => Cel::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Value::String(s) => Cel::String(Arc::new(s.clone())),
+        Value::Array(items) => Cel::List(Arc::new(items.iter().map(to_cel).collect())),
+        Value::Object(fields) => {
+            let map: HashMap<Key, Cel> = fields
+                .iter()
+                .map(|(name, field)| (Key::from(name.as_str()), to_cel(field)))
+                .collect();
+            Cel::Map(Map { map: Arc::new(map) })
+        }
+    }
+}
+
+/// The CEL reserved words the API server escapes as `__word__` when they
+/// name a field (`apiserver/pkg/cel/escaping.go`) and that cel-rust takes
+/// as a field name after a dot. The other four (`true`, `false`, `null`,
+/// `in`) are tokens of its grammar, so `self.in` does not parse: no rule of
+/// the embedded schemas names such a field (a test below says so).
+const RESERVED_SELECTORS: &[&str] = &[
+    "as",
+    "break",
+    "const",
+    "continue",
+    "else",
+    "for",
+    "function",
+    "if",
+    "import",
+    "let",
+    "loop",
+    "package",
+    "namespace",
+    "return",
+    "var",
+    "void",
+    "while",
+];
+
+/// `source` with every escaped field name after a dot (`p.__namespace__`)
+/// written plainly (`p.namespace`), outside string literals.
+///
+/// The API server shows an object's fields to CEL under escaped names: a
+/// field named like a reserved word is `__namespace__` in a rule (Gateway
+/// API's parentRefs rules say `has(p1.__namespace__)`). Here the object is a
+/// plain map with the field's own name, so without this `has()` is false
+/// and `p1.__namespace__` a missing key, and two parentRefs to the same
+/// Gateway in different namespaces look like one. The other escapes
+/// (`__dash__`, `__dot__`, `__slash__`, `__underscores__`) would need the
+/// index form (`p['a-b']`); no rule of the embedded schemas uses them (a
+/// test below says so).
+fn unescape_selectors(source: &str) -> std::borrow::Cow<'_, str> {
+    if !source.contains("__") {
+        return source.into();
+    }
+    let bytes = source.as_bytes();
+    let mut out = String::with_capacity(source.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c == b'\'' || c == b'"' {
+            let end = string_end(bytes, i);
+            out.push_str(&source[i..end]);
+            i = end;
+        } else if c == b'_' || c.is_ascii_alphabetic() {
+            let start = i;
+            while i < bytes.len() && (bytes[i] == b'_' || bytes[i].is_ascii_alphanumeric()) {
+                i += 1;
+            }
+            let word = &source[start..i];
+            let after_dot = source[..start].trim_end().ends_with('.');
+            let plain = word
+                .strip_prefix("__")
+                .and_then(|w| w.strip_suffix("__"))
+                .filter(|w| after_dot && RESERVED_SELECTORS.contains(w));
+            out.push_str(plain.unwrap_or(word));
+        } else {
+            let len = source[i..].chars().next().map_or(1, char::len_utf8);
+            out.push_str(&source[i..i + len]);
+            i += len;
+        }
+    }
+    out.into()
+}
+
+/// The index just past the string literal that opens at `start` (a quote,
+/// single or tripled; a backslash escapes the next byte).
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let quote = bytes[start];
+    let triple = bytes.len() >= start + 3 && bytes[start + 1] == quote && bytes[start + 2] == quote;
+    let (mut i, width) = if triple {
+        (start + 3, 3)
+    } else {
+        (start + 1, 1)
+    };
+    while i < bytes.len() {
+        if bytes[i] == b'\\' {
+            i += 2;
+        } else if bytes[i] == quote && (width == 1 || bytes[i..].starts_with(&[quote; 3])) {
+            return i + width;
+        } else {
+            i += 1;
+        }
+    }
+    bytes.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn run(rule: &str, value: &Value) -> Result<Cel, String> {
+        let program = compiled(rule)?;
+        with_self(value, |context| {
+            program.execute(context).map_err(|e| e.to_string())
+        })
+    }
+
+    #[test]
+    fn an_escaped_reserved_field_name_reads_the_field() {
+        let rule = "has(self.__namespace__) && self.__namespace__ == 'test'";
+        assert_eq!(
+            run(rule, &json!({"namespace": "test"})),
+            Ok(Cel::Bool(true))
+        );
+        assert_eq!(run(rule, &json!({"name": "test"})), Ok(Cel::Bool(false)));
+        assert_eq!(
+            run("self . __while__ == 'x'", &json!({"while": "x"})),
+            Ok(Cel::Bool(true))
+        );
+    }
+
+    #[test]
+    fn an_integer_field_is_a_cel_int() {
+        let object = json!({"port": 80, "list": [1, 2], "big": u64::MAX, "ratio": 0.5});
+        for rule in [
+            "self.port == 80",
+            "self.port + 1 == 81",
+            "2 in self.list",
+            "self.list.exists(x, x == 1)",
+            "self.big == 18446744073709551615u",
+            "self.ratio == 0.5",
+        ] {
+            assert_eq!(run(rule, &object), Ok(Cel::Bool(true)), "{rule}");
+        }
+    }
+
+    #[test]
+    fn only_field_names_outside_strings_are_unescaped() {
+        assert_eq!(
+            unescape_selectors(
+                r#"p.__namespace__ == '.__namespace__' && __namespace__ == "x.__as__\"" "#
+            ),
+            r#"p.namespace == '.__namespace__' && __namespace__ == "x.__as__\"" "#
+        );
+        assert_eq!(
+            unescape_selectors("p.__namespace__ + '''a.__if__ ' b''' + p.__if__ + p.__dash__"),
+            "p.namespace + '''a.__if__ ' b''' + p.if + p.__dash__"
+        );
+        assert_eq!(unescape_selectors("p.x__namespace__"), "p.x__namespace__");
+    }
+
+    /// Code of `text` without its string literals.
+    fn code(text: &str) -> String {
+        let bytes = text.as_bytes();
+        let (mut out, mut i) = (String::new(), 0);
+        while i < bytes.len() {
+            if bytes[i] == b'\'' || bytes[i] == b'"' {
+                i = string_end(bytes, i);
+            } else {
+                out.push(bytes[i] as char);
+                i += 1;
+            }
+        }
+        out
+    }
+
+    /// Every escape in a rule of an embedded schema is one `unescape_selectors` undoes.
+    #[test]
+    fn the_embedded_rules_keep_no_escaped_name() {
+        fn texts<'a>(tree: &'a Value, out: &mut Vec<&'a str>) {
+            match tree {
+                Value::Object(fields) => {
+                    for (key, value) in fields {
+                        match (key.as_str(), value) {
+                            ("rule" | "messageExpression", Value::String(text)) => out.push(text),
+                            _ => texts(value, out),
+                        }
+                    }
+                }
+                Value::Array(items) => items.iter().for_each(|item| texts(item, out)),
+                _ => {}
+            }
+        }
+        let (mut checked, mut escaped) = (0, 0);
+        for file in TREES.files() {
+            let name = file.path().to_string_lossy();
+            let tree = super::tree(&name).expect("a rules tree");
+            let mut found = Vec::new();
+            texts(&tree, &mut found);
+            for text in found {
+                checked += 1;
+                escaped += usize::from(code(text).contains("__"));
+                let left = code(&unescape_selectors(text));
+                assert!(
+                    !left.contains("__"),
+                    "{name}: an escaped name is left in {text}"
+                );
+            }
+        }
+        assert!(checked > 100, "{checked} rules");
+        assert!(
+            escaped > 0,
+            "no rule has an escaped name: the test proves nothing"
+        );
+    }
 }
