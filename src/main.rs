@@ -14,7 +14,8 @@ fn main() -> ExitCode {
             let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
             if e.kind() == clap::error::ErrorKind::InvalidUtf8 {
                 if let Some(which) = cli::non_utf8::describe(&args) {
-                    eprintln!("error: {which}");
+                    // The argument is echoed: it may be a key, or huge.
+                    eprintln!("error: {}", milvus_l7::quote::outgoing(&which));
                     return ExitCode::from(2);
                 }
             }

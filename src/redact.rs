@@ -34,7 +34,7 @@ const MIN_BODY: usize = 16;
 
 /// `text` with every PEM private key in it replaced by [`NOT_SHOWN`].
 pub fn private_keys(text: &str) -> Cow<'_, str> {
-    if !text.contains(LABEL_END) {
+    if !text.contains(LABEL_END.trim_end_matches('-')) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -53,11 +53,13 @@ pub fn private_keys(text: &str) -> Cow<'_, str> {
         }
     }
     out.push_str(rest);
-    Cow::Owned(out)
+    Cow::Owned(dangling_ends(&out).into_owned())
 }
 
 /// The byte range of the first `-----BEGIN …PRIVATE KEY-----` (with
 /// `kind` [`END`], the end line) in `text`, its leading dashes optional.
+/// Also the OpenPGP (`PGP PRIVATE KEY BLOCK-----`) and RFC 4716
+/// (`---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----`) forms.
 fn find_marker(text: &str, kind: &str) -> Option<(usize, usize)> {
     let label_words = LABEL_END.trim_end_matches('-');
     let mut from = 0;
@@ -67,21 +69,61 @@ fn find_marker(text: &str, kind: &str) -> Option<(usize, usize)> {
         let label_len = label
             .find(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit() || c == ' '))
             .unwrap_or(label.len());
-        let is_private_key = label[..label_len].ends_with(label_words)
-            && label_len <= MAX_LABEL_PREFIX + label_words.len()
-            && label[label_len..].starts_with("-----");
+        let words = label[..label_len].trim_end();
+        let words = words.strip_suffix(" BLOCK").unwrap_or(words);
+        let dashes = label[label_len..]
+            .bytes()
+            .take(DASHES)
+            .take_while(|&b| b == b'-')
+            .count();
+        let is_private_key = words.ends_with(label_words)
+            && label_len <= MAX_LABEL_PREFIX + label_words.len() + " BLOCK".len()
+            && dashes >= 4;
         if is_private_key {
-            let dashes = text[..word]
+            let leading = text[..word]
                 .bytes()
                 .rev()
                 .take(DASHES)
-                .take_while(|&b| b == b'-')
+                .take_while(|&b| b == b'-' || b == b' ')
                 .count();
-            return Some((word - dashes, word + kind.len() + label_len + 5));
+            return Some((word - leading, word + kind.len() + label_len + dashes));
         }
         from = word + kind.len();
     }
     None
+}
+
+/// `text` with the key material that ends at an end line whose header is
+/// not in `text` (a message cut after its start, as a child's stderr
+/// tail is) replaced by [`NOT_SHOWN`], end line included.
+fn dangling_ends(text: &str) -> Cow<'_, str> {
+    if find_marker(text, END).is_none() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some((start, end)) = find_marker(rest, END) {
+        let before = &rest[..start];
+        let run_start = before
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| is_key_material(*c))
+            .last()
+            .map_or(start, |(i, _)| i);
+        let body = before[run_start..]
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .count();
+        if body >= MIN_BODY {
+            out.push_str(&rest[..run_start]);
+            out.push_str(NOT_SHOWN);
+        } else {
+            out.push_str(&rest[..end]);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
 }
 
 /// How much of `after` (the text after a header) is the key: up to its end
@@ -103,11 +145,12 @@ fn key_len(after: &str) -> Option<usize> {
 }
 
 /// Base64, the whitespace and `\n` escapes between its lines, the
-/// `Proc-Type:`/`DEK-Info:` headers of an encrypted PKCS#1 key, and the
-/// `+`/`-` of a diff.
+/// `Proc-Type:`/`DEK-Info:` headers of an encrypted PKCS#1 key, the `+`/`-`
+/// of a diff, the `|` of a YAML block and the `~1` a JSON pointer writes
+/// for `/`.
 fn is_key_material(c: char) -> bool {
     c.is_ascii_alphanumeric()
-        || matches!(c, '+' | '/' | '=' | '-' | ':' | ',' | '\\')
+        || matches!(c, '+' | '/' | '=' | '-' | ':' | ',' | '\\' | '|' | '~')
         || c.is_whitespace()
 }
 
@@ -172,6 +215,54 @@ mod tests {
         let shown = private_keys(&text);
         assert!(!shown.contains(body), "{shown}");
         assert!(shown.starts_with("GTEY<private key not shown>"), "{shown}");
+    }
+
+    #[test]
+    fn the_tail_of_a_key_whose_header_was_cut_off_is_replaced() {
+        // A child's stderr kept from its last 8 KiB: the header is gone.
+        let tail = "(last 8192 of 10375 bytes) aP/frLiT5XDq2w8Zy1VbN3kQm\nR7sT9uW0xY1zA2bC3dE4fG5hI6jK7\n-----END RSA PRIVATE KEY-----xxxx";
+        assert_eq!(
+            private_keys(tail),
+            format!("(last 8192 of 10375 bytes){NOT_SHOWN}xxxx")
+        );
+        // An end line only mentioned is kept.
+        let hint = "a key ends with `-----END PRIVATE KEY-----`";
+        assert_eq!(private_keys(hint), hint);
+    }
+
+    #[test]
+    fn openpgp_and_ssh2_private_keys_are_replaced() {
+        for (begin, end) in [
+            (
+                "-----BEGIN PGP PRIVATE KEY BLOCK-----",
+                "-----END PGP PRIVATE KEY BLOCK-----",
+            ),
+            (
+                "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----",
+                "---- END SSH2 ENCRYPTED PRIVATE KEY ----",
+            ),
+        ] {
+            let text = format!("bad: {begin}\nlQOYBGVkZXNjcmlwdGlvbgEIAL5l\n{end}\n.");
+            let shown = private_keys(&text);
+            assert!(!shown.contains("lQOYBGVk"), "{shown}");
+            assert!(
+                shown.starts_with("bad: ") && shown.ends_with("."),
+                "{shown}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_key_in_a_json_pointer_or_a_yaml_block_is_replaced_whole() {
+        let pointer = "/metadata/annotations/-----BEGIN PRIVATE KEY-----MIGHAgEAMBMGByqGSM49~1z5~1ulXSB+hRANCAARpr\nIb2v2tsPrUWH-----END PRIVATE KEY-----";
+        let shown = private_keys(pointer);
+        assert!(
+            !shown.contains("ulXSB") && !shown.contains("Ib2v2"),
+            "{shown}"
+        );
+        let block = "x: |\n  -----BEGIN PRIVATE KEY-----\n  MIGHAgEAMBMGByqGSM49\ny: |\n  AwEHBG0wawIBAQQgXk9\n  -----END PRIVATE KEY-----\n";
+        let shown = private_keys(block);
+        assert!(!shown.contains("AwEHBG0w"), "{shown}");
     }
 
     #[test]

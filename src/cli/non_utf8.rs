@@ -13,7 +13,10 @@ pub fn describe(args: &[OsString]) -> Option<String> {
         .enumerate()
         .skip(1)
         .find(|(_, a)| a.to_str().is_none())?;
-    let shown = bad.as_encoded_bytes().escape_ascii().to_string();
+    // Echoed escaped, without any key in it, and cut like any quoted value.
+    let escaped = bad.as_encoded_bytes().escape_ascii().to_string();
+    let redacted = crate::redact::private_keys(&escaped);
+    let shown = crate::quote::cut(&redacted, crate::quote::MAX_QUOTED_CHARS);
     let flag = args[index - 1]
         .to_str()
         .filter(|previous| previous.starts_with('-') && *previous != "-")
@@ -90,6 +93,38 @@ mod tests {
         assert!(
             err.contains("MILVUS_L7_DOMAIN") && !err.contains('\u{fffd}'),
             "{err}"
+        );
+    }
+    #[test]
+    fn a_key_in_an_argument_that_is_not_utf8_is_not_echoed() {
+        let body = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg";
+        let mut value =
+            format!("certMap=-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----")
+                .into_bytes();
+        value.push(0xff);
+        let args = [
+            "milvus-l7".into(),
+            "--set".into(),
+            OsString::from_vec(value),
+        ];
+        let said = describe(&args).unwrap();
+        assert!(!said.contains(&body[..16]), "{said}");
+        assert!(
+            said.contains(crate::redact::NOT_SHOWN) && said.contains("\\xff"),
+            "{said}"
+        );
+    }
+
+    #[test]
+    fn a_huge_argument_that_is_not_utf8_is_cut() {
+        let mut value = vec![b'a'; 100_000];
+        value.push(0xff);
+        let args = ["milvus-l7".into(), OsString::from_vec(value)];
+        let said = describe(&args).unwrap();
+        assert!(
+            said.len() < 1_000 && said.contains("more bytes"),
+            "{}",
+            said.len()
         );
     }
 }
