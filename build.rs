@@ -147,6 +147,8 @@ fn strip(schema: &mut Value) {
                 .for_each(|(_, s)| strip(s));
         } else if keywords::ONE_SCHEMA.contains(&key.as_str()) {
             strip(value);
+        } else if keywords::SCHEMA_LISTS.contains(&key.as_str()) {
+            value.as_array_mut().into_iter().flatten().for_each(strip);
         }
     }
 }
