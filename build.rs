@@ -10,7 +10,6 @@
 //! - Writes the quick form of every schema as Rust statics into
 //!   `$OUT_DIR/quick_forms.rs` (`src/check/schema/generate.rs`), which
 //!   `src/check/schema/quick.rs` includes.
-//! - Compiles the schemas' `pattern`s into DFAs (`build/pattern_dfas.rs`).
 //! - Writes what the API server applies after the schema (defaults, list
 //!   types, CEL rules) as small trees into `$OUT_DIR/rules`
 //!   (`build/rules_trees.rs`).
@@ -28,8 +27,6 @@ mod generate;
 mod keywords;
 #[path = "build/parsed_overlays.rs"]
 mod parsed_overlays;
-#[path = "build/pattern_dfas.rs"]
-mod pattern_dfas;
 #[path = "build/rules_trees.rs"]
 mod rules_trees;
 
@@ -48,7 +45,6 @@ fn main() {
     let out_dir = Path::new(&out_dir);
     let schemas = embed_schemas(out_dir);
     write_quick_forms(&schemas, out_dir);
-    pattern_dfas::write(schemas.iter().map(|(_, schema)| schema), out_dir);
     parsed_overlays::write(out_dir);
 }
 
@@ -147,6 +143,8 @@ fn strip(schema: &mut Value) {
                 .for_each(|(_, s)| strip(s));
         } else if keywords::ONE_SCHEMA.contains(&key.as_str()) {
             strip(value);
+        } else if keywords::SCHEMA_LISTS.contains(&key.as_str()) {
+            value.as_array_mut().into_iter().flatten().for_each(strip);
         }
     }
 }

@@ -16,8 +16,7 @@ use crate::k8s::resource::{ResId, Resource};
 use crate::problem::{Problem, Subject};
 use crate::suggest;
 use include_dir::{include_dir, Dir};
-use jsonschema::error::ValidationErrorKind;
-use jsonschema::{ValidationError, Validator};
+use jsonschema::Validator;
 use serde_json::Value;
 use std::sync::OnceLock;
 
@@ -114,18 +113,21 @@ mod cel;
 mod close;
 #[cfg(test)]
 mod conformance;
+mod failure;
 #[cfg(test)]
 mod generate;
 #[cfg(test)]
 mod keywords;
 mod pattern;
 mod quick;
+#[cfg(test)]
+mod schema_error_wording;
 
 /// One embedded schema in the two forms it is read in: static for the quick
 /// check (written by build.rs), and as a `Value` with its `jsonschema`
-/// validator, both only when an object fails the quick check or a field
-/// name is to be suggested: then `jsonschema` has the last word and words
-/// the messages.
+/// validator, both only when the quick check is not sure of an object:
+/// then `jsonschema` has the last word. Both word their failures alike
+/// ([`failure`]).
 struct Compiled {
     file: &'static str,
     text: &'static str,
@@ -153,10 +155,31 @@ impl Compiled {
         }
     }
 
-    /// Whether `instance` passes the quick check (false: not sure).
-    fn quick_valid(&self, instance: &Value) -> bool {
-        self.quick
-            .is_some_and(|schema| quick::is_valid(schema, instance))
+    /// What the quick check says of `instance`.
+    fn quick_check(&self, instance: &Value) -> quick::Outcome {
+        match self.quick {
+            Some(schema) => quick::check(schema, instance),
+            None => quick::Outcome::Unsure,
+        }
+    }
+
+    /// Every failure of `instance` as `jsonschema` finds them.
+    fn jsonschema_failures(&self, instance: &Value) -> Vec<failure::Failure> {
+        let allowed = |schema_path: &str| allowed_fields(self, schema_path);
+        self.validator()
+            .iter_errors(instance)
+            .flat_map(|error| failure::from_jsonschema(&error, &allowed))
+            .collect()
+    }
+
+    /// The failures of `instance`: the quick check's when it is sure, else
+    /// `jsonschema`'s.
+    fn failures(&self, instance: &Value) -> Vec<failure::Failure> {
+        match self.quick_check(instance) {
+            quick::Outcome::Valid => Vec::new(),
+            quick::Outcome::Invalid(failures) => failures,
+            quick::Outcome::Unsure => self.jsonschema_failures(instance),
+        }
     }
 
     /// The schema as `jsonschema` and the field suggestions read it.
@@ -297,42 +320,19 @@ fn problems_of(
     let Some(instance) = object.pointer(prefix) else {
         return Vec::new();
     };
-    let mut problems = Vec::new();
-    if !compiled.quick_valid(instance) {
-        let at = Place { object, prefix };
-        let mut blocking = false;
-        for error in compiled.validator().iter_errors(instance) {
-            blocking |= blocks_rules(error.kind());
-            problems.extend(describe(&error, compiled, &at, subject, secret));
-        }
-        if blocking {
-            return problems;
-        }
+    let at = Place { object, prefix };
+    let failures = compiled.failures(instance);
+    let mut problems: Vec<Problem> = failures
+        .iter()
+        .map(|f| describe(f, compiled, &at, subject, secret))
+        .collect();
+    if failures.iter().any(|f| f.kind.blocks_rules()) {
+        return problems;
     }
     if let Some(tree) = compiled.rules().filter(|_| prefix.is_empty()) {
         problems.extend(cel::problems(tree, object, subject, compiled.file));
     }
     problems
-}
-
-/// Whether the API server runs no CEL rule on an object with this schema
-/// error: a wrong type, a value outside its enum, a missing required field,
-/// a string, list or map too long (apiextensions-apiserver
-/// `pkg/registry/customresource/strategy.go`, `hasBlockingErr`: the object
-/// has not the shape its rules were written for), or an unknown field,
-/// which strict decoding refuses before any rule runs. Other errors (a
-/// pattern, a minimum) leave the rules to run, and their messages add up.
-fn blocks_rules(kind: &ValidationErrorKind) -> bool {
-    matches!(
-        kind,
-        ValidationErrorKind::Type { .. }
-            | ValidationErrorKind::Enum { .. }
-            | ValidationErrorKind::Required { .. }
-            | ValidationErrorKind::MaxLength { .. }
-            | ValidationErrorKind::MaxItems { .. }
-            | ValidationErrorKind::MaxProperties { .. }
-            | ValidationErrorKind::AdditionalProperties { .. }
-    )
 }
 
 /// Where the checked part sits in the object, to name fields from the
@@ -342,56 +342,34 @@ struct Place<'a> {
     prefix: &'a str,
 }
 
-impl Place<'_> {
-    /// The kubectl-style path of an error's location (see [`field_path`]).
-    fn path(&self, error: &ValidationError<'_>) -> String {
-        let pointer = format!("{}{}", self.prefix, error.instance_path());
-        field_path::from_pointer(self.object, &pointer)
-    }
-}
-
-/// Turns one schema error into problems that name the field path. Values of
-/// Secrets are never shown; other values only when short.
+/// One failure as a problem: the field path from the object's top and the
+/// API server's words ([`failure::word`]). Values of Secrets are never shown.
 fn describe(
-    error: &ValidationError<'_>,
+    failure: &failure::Failure,
     compiled: &Compiled,
     at: &Place<'_>,
     subject: &Subject,
     secret: bool,
-) -> Vec<Problem> {
-    let path = at.path(error);
-    if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
-        let allowed = allowed_fields(compiled, error.schema_path().as_str());
-        return unexpected
-            .iter()
-            .map(|field| {
-                let hint = match suggest::closest(field, allowed.iter().map(String::as_str)) {
-                    Some(close) => format!("did you mean `{close}`?"),
-                    None if allowed.is_empty() => "remove it".to_string(),
-                    None => format!("fields allowed here: {}", allowed.join(", ")),
-                };
-                Problem::new(
-                    subject.clone().field(field_path::child(&path, field)),
-                    "unknown field",
-                    hint,
-                )
-            })
-            .collect();
-    }
-    let text = if secret || !is_short_scalar(error.instance()) {
-        error.masked_with("the value").to_string()
-    } else {
-        error.to_string()
+) -> Problem {
+    let pointer = format!("{}{}", at.prefix, failure.pointer);
+    let path = field_path::from_pointer(at.object, &pointer);
+    let value = at.object.pointer(&pointer).unwrap_or(&Value::Null);
+    let (field, message) = failure::word(&failure.kind, &path, value, secret);
+    let hint = match &failure.kind {
+        failure::Kind::Unknown { field, allowed } => {
+            match suggest::closest(field, allowed.iter().map(String::as_str)) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None if allowed.is_empty() => "remove it".to_string(),
+                None => format!("fields allowed here: {}", allowed.join(", ")),
+            }
+        }
+        _ => format!("fix the field; its schema is schemas/{}", compiled.file),
     };
-    let subject = match path.is_empty() {
+    let subject = match field.is_empty() {
         true => subject.clone(),
-        false => subject.clone().field(path),
+        false => subject.clone().field(field),
     };
-    vec![Problem::new(
-        subject,
-        text,
-        format!("fix the field; its schema is schemas/{}", compiled.file),
-    )]
+    Problem::new(subject, message, hint)
 }
 
 /// The `properties` next to the `additionalProperties` keyword that failed.
@@ -407,10 +385,6 @@ fn allowed_fields(compiled: &Compiled, keyword_pointer: &str) -> Vec<String> {
         .and_then(Value::as_object)
         .map(|p| p.keys().cloned().collect())
         .unwrap_or_default()
-}
-
-fn is_short_scalar(value: &Value) -> bool {
-    !value.is_object() && !value.is_array() && value.to_string().len() <= 80
 }
 
 #[cfg(test)]
@@ -499,12 +473,16 @@ mod tests {
             );
         }
         assert!(schemas.object_meta.validator.get().is_none());
+        // The Gateway of `--overlay static-ip` too: its `spec.addresses`
+        // items are a `oneOf` of an `anyOf` and a `not`, which the quick
+        // check decides.
+        let addresses = objects
+            .iter()
+            .any(|r| r.id.kind == "Gateway" && r.value.pointer("/spec/addresses").is_some());
+        assert!(addresses, "no golden Gateway with addresses");
         for kind in &schemas.kinds {
             let compiled = kind.compiled.get().and_then(|c| c.validator.get());
-            // A Gateway's `spec.addresses` items are a `oneOf`, which the
-            // quick check defers to jsonschema (keywords::DEFERRED).
-            let deferred = kind.kind == "Gateway";
-            assert!(compiled.is_none() || deferred, "{} compiled", kind.kind);
+            assert!(compiled.is_none(), "{} compiled", kind.kind);
         }
     }
 
@@ -558,38 +536,134 @@ mod tests {
         out
     }
 
+    /// What the quick check says of `value`, checked against `jsonschema`:
+    /// never valid where `jsonschema` refuses, never invalid where it
+    /// accepts, and when sure that it is invalid, the same problems in the
+    /// same words.
+    fn differential(compiled: &Compiled, object: &Value, prefix: &str, subject: &Subject) -> Sure {
+        let value = object.pointer(prefix).unwrap();
+        let full = compiled.validator().is_valid(value);
+        let at = Place { object, prefix };
+        let worded = |failures: &[failure::Failure]| {
+            let mut all: Vec<String> = failures
+                .iter()
+                .map(|f| describe(f, compiled, &at, subject, false).to_string())
+                .collect();
+            all.sort();
+            all
+        };
+        match compiled.quick_check(value) {
+            quick::Outcome::Valid => {
+                assert!(full, "quick check passed what jsonschema refuses: {value}");
+                Sure::Valid
+            }
+            quick::Outcome::Invalid(failures) => {
+                assert!(!full, "quick check refused what jsonschema takes: {value}");
+                let theirs = worded(&compiled.jsonschema_failures(value));
+                assert_eq!(worded(&failures), theirs, "{value}");
+                Sure::Invalid
+            }
+            quick::Outcome::Unsure => Sure::Not,
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Sure {
+        Valid,
+        Invalid,
+        Not,
+    }
+
     #[test]
-    fn quick_check_never_passes_what_jsonschema_refuses() {
+    fn quick_check_answers_and_words_as_jsonschema_does() {
         let schemas = builtin();
-        let (mut refused, mut passed) = (0, 0);
+        let (mut refused, mut passed, mut unsure) = (0, 0, 0);
         for resource in fixture_objects() {
             let api_version = resource.id.api_version();
             let kind = schemas
                 .kinds
                 .iter()
                 .find(|k| k.api_version == api_version && k.kind == resource.id.kind);
-            let mut pairs = vec![(&schemas.object_meta, &resource.value["metadata"])];
-            pairs.extend(kind.map(|k| (k.compiled(), &resource.value)));
-            for (compiled, value) in pairs {
+            let subject = Subject::object(&resource.id);
+            let mut pairs = vec![(&schemas.object_meta, "/metadata")];
+            pairs.extend(kind.map(|k| (k.compiled(), "")));
+            for (compiled, prefix) in pairs {
+                let value = resource.value.pointer(prefix).unwrap();
                 for mutated in mutations(value) {
-                    let quick = compiled.quick_valid(&mutated);
-                    let full = compiled.validator().is_valid(&mutated);
-                    assert!(
-                        !quick || full,
-                        "quick check passed what jsonschema refuses: {mutated}"
-                    );
-                    match (quick, full) {
-                        (false, false) => refused += 1,
-                        (true, true) => passed += 1,
-                        _ => {}
+                    let mut object = resource.value.clone();
+                    match prefix {
+                        "" => object = mutated,
+                        _ => *object.pointer_mut(prefix).unwrap() = mutated,
+                    }
+                    match differential(compiled, &object, prefix, &subject) {
+                        Sure::Invalid => refused += 1,
+                        Sure::Valid => passed += 1,
+                        Sure::Not => unsure += 1,
                     }
                 }
             }
         }
         assert!(
-            refused > 1000 && passed > 1000,
-            "{refused} refused, {passed} passed"
+            refused > 1000 && passed > 1000 && unsure < refused / 10,
+            "{refused} refused, {passed} passed, {unsure} not sure"
         );
+    }
+
+    /// The Gateway's `spec.addresses` items: a `oneOf` whose first branch
+    /// (type `IPAddress`) holds an `anyOf` of the `ipv4` and `ipv6`
+    /// formats, and whose second is a `not`. Each is met both ways.
+    #[test]
+    fn one_of_any_of_and_not_are_decided_both_ways() {
+        let gateway = builtin()
+            .kinds
+            .iter()
+            .find(|k| k.kind == "Gateway" && k.api_version == "gateway.networking.k8s.io/v1")
+            .unwrap()
+            .compiled();
+        let cases = [
+            // anyOf: the first branch, then the second.
+            (
+                json!({"type": "IPAddress", "value": "10.0.0.1"}),
+                Sure::Valid,
+            ),
+            (
+                json!({"type": "IPAddress", "value": "2001:db8::1"}),
+                Sure::Valid,
+            ),
+            // not: holds, so the second branch of the oneOf is the one.
+            (
+                json!({"type": "NamedAddress", "value": "my-ip"}),
+                Sure::Valid,
+            ),
+            (
+                json!({"type": "Hostname", "value": "a.example.com"}),
+                Sure::Valid,
+            ),
+            // anyOf fails both ways and not fails: no branch of the oneOf.
+            (
+                json!({"type": "IPAddress", "value": "1.2.3.4:8080"}),
+                Sure::Invalid,
+            ),
+            // No type: both branches hold (the API server defaults the type
+            // first; jsonschema does not).
+            (json!({"value": "10.0.0.1"}), Sure::Invalid),
+            // A failure beside the oneOf.
+            (json!({"type": "NamedAddress", "valu": "x"}), Sure::Invalid),
+        ];
+        for (address, sure) in cases {
+            let object = json!({
+                "apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+                "metadata": {"name": "g", "namespace": "default"},
+                "spec": {"gatewayClassName": "c", "addresses": [address],
+                         "listeners": [{"name": "http", "protocol": "HTTP", "port": 80}]}
+            });
+            let subject = Subject::object(&ResId::of(&object).unwrap());
+            assert_eq!(
+                differential(gateway, &object, "", &subject),
+                sure,
+                "{address}"
+            );
+        }
     }
 
     /// The embedded schemas by file name, as JSON.
@@ -616,6 +690,10 @@ mod tests {
                 }
             } else if keywords::ONE_SCHEMA.contains(&key.as_str()) {
                 each_keyword(value, visit);
+            } else if keywords::SCHEMA_LISTS.contains(&key.as_str()) {
+                for nested in value.as_array_mut().into_iter().flatten() {
+                    each_keyword(nested, visit);
+                }
             }
         }
     }
@@ -628,7 +706,6 @@ mod tests {
                     keywords::CHECKED,
                     keywords::DEFINITIONS,
                     keywords::ANNOTATIONS,
-                    keywords::DEFERRED,
                 ];
                 assert!(
                     known.iter().any(|k| k.contains(&key)),
@@ -645,32 +722,9 @@ mod tests {
 
     /// The generated statics are checked against the JSON schemas: each
     /// quick form says what its embedded schema says, annotations aside.
-    /// Replaces each schema object with a deferred keyword by what its quick form says.
-    fn defer(schema: &mut Value) {
-        let Some(map) = schema.as_object_mut() else {
-            return;
-        };
-        if map.keys().any(|k| keywords::DEFERRED.contains(&k.as_str())) {
-            *schema = Value::String(quick::UNSURE.to_string());
-            return;
-        }
-        for (key, value) in map {
-            if keywords::NAMED_SCHEMAS.contains(&key.as_str()) {
-                value
-                    .as_object_mut()
-                    .into_iter()
-                    .flatten()
-                    .for_each(|(_, s)| defer(s));
-            } else if keywords::ONE_SCHEMA.contains(&key.as_str()) {
-                defer(value);
-            }
-        }
-    }
-
     #[test]
     fn quick_forms_are_the_embedded_schemas() {
         for (name, mut schema) in embedded_schemas() {
-            defer(&mut schema);
             each_keyword(&mut schema, &mut |key, value| {
                 if let Value::String(one) = value {
                     if key == "type" {
@@ -720,7 +774,7 @@ mod tests {
         assert!(checked.has_schema);
         assert_eq!(
             messages(&checked),
-            ["networking.k8s.io/v1/Ingress/default/my-release-milvus: spec.rules[0].htp: unknown field\n  hint: did you mean `http`?"]
+            ["networking.k8s.io/v1/Ingress/default/my-release-milvus: spec.rules[0].htp: unknown field \"spec.rules[0].htp\"\n  hint: did you mean `http`?"]
         );
     }
 
@@ -735,7 +789,7 @@ mod tests {
         assert!(text.contains("metadata.namespce: unknown field"), "{text}");
         assert!(text.contains("did you mean `namespace`"), "{text}");
         assert!(
-            text.contains("metadata.annotations.a: true is not of type \"string\""),
+            text.contains("metadata.annotations.a: Invalid value: \"boolean\": metadata.annotations.a in body must be of type string: \"boolean\""),
             "{text}"
         );
     }
@@ -752,7 +806,7 @@ mod tests {
         assert!(checked.has_schema);
         assert_eq!(
             messages(&checked),
-            ["gateway.networking.k8s.io/v1/Gateway/default/g: spec.listeners[0].tls.certificateRef: unknown field\n  hint: did you mean `certificateRefs`?"]
+            ["gateway.networking.k8s.io/v1/Gateway/default/g: spec.listeners[0].tls.certificateRef: unknown field \"spec.listeners[0].tls.certificateRef\"\n  hint: did you mean `certificateRefs`?"]
         );
         let checked = check(json!({
             "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
@@ -761,7 +815,7 @@ mod tests {
         }));
         assert_eq!(
             messages(&checked),
-            ["gateway.networking.k8s.io/v1/HTTPRoute/default/r: spec.rules[0].backendRefs[0].prot: unknown field\n  hint: did you mean `port`?"]
+            ["gateway.networking.k8s.io/v1/HTTPRoute/default/r: spec.rules[0].backendRefs[0].prot: unknown field \"spec.rules[0].backendRefs[0].prot\"\n  hint: did you mean `port`?"]
         );
     }
 
@@ -796,7 +850,7 @@ mod tests {
         }));
         let text = messages(&checked).join("\n");
         assert!(
-            text.contains("spec.healthCheck.port: \"9091\" is not of type \"integer\""),
+            text.contains("spec.healthCheck.port: Invalid value: \"string\": spec.healthCheck.port in body must be of type integer: \"string\""),
             "{text}"
         );
     }
@@ -837,7 +891,7 @@ mod tests {
             {"name": "tcp", "protocol": "TCP", "port": "80", "hostname": "a.example.com"}
         ])));
         let text = messages(&checked).join("\n");
-        assert!(text.contains("is not of type"), "{text}");
+        assert!(text.contains("in body must be of type integer"), "{text}");
         assert!(!text.contains("hostname must not"), "{text}");
     }
 }

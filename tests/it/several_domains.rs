@@ -187,7 +187,11 @@ fn what_gke_refuses_is_refused() {
         .assert()
         .code(2)
         .stdout("");
-    assert!(stderr(out.get_output()).contains("more than 16"));
+    let err = stderr(out.get_output());
+    assert!(
+        err.contains("Too many: 17: must have at most 16 items"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! schema is stripped of prose and its top level closed, so the quick form
 //! and the text `jsonschema` compiles say the same.
 
-use super::keywords::{ANNOTATIONS, CHECKED, DEFERRED, DEFINITIONS};
+use super::keywords::{ANNOTATIONS, CHECKED, DEFINITIONS};
 use serde_json::{Map, Number, Value};
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -46,9 +46,6 @@ impl Generator {
     fn schema(&mut self, schema: &Value) -> Option<String> {
         match schema {
             Value::Bool(allowed) => Some(format!("Schema::Bool({allowed})")),
-            Value::Object(keywords) if keywords.keys().any(|k| DEFERRED.contains(&k.as_str())) => {
-                Some("Schema::Unsure".to_string())
-            }
             Value::Object(keywords) => {
                 let literal = format!("Node {{ {}..Node::EMPTY }}", self.node(keywords)?);
                 let n = match self.written.get(&literal) {
@@ -88,6 +85,9 @@ impl Generator {
                 "definitions" => ("definitions", self.named(value)?),
                 "additionalProperties" => ("additional_properties", self.schema(value)?),
                 "items" => ("items", self.schema(value)?),
+                "not" => ("not", self.schema(value)?),
+                "oneOf" => ("one_of", self.list(value)?),
+                "anyOf" => ("any_of", self.list(value)?),
                 "required" => ("required", strings(value.as_array()?)?),
                 "pattern" => ("pattern", string(value)?),
                 "format" => ("format", string(value)?),
@@ -115,6 +115,16 @@ impl Generator {
             .expect("writing to a String");
         }
         Some(fields)
+    }
+
+    /// `oneOf`, `anyOf`: a slice of schemas, in file order.
+    fn list(&mut self, value: &Value) -> Option<String> {
+        let mut entries = String::new();
+        for schema in value.as_array()? {
+            let schema = self.schema(schema)?;
+            write!(entries, "{schema}, ").expect("writing to a String");
+        }
+        Some(format!("&[{entries}]"))
     }
 
     /// `properties`, `$defs`: a slice of names and schemas, in file order.
@@ -216,12 +226,22 @@ mod tests {
     }
 
     #[test]
-    fn a_deferred_keyword_is_not_sure_where_it_stands_only() {
+    fn one_of_any_of_and_not_are_written_as_schemas() {
         let mut generator = Generator::default();
-        let schema = json!({"properties": {"a": {"oneOf": [{}]}, "b": {"type": "string"}}});
+        let schema = json!({"oneOf": [{"anyOf": [{"format": "ipv4"}]}, {"not": {"enum": ["a"]}}]});
         generator.quick_form(&schema).unwrap();
-        assert!(generator.statics().contains("(\"a\", Schema::Unsure)"));
-        assert!(generator.statics().contains("types: Some(&[\"string\"])"));
+        let statics = generator.statics();
+        assert!(statics.contains("format: Some(\"ipv4\")"), "{statics}");
+        assert!(
+            statics.contains("any_of: Some(&[Schema::Node(&NODE_0), ])"),
+            "{statics}"
+        );
+        assert!(statics.contains("not: Some(Schema::Node("), "{statics}");
+        assert!(
+            statics.contains("one_of: Some(&[Schema::Node("),
+            "{statics}"
+        );
+        assert!(!understood(json!({"allOf": [{}]})), "allOf is not read");
     }
 
     #[test]

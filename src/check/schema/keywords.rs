@@ -24,6 +24,9 @@ pub const CHECKED: &[&str] = &[
     "maximum",
     "pattern",
     "format",
+    "oneOf",
+    "anyOf",
+    "not",
 ];
 
 /// Keywords that hold schemas by name for `$ref` to point at; only the
@@ -35,16 +38,13 @@ pub const DEFINITIONS: &[&str] = &["$defs", "definitions"];
 /// `build.rs` strips them with `description` before anything reads a schema.
 pub const ANNOTATIONS: &[&str] = &["description", "title", "default"];
 
-/// Keywords whose value is one schema: schemas nest only below these and
-/// below [`NAMED_SCHEMAS`].
-pub const ONE_SCHEMA: &[&str] = &["items", "additionalProperties"];
+/// Keywords whose value is one schema: schemas nest only below these,
+/// below [`NAMED_SCHEMAS`] and below [`SCHEMA_LISTS`].
+pub const ONE_SCHEMA: &[&str] = &["items", "additionalProperties", "not"];
+
+/// Keywords whose value is a list of schemas (the Gateway's `spec.addresses`
+/// items are a `oneOf`, whose first branch holds an `anyOf`).
+pub const SCHEMA_LISTS: &[&str] = &["oneOf", "anyOf"];
 
 /// Keywords whose value is an object of schemas by name.
 pub const NAMED_SCHEMAS: &[&str] = &["properties", "$defs", "definitions"];
-
-/// Keywords the quick walk leaves to `jsonschema` where they stand: a schema
-/// object with one of them answers "not sure" for the values that reach
-/// it, and the rest of its schema is still walked (the Gateway's
-/// `spec.addresses` items are a `oneOf`; a Gateway without addresses never
-/// meets it).
-pub const DEFERRED: &[&str] = &["oneOf", "anyOf", "allOf", "not"];

@@ -3,18 +3,23 @@
 //! `jsonschema` (meta-schema check, validator tree) was two thirds of a
 //! render's instructions, for objects that are almost always valid.
 //!
-//! The answer is one-sided on purpose: `true` only when every keyword met
-//! is one understood here and holds. Anything else — an unknown keyword, a
-//! format that `jsonschema` checks, a pattern the `regex` crate cannot take,
-//! a `$ref` that is not a local pointer — is `false`, and the caller then
-//! compiles the schema and lets `jsonschema` decide and word the messages.
-//! Being stricter than `jsonschema` costs time, never correctness.
+//! The answer is one-sided on purpose: [`Outcome::Valid`] only when every
+//! keyword met is one understood here and holds, and [`Outcome::Invalid`],
+//! with every failure, only when the walk decided every keyword it met and
+//! some certainly fail. Anything else — a format that `jsonschema` checks
+//! its own way, a pattern the `regex` crate cannot take, a `$ref` that is
+//! not a local pointer, a `1.0` where an integer is expected — is
+//! [`Outcome::Unsure`], and the caller then compiles the schema and lets
+//! `jsonschema` decide. Being unsure costs time, never correctness. The
+//! failures are worded by [`super::failure`], as are `jsonschema`'s.
 //!
 //! The schemas are read at build time: `build.rs` writes each as `static`
 //! [`Node`]s (`src/check/schema/generate.rs`), so a render neither parses
 //! nor allocates a schema for this check.
 
+use super::failure::{best_branch, Failure, Kind};
 use serde_json::{Number, Value};
+use std::fmt::Write;
 
 include!(concat!(env!("OUT_DIR"), "/quick_forms.rs"));
 
@@ -22,18 +27,26 @@ include!(concat!(env!("OUT_DIR"), "/quick_forms.rs"));
 /// is its default): the OpenAPI number formats of Kubernetes schemas.
 const IGNORED_FORMATS: &[&str] = &["int32", "int64", "double"];
 
-/// Whether `instance` has the `format` as `jsonschema` checks it; `false`
-/// (not sure) for formats checked only there.
-fn format_holds(format: &str, instance: &Value) -> bool {
-    match (format, instance) {
-        (_, _) if IGNORED_FORMATS.contains(&format) => true,
-        ("byte", Value::String(text)) => is_base64(text),
-        ("date-time", Value::String(text)) => {
+/// Whether `instance` has the `format` as `jsonschema` checks it; `None`
+/// (not sure) for formats checked only there. `ipv4` and `ipv6` are the
+/// standard library's parsers, as in `jsonschema`; `byte` is
+/// [`is_base64`], which `jsonschema` is given; `date-time` is parsed by
+/// another crate than `jsonschema`'s, so only its success is trusted.
+fn format_holds(format: &str, instance: &Value) -> Option<bool> {
+    let Value::String(text) = instance else {
+        return Some(true);
+    };
+    match format {
+        _ if IGNORED_FORMATS.contains(&format) => Some(true),
+        "byte" => Some(is_base64(text)),
+        "ipv4" => Some(text.parse::<std::net::Ipv4Addr>().is_ok()),
+        "ipv6" => Some(text.parse::<std::net::Ipv6Addr>().is_ok()),
+        "date-time" => {
             time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
                 .is_ok()
+                .then_some(true)
         }
-        ("byte" | "date-time", _) => true,
-        _ => false,
+        _ => None,
     }
 }
 
@@ -45,10 +58,6 @@ pub(super) fn is_base64(text: &str) -> bool {
         .decode(text)
         .is_ok()
 }
-
-/// What [`Schema::to_value`] gives for [`Schema::Unsure`].
-#[cfg(test)]
-pub(super) const UNSURE: &str = "deferred to jsonschema";
 
 /// Beyond this depth of nested schemas the answer is "not sure": a `$ref`
 /// cycle that does not descend into the object cannot loop.
@@ -69,8 +78,6 @@ pub(super) fn form(file: &str) -> Option<Schema> {
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Schema {
     Bool(bool),
-    /// A schema object with a keyword of `keywords::DEFERRED`.
-    Unsure,
     Node(&'static Node),
 }
 
@@ -86,6 +93,9 @@ pub(super) struct Node {
     items: Option<Schema>,
     pattern: Option<&'static str>,
     format: Option<&'static str>,
+    one_of: Option<&'static [Schema]>,
+    any_of: Option<&'static [Schema]>,
+    not: Option<Schema>,
     /// Apart, because few schemas have any: a `Node` stays small.
     bounds: Option<&'static Bounds>,
     defs: Option<Named>,
@@ -104,6 +114,9 @@ impl Node {
         items: None,
         pattern: None,
         format: None,
+        one_of: None,
+        any_of: None,
+        not: None,
         bounds: None,
         defs: None,
         definitions: None,
@@ -175,6 +188,16 @@ impl Literal {
             Literal::Str(s) => instance.as_str() == Some(*s),
         }
     }
+
+    fn value(&self) -> Value {
+        match *self {
+            Literal::Null => Value::Null,
+            Literal::Bool(b) => b.into(),
+            Literal::Unsigned(u) => u.into(),
+            Literal::Negative(i) => i.into(),
+            Literal::Str(s) => s.into(),
+        }
+    }
 }
 
 /// `minimum`, `maximum`, as `serde_json` holds a number: integers apart
@@ -200,79 +223,325 @@ impl Num {
     }
 }
 
-/// Whether `instance` is valid against `schema`, whose `$ref`s point into
+/// What the quick walk concludes of one instance.
+#[derive(Debug)]
+pub(super) enum Outcome {
+    Valid,
+    /// Every failure, each as `jsonschema` reports it.
+    Invalid(Vec<Failure>),
+    /// The walk met a keyword or a value it cannot decide.
+    Unsure,
+}
+
+/// What a schema says of a value: `invalid` when a keyword certainly
+/// fails, `unsure` when one could not be decided here. Both can hold: the
+/// value is then invalid, but its failures are not all known.
+#[derive(Debug, Clone, Copy, Default)]
+struct Verdict {
+    invalid: bool,
+    unsure: bool,
+}
+
+impl Verdict {
+    const VALID: Verdict = Verdict {
+        invalid: false,
+        unsure: false,
+    };
+    const INVALID: Verdict = Verdict {
+        invalid: true,
+        unsure: false,
+    };
+    const UNSURE: Verdict = Verdict {
+        invalid: false,
+        unsure: true,
+    };
+
+    fn and(&mut self, other: Verdict) {
+        self.invalid |= other.invalid;
+        self.unsure |= other.unsure;
+    }
+
+    fn is_valid(self) -> bool {
+        !self.invalid && !self.unsure
+    }
+}
+
+/// The quick walk of `instance` against `schema`, whose `$ref`s point into
 /// its `$defs` or `definitions`.
+pub(super) fn check(schema: Schema, instance: &Value) -> Outcome {
+    let mut walk = Walk {
+        root: schema,
+        pointer: String::new(),
+        failures: Vec::new(),
+    };
+    let verdict = walk.valid(schema, instance, 0);
+    match (verdict.invalid, verdict.unsure) {
+        (false, false) => Outcome::Valid,
+        (true, false) => Outcome::Invalid(walk.failures),
+        _ => Outcome::Unsure,
+    }
+}
+
+/// Whether the quick walk finds `instance` valid (false: invalid or not sure).
+#[cfg(test)]
 pub(super) fn is_valid(schema: Schema, instance: &Value) -> bool {
-    Walk { root: schema }.valid(schema, instance, 0)
+    matches!(check(schema, instance), Outcome::Valid)
 }
 
 struct Walk {
     root: Schema,
+    /// The JSON Pointer of the value being checked.
+    pointer: String,
+    failures: Vec<Failure>,
 }
 
 impl Walk {
-    fn valid(&self, schema: Schema, instance: &Value, depth: usize) -> bool {
+    fn valid(&mut self, schema: Schema, instance: &Value, depth: usize) -> Verdict {
         if depth > MAX_DEPTH {
-            return false;
+            return Verdict::UNSURE;
         }
         match schema {
-            Schema::Bool(allowed) => allowed,
-            Schema::Unsure => false,
+            Schema::Bool(true) => Verdict::VALID,
+            Schema::Bool(false) => Verdict::UNSURE,
             Schema::Node(node) => self.node(node, instance, depth + 1),
         }
     }
 
-    /// Every keyword of `node` holds. In draft 7 a `$ref` hides its
-    /// siblings; checking them as well is only stricter. Keywords for
-    /// another type than the instance's hold.
-    fn node(&self, node: &Node, instance: &Value, depth: usize) -> bool {
-        let bounds = node.bounds();
-        node.reference.is_none_or(|r| {
-            self.resolve(r)
-                .is_some_and(|t| self.valid(t, instance, depth))
-        }) && node
-            .types
-            .is_none_or(|t| t.iter().any(|name| has_type(instance, name)))
-            && node
-                .allowed
-                .is_none_or(|e| e.iter().any(|l| l.equals(instance)))
-            && node.format.is_none_or(|f| format_holds(f, instance))
-            && match instance {
-                Value::Object(fields) => self.object(node, fields, depth),
-                Value::Array(items) => {
-                    within(items.len(), bounds.min_items, bounds.max_items)
-                        && node
-                            .items
-                            .is_none_or(|s| items.iter().all(|item| self.valid(s, item, depth)))
-                }
-                Value::String(text) => {
-                    within(text.chars().count(), bounds.min_length, bounds.max_length)
-                        && node
-                            .pattern
-                            .is_none_or(|p| super::pattern::matches(p, text))
-                }
-                Value::Number(n) => {
-                    bounds.minimum.is_none_or(|m| !less(n, &m.number()))
-                        && bounds.maximum.is_none_or(|m| !less(&m.number(), n))
-                }
-                _ => true,
-            }
+    fn fail(&mut self, kind: Kind) -> Verdict {
+        self.failures.push(Failure {
+            pointer: self.pointer.clone(),
+            kind,
+        });
+        Verdict::INVALID
     }
 
-    fn object(&self, node: &Node, fields: &serde_json::Map<String, Value>, depth: usize) -> bool {
+    /// The verdict on the value at `token` below the current one.
+    fn below(&mut self, token: &str, schema: Schema, instance: &Value, depth: usize) -> Verdict {
+        let len = self.pointer.len();
+        self.pointer.push('/');
+        for c in token.chars() {
+            match c {
+                '~' => self.pointer.push_str("~0"),
+                '/' => self.pointer.push_str("~1"),
+                c => self.pointer.push(c),
+            }
+        }
+        let verdict = self.valid(schema, instance, depth);
+        self.pointer.truncate(len);
+        verdict
+    }
+
+    /// The verdict of one branch of a `oneOf`, `anyOf` or `not`, and its
+    /// failures, kept apart from the others'.
+    fn branch(
+        &mut self,
+        schema: Schema,
+        instance: &Value,
+        depth: usize,
+    ) -> (Verdict, Vec<Failure>) {
+        let outer = std::mem::take(&mut self.failures);
+        let verdict = self.valid(schema, instance, depth);
+        (verdict, std::mem::replace(&mut self.failures, outer))
+    }
+
+    /// Every keyword of `node`, each on its own as `jsonschema` checks them
+    /// (keywords for another type than the instance's hold). In draft 7 a
+    /// `$ref` hides its siblings.
+    fn node(&mut self, node: &'static Node, instance: &Value, depth: usize) -> Verdict {
+        if let Some(reference) = node.reference {
+            return match self.resolve(reference) {
+                Some(target) => self.valid(target, instance, depth),
+                None => Verdict::UNSURE,
+            };
+        }
+        let mut verdict = Verdict::VALID;
         let bounds = node.bounds();
-        within(fields.len(), bounds.min_properties, bounds.max_properties)
-            && node
-                .required
-                .is_none_or(|names| names.iter().all(|name| fields.contains_key(*name)))
-            && fields.iter().all(
-                |(name, field)| match node.properties.and_then(|p| get(p, name)) {
-                    Some(declared) => self.valid(*declared, field, depth),
-                    None => node
-                        .additional_properties
-                        .is_none_or(|s| self.valid(s, field, depth)),
+        if let Some(types) = node.types {
+            if !types.iter().any(|name| has_type(instance, name)) {
+                // `jsonschema` takes `1.0` as an integer.
+                verdict.and(
+                    match is_whole_fraction(instance) && types.contains(&"integer") {
+                        true => Verdict::UNSURE,
+                        false => self.fail(Kind::Type {
+                            expected: types.iter().map(|t| t.to_string()).collect(),
+                        }),
+                    },
+                );
+            }
+        }
+        if let Some(allowed) = node.allowed {
+            if !allowed.iter().any(|l| l.equals(instance)) {
+                // `jsonschema` takes `1.0` as equal to `1`.
+                verdict.and(match is_whole_fraction(instance) {
+                    true => Verdict::UNSURE,
+                    false => self.fail(Kind::Enum {
+                        allowed: allowed.iter().map(Literal::value).collect(),
+                    }),
+                });
+            }
+        }
+        if let Some(format) = node.format {
+            verdict.and(match format_holds(format, instance) {
+                Some(true) => Verdict::VALID,
+                Some(false) => self.fail(Kind::Format(format.to_string())),
+                None => Verdict::UNSURE,
+            });
+        }
+        match instance {
+            Value::Object(fields) => verdict.and(self.object(node, fields, depth)),
+            Value::Array(items) => {
+                let count = items.len() as u64;
+                if let Some(min) = bounds.min_items.filter(|m| count < *m) {
+                    verdict.and(self.fail(Kind::MinItems(min)));
+                }
+                if let Some(max) = bounds.max_items.filter(|m| count > *m) {
+                    verdict.and(self.fail(Kind::MaxItems(max)));
+                }
+                if let Some(schema) = node.items {
+                    let mut index = String::new();
+                    for (i, item) in items.iter().enumerate() {
+                        index.clear();
+                        write!(index, "{i}").expect("writing to a String");
+                        verdict.and(self.below(&index, schema, item, depth));
+                    }
+                }
+            }
+            Value::String(text) => {
+                let count = text.chars().count() as u64;
+                if let Some(min) = bounds.min_length.filter(|m| count < *m) {
+                    verdict.and(self.fail(Kind::MinLength(min)));
+                }
+                if let Some(max) = bounds.max_length.filter(|m| count > *m) {
+                    verdict.and(self.fail(Kind::MaxLength(max)));
+                }
+                if let Some(pattern) = node.pattern {
+                    verdict.and(match super::pattern::matches(pattern, text) {
+                        Some(true) => Verdict::VALID,
+                        Some(false) => self.fail(Kind::Pattern(pattern.to_string())),
+                        None => Verdict::UNSURE,
+                    });
+                }
+            }
+            Value::Number(n) => {
+                // Exact between integers; with a fraction, only a pass is trusted.
+                let exact = |m: Num| !n.is_f64() && !matches!(m, Num::Float(_));
+                if let Some(min) = bounds.minimum.filter(|m| less(n, &m.number())) {
+                    verdict.and(match exact(min) {
+                        true => self.fail(Kind::Minimum(Value::Number(min.number()))),
+                        false => Verdict::UNSURE,
+                    });
+                }
+                if let Some(max) = bounds.maximum.filter(|m| less(&m.number(), n)) {
+                    verdict.and(match exact(max) {
+                        true => self.fail(Kind::Maximum(Value::Number(max.number()))),
+                        false => Verdict::UNSURE,
+                    });
+                }
+            }
+            _ => {}
+        }
+        if let Some(branches) = node.any_of {
+            verdict.and(self.any_of(branches, instance, depth));
+        }
+        if let Some(branches) = node.one_of {
+            verdict.and(self.one_of(branches, instance, depth));
+        }
+        if let Some(schema) = node.not {
+            let (not, _) = self.branch(schema, instance, depth);
+            verdict.and(match (not.invalid, not.unsure) {
+                (true, _) => Verdict::VALID,
+                (false, true) => Verdict::UNSURE,
+                (false, false) => self.fail(Kind::Not),
+            });
+        }
+        verdict
+    }
+
+    fn object(
+        &mut self,
+        node: &'static Node,
+        fields: &serde_json::Map<String, Value>,
+        depth: usize,
+    ) -> Verdict {
+        let mut verdict = Verdict::VALID;
+        let bounds = node.bounds();
+        let count = fields.len() as u64;
+        if let Some(min) = bounds.min_properties.filter(|m| count < *m) {
+            verdict.and(self.fail(Kind::MinProperties(min)));
+        }
+        if let Some(max) = bounds.max_properties.filter(|m| count > *m) {
+            verdict.and(self.fail(Kind::MaxProperties(max)));
+        }
+        for name in node.required.unwrap_or_default() {
+            if !fields.contains_key(*name) {
+                let property = name.to_string();
+                verdict.and(self.fail(Kind::Required { property }));
+            }
+        }
+        for (name, field) in fields {
+            let schema = match node.properties.and_then(|p| get(p, name)) {
+                Some(declared) => *declared,
+                None => match node.additional_properties {
+                    None => continue,
+                    Some(Schema::Bool(false)) => {
+                        let allowed = node.properties.unwrap_or_default();
+                        let allowed = allowed.iter().map(|(n, _)| n.to_string()).collect();
+                        let field = name.clone();
+                        verdict.and(self.fail(Kind::Unknown { field, allowed }));
+                        continue;
+                    }
+                    Some(other) => other,
                 },
-            )
+            };
+            verdict.and(self.below(name, schema, field, depth));
+        }
+        verdict
+    }
+
+    /// Valid when a branch is; invalid, with the failures of the branch
+    /// that failed least, when every branch certainly fails.
+    fn any_of(&mut self, branches: &[Schema], instance: &Value, depth: usize) -> Verdict {
+        let mut results = Vec::with_capacity(branches.len());
+        for branch in branches {
+            let (verdict, failures) = self.branch(*branch, instance, depth);
+            if verdict.is_valid() {
+                return Verdict::VALID;
+            }
+            results.push((verdict, failures));
+        }
+        self.none_valid(Kind::AnyOf, results)
+    }
+
+    /// Valid when exactly one branch is and the others certainly fail.
+    fn one_of(&mut self, branches: &[Schema], instance: &Value, depth: usize) -> Verdict {
+        let results: Vec<_> = branches
+            .iter()
+            .map(|branch| self.branch(*branch, instance, depth))
+            .collect();
+        let valid = results.iter().filter(|(v, _)| v.is_valid()).count();
+        let unsure = results.iter().any(|(v, _)| v.unsure);
+        match valid {
+            1 if !unsure => Verdict::VALID,
+            0 => self.none_valid(Kind::OneOfNone, results),
+            _ if unsure => Verdict::UNSURE,
+            _ => self.fail(Kind::OneOfMany(valid)),
+        }
+    }
+
+    /// No branch of a `oneOf` or `anyOf` valid: its failure and the best
+    /// branch's when all certainly fail, else not sure.
+    fn none_valid(&mut self, kind: Kind, results: Vec<(Verdict, Vec<Failure>)>) -> Verdict {
+        if results.iter().any(|(v, _)| v.unsure) {
+            let all_fail = results.iter().all(|(v, _)| v.invalid);
+            return Verdict {
+                invalid: all_fail,
+                unsure: true,
+            };
+        }
+        let verdict = self.fail(kind);
+        self.failures
+            .extend(best_branch(results.into_iter().map(|(_, f)| f).collect()));
+        verdict
     }
 
     /// `#/$defs/NAME` or `#/definitions/NAME` of the root; any other
@@ -297,14 +566,8 @@ impl Walk {
     }
 }
 
-/// `count` is within the optional bounds.
-fn within(count: usize, min: Option<u64>, max: Option<u64>) -> bool {
-    let count = count as u64;
-    min.is_none_or(|m| count >= m) && max.is_none_or(|m| count <= m)
-}
-
 /// Integers are only the ones written without a fraction: `jsonschema` also
-/// takes `1.0`, and being stricter only costs a compile.
+/// takes `1.0`, which the walk leaves to it.
 fn has_type(instance: &Value, name: &str) -> bool {
     match name {
         "object" => instance.is_object(),
@@ -316,6 +579,14 @@ fn has_type(instance: &Value, name: &str) -> bool {
         "integer" => instance.is_i64() || instance.is_u64(),
         _ => false,
     }
+}
+
+/// `1.0`: a number `serde_json` holds as a fraction, which `jsonschema`
+/// compares as an integer.
+fn is_whole_fraction(instance: &Value) -> bool {
+    instance
+        .as_f64()
+        .is_some_and(|f| instance.is_f64() && f.fract() == 0.0)
 }
 
 /// `a < b`, exact for integers; with a fraction on either side, `f64`.
@@ -340,7 +611,6 @@ impl Schema {
     pub(super) fn to_value(self) -> Value {
         let node = match self {
             Schema::Bool(allowed) => return Value::Bool(allowed),
-            Schema::Unsure => return Value::String(UNSURE.to_string()),
             Schema::Node(node) => node,
         };
         let mut keywords = serde_json::Map::new();
@@ -362,8 +632,7 @@ impl Schema {
         put("type", node.types.map(strings));
         put(
             "enum",
-            node.allowed
-                .map(|e| e.iter().map(Literal::to_value).collect()),
+            node.allowed.map(|e| e.iter().map(Literal::value).collect()),
         );
         put("properties", node.properties.map(named));
         put(
@@ -374,6 +643,10 @@ impl Schema {
         put("items", node.items.map(Schema::to_value));
         put("pattern", node.pattern.map(Value::from));
         put("format", node.format.map(Value::from));
+        let list = |schemas: &[Schema]| schemas.iter().map(|s| s.to_value()).collect();
+        put("oneOf", node.one_of.map(list));
+        put("anyOf", node.any_of.map(list));
+        put("not", node.not.map(Schema::to_value));
         put("$defs", node.defs.map(named));
         put("definitions", node.definitions.map(named));
         let bounds = node.bounds();
@@ -386,19 +659,6 @@ impl Schema {
         put("minimum", bounds.minimum.map(|n| Value::Number(n.number())));
         put("maximum", bounds.maximum.map(|n| Value::Number(n.number())));
         Value::Object(keywords)
-    }
-}
-
-#[cfg(test)]
-impl Literal {
-    fn to_value(&self) -> Value {
-        match *self {
-            Literal::Null => Value::Null,
-            Literal::Bool(b) => b.into(),
-            Literal::Unsigned(u) => u.into(),
-            Literal::Negative(i) => i.into(),
-            Literal::Str(s) => s.into(),
-        }
     }
 }
 
@@ -508,10 +768,7 @@ mod tests {
             json!("b"),
             json!(-1.0),
         ] {
-            let expected = literals
-                .iter()
-                .map(Literal::to_value)
-                .any(|l| l == instance);
+            let expected = literals.iter().map(Literal::value).any(|l| l == instance);
             assert_eq!(
                 is_valid(Schema::Node(&LITERALS), &instance),
                 expected,
