@@ -3,8 +3,10 @@
 //! The check prints a diff into CI logs, so a file that holds a Secret or a
 //! private key is reported by name only. The decision is conservative: a
 //! Secret anywhere in the file (also inside `kind: List`, at any depth), a
-//! PEM private key anywhere in the text, or, when the text is not YAML that
-//! can be read, the word `Secret` at all, and the content is not shown.
+//! PEM private key anywhere in the text or in any string the YAML holds
+//! (written escaped, `\u002d…`, or folded over lines), or, when the text is
+//! not YAML that can be read, the word `Secret` at all, and the content is
+//! not shown.
 
 use crate::yaml;
 use serde_json::Value;
@@ -15,15 +17,30 @@ pub fn may_show(text: &str) -> bool {
         return false;
     }
     match yaml::parse_stream(text, "check", yaml::Limits::default()) {
-        Ok(documents) => !documents.iter().any(holds_secret),
+        Ok(documents) => !documents
+            .iter()
+            .any(|d| holds_secret(d) || holds_private_key(d)),
         Err(_) => !text.contains("Secret"),
     }
 }
 
-/// `-----BEGIN PRIVATE KEY-----`, `RSA`, `EC`, `ENCRYPTED`, `OPENSSH` …:
-/// every PEM private key header ends with `PRIVATE KEY-----`.
+/// A string (or a mapping key) anywhere in `value` that holds a private key.
+fn holds_private_key(value: &Value) -> bool {
+    match value {
+        Value::String(text) => crate::redact::private_keys(text) != text.as_str(),
+        Value::Object(map) => map.iter().any(|(key, value)| {
+            crate::redact::private_keys(key) != key.as_str() || holds_private_key(value)
+        }),
+        Value::Array(items) => items.iter().any(holds_private_key),
+        _ => false,
+    }
+}
+
+/// `-----BEGIN PRIVATE KEY-----`, `RSA`, `EC`, `ENCRYPTED`, `OPENSSH`,
+/// `PGP PRIVATE KEY BLOCK`, SSH2's `PRIVATE KEY ----` …: every private key
+/// header names `PRIVATE KEY`.
 fn looks_like_private_key(text: &str) -> bool {
-    text.contains("PRIVATE KEY-----")
+    text.contains("PRIVATE KEY")
 }
 
 /// A `kind: Secret` mapping anywhere in `value`.
@@ -51,6 +68,14 @@ mod tests {
         assert!(!may_show("{\"kind\": \"Secret\"}"));
         assert!(!may_show("x: |\n  -----BEGIN EC PRIVATE KEY-----\n  abc\n"));
         assert!(!may_show("not: [yaml\nkind: Secret"));
+    }
+
+    #[test]
+    fn a_key_written_escaped_or_folded_in_yaml_is_hidden() {
+        let escaped = "x: \"\\u002d\\u002d\\u002d\\u002d\\u002dBEGIN EC PRIVATE KE\\u0059\\u002d\\u002d\\u002d\\u002d\\u002d\\nMHcCAQEEIIrYSSNQFaA2Hwf1duRSxKtLYX5CB04f\\n\"\n";
+        assert!(!may_show(escaped), "{escaped}");
+        let folded = "x: \"-----BEGIN PRIVATE\n   KEY-----\\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49\\n-----END PRIVATE\n   KEY-----\"\n";
+        assert!(!may_show(folded), "{folded}");
     }
 
     #[test]

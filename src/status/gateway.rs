@@ -376,4 +376,38 @@ mod tests {
         assert!(all.iter().all(|(s, _)| *s == State::Waiting), "{all:?}");
         assert!(all.contains(&(State::Waiting, "no address yet".into())));
     }
+
+    #[test]
+    fn a_controller_message_is_shown_without_keys_or_terminal_escapes() {
+        let body = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg";
+        let mut accepted = condition("Accepted", "False", "Invalid");
+        accepted["message"] = json!(format!(
+            "bad cert -----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----\n \x1b[31mRED {}",
+            "x".repeat(5000)
+        ));
+        let checks = checks(
+            "g",
+            &live(vec![accepted], vec![ready_listener()]),
+            &wanted(),
+        );
+        let detail = &checks
+            .iter()
+            .find(|c| c.state == State::ActionNeeded)
+            .unwrap()
+            .detail;
+        assert!(
+            !detail.contains(&body[..16]) && detail.contains(crate::redact::NOT_SHOWN),
+            "{detail}"
+        );
+        assert!(
+            !detail.contains('\x1b') && detail.contains("\\e[31mRED"),
+            "{detail}"
+        );
+        assert!(!detail.contains('\n'), "{detail}");
+        assert!(
+            detail.len() < 1200 && detail.contains("more bytes"),
+            "{}",
+            detail.len()
+        );
+    }
 }

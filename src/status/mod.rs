@@ -246,10 +246,25 @@ fn check(object: &str, state: State, detail: impl Into<String>, hint: Option<Str
     Check {
         object: object.to_string(),
         state,
-        detail: detail.into(),
-        hint,
+        detail: shown(&detail.into()),
+        hint: hint.as_deref().map(shown),
         topic: String::new(),
     }
+}
+
+/// Most characters of a check's detail or hint: a controller's message is
+/// a sentence or two.
+const MAX_SHOWN_CHARS: usize = 1000;
+
+/// A detail or hint as printed: it quotes what controllers wrote on live
+/// objects (a condition's message, a domain, a backend's state), which may
+/// hold anything — a private key pasted into a field, terminal escapes — so
+/// keys are replaced, control characters escaped (one line) and the whole
+/// cut, in the text report and the JSON one alike.
+fn shown(text: &str) -> String {
+    let redacted = crate::redact::private_keys(text);
+    let escaped = crate::quote::escape(&redacted).replace("\\\\", "\\");
+    crate::quote::cut(&escaped, MAX_SHOWN_CHARS).into_owned()
 }
 
 /// The load balancer's address, or a wait for it: the guide's

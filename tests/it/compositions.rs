@@ -370,6 +370,43 @@ fn regional_certificate_manager_certificates_render_on_regional_gateways_only() 
     }
 }
 
+/// The `internal` overlay sets the GatewayClass; a class the user set
+/// otherwise would be silently replaced, so the two are refused together.
+/// The gateway overlay's own default is no conflict.
+#[test]
+fn the_internal_overlay_and_a_users_other_gateway_class_are_refused_together() {
+    let internal = [
+        "--overlay",
+        "gateway",
+        "--overlay",
+        "internal",
+        "--set",
+        "certManagerCerts=c",
+    ];
+    for class in [
+        "gke-l7-regional-external-managed",
+        "gke-l7-global-external-managed",
+    ] {
+        let set = format!("gatewayClass={class}");
+        let message =
+            refused_with_status_2(&[&["render"], &internal[..], &["--set", &set]].concat());
+        assert!(
+            message.contains("`gatewayClass`")
+                && message.contains("conflicts with the internal overlay")
+                && message.contains("hint:"),
+            "{class}: {message}"
+        );
+    }
+    for extra in [&[][..], &["--set", "gatewayClass=gke-l7-rilb"][..]] {
+        milvus_l7(&testdata())
+            .arg("render")
+            .args(internal)
+            .args(extra)
+            .assert()
+            .success();
+    }
+}
+
 /// The fixes the hints give render: an internal HTTPS load balancer either
 /// closes port 80 or has a (shared) static address.
 #[test]

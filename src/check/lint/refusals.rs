@@ -41,6 +41,7 @@ use crate::k8s::annotations::{
 use crate::k8s::kind;
 use crate::k8s::resource::Resource;
 use crate::problem::Problem;
+use crate::quote::quoted;
 use serde_json::Value;
 
 /// The words every refusal here starts its reason with, so that a reader
@@ -193,7 +194,7 @@ fn global_cert_manager_certs(gateway: &Resource, class: &str) -> Vec<Problem> {
             let names = listener_option(listener, CERT_MANAGER_CERTS_OPTION)?;
             Some(Problem::new(
                 &gateway.id,
-                format!("{REFUSED}: gatewayClassName is `{class}`, a global load balancer, and spec.listeners[{index}] names Certificate Manager certificates `{names}` in tls.options {CERT_MANAGER_CERTS_OPTION}; global external and classic Application Load Balancers take Certificate Manager certificates only through a map (https://cloud.google.com/certificate-manager/docs/overview, \"Supported load balancers\")"),
+                format!("{REFUSED}: gatewayClassName is `{class}`, a global load balancer, and spec.listeners[{index}] names Certificate Manager certificates {} in tls.options {CERT_MANAGER_CERTS_OPTION}; global external and classic Application Load Balancers take Certificate Manager certificates only through a map (https://cloud.google.com/certificate-manager/docs/overview, \"Supported load balancers\")", quoted(names)),
                 "put the certificates in a Certificate Manager map and give it as certMap (--set certMap=NAME), or use a regional class (--overlay internal, or --set gatewayClass=gke-l7-regional-external-managed)",
             ))
         })

@@ -202,28 +202,51 @@ fn words_hint(key: &str) -> &'static str {
     }
 }
 
-/// The `internal` overlay makes the Ingress class `gce-internal`; an
-/// `ingressClass` set to another class would be silently overridden by
-/// its patch, so the two are refused together.
+/// The `internal` overlay makes the Ingress class `gce-internal` and the
+/// GatewayClass `gke-l7-rilb`; an `ingressClass`, or a `gatewayClass` set
+/// by the user, naming another class would be silently overridden by its
+/// patch, so the two are refused together.
 fn check_class_against_load_balancer(
     r: &Resolved,
     load_balancer: Option<LoadBalancer>,
 ) -> Result<()> {
-    let class = r.text("ingressClass");
-    match load_balancer {
-        Some(LoadBalancer::Internal) if !class.is_empty() && class != INTERNAL_INGRESS_CLASS => {
-            Err(r.fail(
-                "ingressClass",
-                format!(
-                    "{} conflicts with the internal overlay, which sets the class {INTERNAL_INGRESS_CLASS}",
-                    quoted(&class)
-                ),
-                "drop ingressClass (the overlay sets it), or drop --overlay internal for the external load balancer",
-            ))
-        }
-        _ => Ok(()),
+    if load_balancer != Some(LoadBalancer::Internal) {
+        return Ok(());
     }
+    let ingress_class = r.text("ingressClass");
+    if !ingress_class.is_empty() && ingress_class != INTERNAL_INGRESS_CLASS {
+        return Err(r.fail(
+            "ingressClass",
+            format!(
+                "{} conflicts with the internal overlay, which sets the class {INTERNAL_INGRESS_CLASS}",
+                quoted(&ingress_class)
+            ),
+            "drop ingressClass (the overlay sets it), or drop --overlay internal for the external load balancer",
+        ));
+    }
+    // Present only with the gateway overlay.
+    let Some(gateway_class) = r.values.get("gatewayClass").and_then(Value::as_str) else {
+        return Ok(());
+    };
+    let set_by_user = r
+        .origins
+        .get("gatewayClass")
+        .is_some_and(|origin| *origin != Origin::Default);
+    if set_by_user && gateway_class != INTERNAL_GATEWAY_CLASS {
+        return Err(r.fail(
+            "gatewayClass",
+            format!(
+                "{} conflicts with the internal overlay, which sets the class {INTERNAL_GATEWAY_CLASS}",
+                quoted(gateway_class)
+            ),
+            "drop gatewayClass (the overlay sets it), or drop --overlay internal and keep the class (gke-l7-regional-external-managed is the regional external one)",
+        ));
+    }
+    Ok(())
 }
+
+/// The GatewayClass of the `internal` overlay.
+const INTERNAL_GATEWAY_CLASS: &str = "gke-l7-rilb";
 
 /// Every check of the resolved values, in the order a user would fix
 /// them: names, ports, free text, fixed words, then combinations.
