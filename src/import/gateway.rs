@@ -9,6 +9,7 @@
 use super::found::Found;
 use super::settings::Settings;
 use crate::k8s::annotations::{CERTMAP, CERT_MANAGER_CERTS_OPTION, PRE_SHARED_CERTS_OPTION};
+use crate::render::free_text;
 use serde_json::Value;
 
 const INTERNAL_CLASS: &str = "gke-l7-rilb";
@@ -48,8 +49,28 @@ pub fn read(found: &Found, settings: &mut Settings) {
             .and_then(|options| options.get(key))
             .and_then(Value::as_str)
     };
-    let pre_shared = option(PRE_SHARED_CERTS_OPTION);
-    let cert_manager = option(CERT_MANAGER_CERTS_OPTION);
+    // Names a render would refuse are not carried into milvus-l7.yaml (the
+    // verifying render would blame that file): said as not expressible,
+    // with the live field they came from.
+    let mut names = |key: &str| {
+        let names = option(key)?;
+        match free_text::check(free_text::Rule::GcpNameList, names) {
+            Ok(()) if !names.is_empty() => Some(names),
+            Ok(()) => {
+                settings.cannot_express(format!("the HTTPS listener's tls.options {key} is empty"));
+                None
+            }
+            Err((message, _)) => {
+                settings
+                    .cannot_express(format!("the HTTPS listener's tls.options {key}: {message}"));
+                None
+            }
+        }
+    };
+    let named =
+        option(PRE_SHARED_CERTS_OPTION).is_some() || option(CERT_MANAGER_CERTS_OPTION).is_some();
+    let pre_shared = names(PRE_SHARED_CERTS_OPTION);
+    let cert_manager = names(CERT_MANAGER_CERTS_OPTION);
     match (secret, certmap, pre_shared, cert_manager) {
         (Some(secret), ..) => {
             settings.overlay("self-managed");
@@ -63,6 +84,7 @@ pub fn read(found: &Found, settings: &mut Settings) {
             settings.set("preSharedCerts", names);
         }
         (None, None, None, Some(names)) => settings.set("certManagerCerts", names),
+        (None, None, None, None) if named => {}
         (None, None, None, None) => settings.cannot_express(
             format!("the Gateway's HTTPS listener has no certificate (no certificateRefs, no {CERTMAP} annotation, no {PRE_SHARED_CERTS_OPTION} or {CERT_MANAGER_CERTS_OPTION} option)"),
         ),

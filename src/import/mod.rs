@@ -49,7 +49,26 @@ pub fn import(live: Vec<Resource>) -> Result<Imported> {
         backend_config::read(backend_config, &mut settings);
     }
     let mut unexpressed = found.notes;
-    let verdict = verify::verify(&settings, live.clone())?;
+    let verdict = match verify::verify(&settings, live.clone()) {
+        Ok(verdict) => verdict,
+        // What could not be read is why the render fails (a Gateway whose
+        // only certificate names are not valid): say that, about the live
+        // object, not the render's words about a milvus-l7.yaml.
+        Err(e) if !settings.unexpressed.is_empty() => {
+            return Err(crate::error::Error::Invalid {
+                subject: found.front.id.to_string(),
+                message: format!(
+                    "cannot be imported: {}",
+                    settings.unexpressed.join("; ")
+                ),
+                hint: format!(
+                    "fix it on the cluster, or write milvus-l7.yaml by hand; the settings that could be read do not render: {}",
+                    e
+                ),
+            })
+        }
+        Err(e) => return Err(e),
+    };
     unexpressed.append(&mut settings.unexpressed);
     unexpressed.extend(verdict.differences);
     Ok(Imported {

@@ -364,3 +364,35 @@ proptest! {
         prop_assert_eq!(&first.helm_values, &again.helm_values, "{}", config);
     }
 }
+
+/// A hand-made regional Gateway whose listener names certificates a render
+/// would refuse: the import says so about the live object and its field,
+/// not about a milvus-l7.yaml nobody wrote (exit 2, nothing on stdout).
+#[test]
+fn certificate_names_a_render_refuses_are_named_at_their_live_field() {
+    let tmp = crate::common::tempdir();
+    for (names, said) in [
+        (
+            "Bad Name!,x",
+            "`Bad Name!` is not a Google Cloud resource name",
+        ),
+        ("a,a", "names `a` twice"),
+        ("", "is empty"),
+    ] {
+        let gateway = format!(
+            "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {{name: my-release-milvus, namespace: default}}\nspec:\n  gatewayClassName: gke-l7-rilb\n  listeners:\n  - {{name: https, protocol: HTTPS, port: 443, hostname: milvus.example.com, tls: {{mode: Terminate, options: {{networking.gke.io/cert-manager-certs: {names:?}}}}}}}\n"
+        );
+        let live = crate::common::write_file(tmp.path(), "gateway.yaml", &gateway);
+        let out = import_cli(&live);
+        let message = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{names:?}: {message}");
+        assert!(out.stdout.is_empty(), "{names:?}");
+        assert!(
+            message.contains("Gateway/default/my-release-milvus: cannot be imported")
+                && message.contains("tls.options networking.gke.io/cert-manager-certs")
+                && message.contains(said)
+                && !message.contains("milvus-l7.yaml (key"),
+            "{names:?}: {message}"
+        );
+    }
+}
