@@ -179,6 +179,9 @@ fn parse_owned_on(text: String, json: bool, limits: Limits, threads: usize, sift
 /// None when the piece is not what the cut expected.
 type Entries<'a> = &'a (dyn Fn(Value) -> Option<Vec<Value>> + Sync);
 
+/// One piece's index and the values kept of it.
+type Parsed = (usize, Vec<Value>);
+
 /// The parse of an owned text in pieces.
 struct Work<'a> {
     ranges: &'a [Range<usize>],
@@ -199,7 +202,7 @@ impl Work<'_> {
         let threads = threads.min(self.ranges.len());
         let text = Arc::new(text);
         let copied = Barrier::new(threads);
-        let results: Vec<Option<Vec<(usize, Vec<Value>)>>> = std::thread::scope(|scope| {
+        let results: Vec<Option<Vec<Parsed>>> = std::thread::scope(|scope| {
             let workers: Vec<_> = (0..threads)
                 .map(|first| {
                     let text = Arc::clone(&text);
