@@ -14,9 +14,6 @@
 //!   types, CEL rules) as small trees into `$OUT_DIR/rules`
 //!   (`build/rules_trees.rs`).
 //!
-//! And reads the built-in overlays' `overlay.yaml` into JSON
-//! (`build/parsed_overlays.rs`), the other YAML a render would parse.
-//!
 //! And marks the Helm tests ignored where Helm is missing ([`mark_helm_tests`]).
 
 #[path = "src/check/schema/close.rs"]
@@ -25,8 +22,6 @@ mod close;
 mod generate;
 #[path = "src/check/schema/keywords.rs"]
 mod keywords;
-#[path = "build/parsed_overlays.rs"]
-mod parsed_overlays;
 #[path = "build/rules_trees.rs"]
 mod rules_trees;
 
@@ -35,7 +30,7 @@ use std::{env, fmt::Write, fs, path::Path};
 
 fn main() {
     mark_helm_tests();
-    // Every input: read here (schemas, overlays, build/), or embedded by
+    // Every input: read here (schemas, build/), or embedded by
     // include_dir!, which does not tell cargo about files added later.
     println!("cargo::rerun-if-changed=schemas");
     println!("cargo::rerun-if-changed=build");
@@ -45,7 +40,6 @@ fn main() {
     let out_dir = Path::new(&out_dir);
     let schemas = embed_schemas(out_dir);
     write_quick_forms(&schemas, out_dir);
-    parsed_overlays::write(out_dir);
 }
 
 /// Sets the cfg `helm_missing` when Helm (`$HELM`, else `helm` on PATH)

@@ -3,7 +3,6 @@
 use super::{Ctx, Outcome, ParamArgs};
 use crate::check;
 use crate::error::{Error, Result};
-use crate::k8s::resource::Resource;
 use crate::load::{live, manifest_set};
 use crate::problem::{self, ObjectFiles, Problem};
 use crate::render::params;
@@ -75,14 +74,21 @@ pub fn run(args: &ValidateArgs, ctx: &mut Ctx) -> Result<Outcome> {
                 .into(),
         });
     }
-    // Moved, not cloned: a big export is held once.
-    let (origins, resources): (Vec<String>, Vec<Resource>) = loaded.objects.into_iter().unzip();
+    // Taken apart, not copied: a big export is held once.
+    let manifest_set::ManifestSet {
+        objects: resources,
+        origins,
+        helm_values,
+        helm_values_file,
+        mut problems,
+        skipped,
+    } = loaded;
     let report = if args.schema_only {
         check::each_alone(&resources)
     } else {
-        check::objects(&resources, loaded.helm_values.as_ref(), &params.setup())
+        check::objects(&resources, helm_values.as_ref(), &params.setup())
     };
-    for skipped in &loaded.skipped {
+    for skipped in &skipped {
         ctx.info(&format!(
             "note: skipped {} (not an object file)",
             skipped.display()
@@ -96,8 +102,7 @@ pub fn run(args: &ValidateArgs, ctx: &mut Ctx) -> Result<Outcome> {
     for warning in &report.warnings {
         ctx.warn(warning);
     }
-    let files = ObjectFiles::new(&origins, &resources, loaded.helm_values_file.as_deref());
-    let mut problems = loaded.problems;
+    let files = ObjectFiles::new(&origins, &resources, helm_values_file.as_deref());
     problems.extend(report.problems.into_iter().map(|p| Problem {
         subject: files.place(p.subject),
         ..p

@@ -420,8 +420,22 @@ fn id_only(object: &Value) -> Value {
 fn read_file(path: &Path, how: &Reading) -> Result<Input> {
     let source = Source::File(path.to_path_buf());
     let origin = source.to_string();
-    let text = bounded_read::into_text(bounded_read::file(path, how.limit())?, &origin)?;
-    let documents = parse_documents_with(&text, &origin, how)?;
+    let read = || bounded_read::into_text(bounded_read::file(path, how.limit())?, &origin);
+    let mut text = read()?;
+    // Editors on Windows may start a file with a byte-order mark.
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    let sift = |document: Value, kept: &mut Vec<Value>| sift_kept(document, kept, how.keep);
+    // A big export is parsed in pieces, letting its text go as they are
+    // parsed; when a piece does not parse, the file is read again for the
+    // one parse that says where the error is.
+    let json = looks_like_json(&text);
+    let documents = match live_split::parse_owned(text, json, how.limits(), &sift) {
+        live_split::Owned::Parsed(documents) => documents,
+        live_split::Owned::Whole(text) => parse_documents_with(&text, &origin, how)?,
+        live_split::Owned::Failed => parse_documents_with(&read()?, &origin, how)?,
+    };
     Ok(Input { source, documents })
 }
 
@@ -492,11 +506,28 @@ pub fn document_location(origin: &str, number: usize) -> String {
 /// is not an object comes back as `Err` with the value.
 pub fn unwrap_list(document: Value) -> Vec<Result<Resource, Value>> {
     let mut found = Vec::new();
-    unwrap_into(document, &mut found);
+    for_each_unwrapped(document, &mut |item| found.push(item));
     found
 }
 
-fn unwrap_into(document: Value, found: &mut Vec<Result<Resource, Value>>) {
+/// How many entries [`unwrap_list`] makes of `document`, counted without
+/// moving anything: a caller collecting a big List's objects reserves
+/// their room once instead of doubling it (and holding both) as it grows.
+pub fn unwrapped_count(document: &Value) -> usize {
+    if document.is_null() {
+        0
+    } else if is_list(document) {
+        document
+            .get("items")
+            .and_then(Value::as_array)
+            .map_or(0, |items| items.iter().map(unwrapped_count).sum())
+    } else {
+        1
+    }
+}
+
+/// [`unwrap_list`] one entry at a time, without collecting them first.
+pub fn for_each_unwrapped(document: Value, found: &mut dyn FnMut(Result<Resource, Value>)) {
     // An empty document, or the place of one that the sift dropped.
     if document.is_null() {
         return;
@@ -507,12 +538,12 @@ fn unwrap_into(document: Value, found: &mut Vec<Result<Resource, Value>>) {
         };
         if let Some(Value::Array(items)) = map.remove("items") {
             for item in items {
-                unwrap_into(item, found);
+                for_each_unwrapped(item, found);
             }
         }
         return;
     }
-    found.push(match ResId::of(&document) {
+    found(match ResId::of(&document) {
         Some(id) => Ok(Resource {
             id,
             value: document,
@@ -775,6 +806,37 @@ mod tests {
                 "JSON List of {n}"
             );
         }
+    }
+
+    /// A file parsed in pieces that do not all parse is read again, whole,
+    /// so the error still names its exact line and column.
+    #[test]
+    fn an_error_deep_in_a_big_json_file_names_its_line_and_column() {
+        let items: Vec<Value> = (0..4000)
+            .map(|i| {
+                serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap",
+                "metadata": {"name": format!("c{i}")}, "data": {"a": "x".repeat(300)}})
+            })
+            .collect();
+        let list = serde_json::json!({"apiVersion": "v1", "items": items, "kind": "List"});
+        let mut text = serde_json::to_string_pretty(&list).unwrap();
+        assert!(text.len() > 1 << 20);
+        let at = text.find("\"c3000\"").unwrap();
+        text.insert_str(at, "oops ");
+        let line = text[..at].lines().count();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.json");
+        std::fs::write(&path, &text).unwrap();
+        let err = read(&path, &mut std::io::empty()).unwrap_err().to_string();
+        assert!(
+            err.starts_with(&format!("{}:{line}:", path.display())),
+            "{err}"
+        );
+        text = text.replace("oops ", "");
+        std::fs::write(&path, &text).unwrap();
+        let objects = load(&path, &mut std::io::empty()).unwrap();
+        assert_eq!(objects.len(), 4000);
+        assert_eq!(objects[3999].id.name, "c3999");
     }
 
     #[test]

@@ -16,13 +16,15 @@
 use crate::error::Result;
 use crate::yaml::{self, Limits};
 use serde_json::Value;
+use std::ops::Range;
+use std::sync::{Arc, Barrier, Mutex};
 
 /// Below this size one thread is fast enough.
 const PARALLEL_FROM_BYTES: usize = 1 << 20;
 /// Pieces are about this big: small enough that the parsed form of one
 /// piece per thread stays a few MiB (a parsed object takes ~10x its text),
 /// large enough that handing them out costs nothing.
-const PIECE_BYTES: usize = 256 << 10;
+const PIECE_BYTES: usize = 64 << 10;
 
 /// What to keep of each parsed document, or of each item when a List is
 /// cut into pieces: called on the parsing thread right after its piece is
@@ -72,13 +74,270 @@ fn parse_in_pieces(text: &str, limits: Limits, threads: usize, sift: Sift) -> Op
     if starts.len() > 1 {
         let pieces = group(text, &starts, piece_count(text.len(), threads));
         return Some(
-            parse_all(&pieces, limits, threads, &|v| Some(vec![v]), sift)?
-                .into_iter()
-                .flatten()
-                .collect(),
+            parse_all(
+                pieces,
+                &yaml_pieces(limits),
+                threads,
+                &|v| Some(vec![v]),
+                sift,
+            )?
+            .into_iter()
+            .flatten()
+            .collect(),
         );
     }
     parse_list(text, limits, threads, sift)
+}
+
+/// What [`parse_owned`] made of an export.
+pub enum Owned {
+    /// Parsed in pieces: the documents, sifted.
+    Parsed(Vec<Value>),
+    /// Not cut (small, one core, or a shape that does not cut): the text,
+    /// for one parse.
+    Whole(String),
+    /// Cut, but a piece did not parse (a syntax error, an alias into another
+    /// piece): the text is gone, and the caller reads it again for the one
+    /// parse that words the error or resolves the alias.
+    Failed,
+}
+
+/// Parses a big export in pieces as [`parse_stream_sifted`] does, JSON
+/// (kubectl's pretty-printed `kind: List`) as well as YAML, but owning the
+/// text: the pieces are copied out and the text let go before any is
+/// parsed, and each piece is freed once parsed, so that the text and its
+/// parsed form are never held whole at the same time (for `validate`,
+/// which keeps most objects, that was a quarter of its peak memory).
+pub fn parse_owned(text: String, json: bool, limits: Limits, sift: Sift) -> Owned {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(MAX_THREADS);
+    parse_owned_on(text, json, limits, threads, sift)
+}
+
+fn parse_owned_on(text: String, json: bool, limits: Limits, threads: usize, sift: Sift) -> Owned {
+    if text.len() < PARALLEL_FROM_BYTES || threads < 2 || text.len() > limits.max_bytes {
+        return Owned::Whole(text);
+    }
+    let Some(cut) = (if json {
+        json_cut(&text, threads)
+    } else {
+        yaml_cut(&text, threads)
+    }) else {
+        return Owned::Whole(text);
+    };
+    let json_pieces = |piece: &str| match serde_json::from_str(piece) {
+        Ok(array @ Value::Array(_)) => Some(vec![array]),
+        _ => None,
+    };
+    let yaml_pieces = yaml_pieces(limits);
+    let parse: ParsePiece = if json { &json_pieces } else { &yaml_pieces };
+    let list_entries = |document: Value| match document {
+        Value::Array(entries) => Some(entries),
+        _ => None,
+    };
+    let documents = |document: Value| Some(vec![document]);
+    let entries: Entries = if json || cut.wrapper.is_some() {
+        &list_entries
+    } else {
+        &documents
+    };
+    let work = Work {
+        ranges: &cut.ranges,
+        json,
+        parse,
+        entries,
+        sift,
+    };
+    let Some(parsed) = work.run(text, threads) else {
+        return Owned::Failed;
+    };
+    let Some(wrapper) = cut.wrapper else {
+        return Owned::Parsed(parsed.into_iter().flatten().collect());
+    };
+    let items: Vec<Value> = parsed.into_iter().flatten().collect();
+    let mut documents = if json {
+        serde_json::from_str(&wrapper).map(|v: Value| vec![v]).ok()
+    } else {
+        yaml::parse_stream(&wrapper, "", limits).ok()
+    };
+    match documents.as_deref_mut() {
+        Some([Value::Object(map)])
+            if map
+                .get("kind")
+                .and_then(Value::as_str)
+                .is_some_and(|kind| kind.ends_with("List")) =>
+        {
+            map.insert("items".into(), Value::Array(items));
+        }
+        _ => return Owned::Failed,
+    }
+    Owned::Parsed(documents.unwrap_or_default())
+}
+
+/// What one parsed document gives to sift: itself, or a List piece's items;
+/// None when the piece is not what the cut expected.
+type Entries<'a> = &'a (dyn Fn(Value) -> Option<Vec<Value>> + Sync);
+
+/// One piece's index and the values kept of it.
+type Parsed = (usize, Vec<Value>);
+
+/// The parse of an owned text in pieces.
+struct Work<'a> {
+    ranges: &'a [Range<usize>],
+    json: bool,
+    parse: ParsePiece<'a>,
+    entries: Entries<'a>,
+    sift: Sift<'a>,
+}
+
+impl Work<'_> {
+    /// Each thread first copies its share of the pieces (every
+    /// `threads`-th), then the text is let go, then each thread parses its
+    /// pieces, freeing each once parsed. Copied by the thread that parses
+    /// them, the pieces are freed where that thread's objects are then
+    /// allocated, so their room is reused instead of lingering beside them.
+    /// None if any piece fails.
+    fn run(&self, text: String, threads: usize) -> Option<Vec<Vec<Value>>> {
+        let threads = threads.min(self.ranges.len());
+        let text = Arc::new(text);
+        let copied = Barrier::new(threads);
+        let results: Vec<Option<Vec<Parsed>>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|first| {
+                    let text = Arc::clone(&text);
+                    let copied = &copied;
+                    scope.spawn(move || {
+                        let mine: Vec<(usize, String)> = (first..self.ranges.len())
+                            .step_by(threads)
+                            .map(|index| (index, self.piece(&text[self.ranges[index].clone()])))
+                            .collect();
+                        drop(text);
+                        copied.wait();
+                        let mut done = Vec::with_capacity(mine.len());
+                        for (index, piece) in mine {
+                            let documents = (self.parse)(&piece);
+                            drop(piece);
+                            let mut kept = Vec::new();
+                            for document in documents? {
+                                for value in (self.entries)(document)? {
+                                    (self.sift)(value, &mut kept);
+                                }
+                            }
+                            done.push((index, kept));
+                        }
+                        Some(done)
+                    })
+                })
+                .collect();
+            drop(text);
+            workers
+                .into_iter()
+                .map(|w| w.join().unwrap_or_default())
+                .collect()
+        });
+        let mut ordered = Vec::with_capacity(self.ranges.len());
+        for done in results {
+            ordered.extend(done?);
+        }
+        ordered.sort_by_key(|(index, _)| *index);
+        Some(ordered.into_iter().map(|(_, kept)| kept).collect())
+    }
+
+    /// One piece's own copy: a run of JSON List entries (`{…},`) as one array.
+    fn piece(&self, text: &str) -> String {
+        if !self.json {
+            return text.to_string();
+        }
+        let entries = text.trim_end().trim_end_matches(',');
+        let mut array = String::with_capacity(entries.len() + 2);
+        array.push('[');
+        array.push_str(entries);
+        array.push(']');
+        array
+    }
+}
+
+/// Where an export is cut: the pieces' byte ranges and, for a List, the
+/// List without its items (`items` empty), which the items go back into.
+struct Cut {
+    ranges: Vec<Range<usize>>,
+    wrapper: Option<String>,
+}
+
+fn yaml_cut(text: &str, threads: usize) -> Option<Cut> {
+    let starts = document_starts(text);
+    if starts.len() > 1 {
+        return Some(Cut {
+            ranges: group_ranges(text.len(), &starts, piece_count(text.len(), threads)),
+            wrapper: None,
+        });
+    }
+    let block = items_block(text)?;
+    let len = block.end - block.start;
+    Some(Cut {
+        ranges: group_ranges(len, &block.entries, piece_count(len, threads))
+            .into_iter()
+            .map(|r| r.start + block.start..r.end + block.start)
+            .collect(),
+        wrapper: Some(format!(
+            "{}items: []\n{}",
+            &text[..block.line],
+            &text[block.end..]
+        )),
+    })
+}
+
+/// A pretty-printed JSON List (`kubectl get -o json`): an object whose
+/// top-level `"items": [` line is followed by entries that each start with
+/// a line holding only `{`, all at one indentation, up to the `]` line at
+/// the key's indentation. JSON strings hold no line breaks, so such a line
+/// is always an entry's start; anything else is not cut.
+fn json_cut(text: &str, threads: usize) -> Option<Cut> {
+    let mut all = lines(text).filter(|(_, line)| !line.trim().is_empty());
+    let indent = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let (_, open) = all.next()?;
+    if open.trim() != "{" {
+        return None;
+    }
+    let (_, first_key) = all.next()?;
+    let key_indent = indent(first_key);
+    let mut all = lines(text);
+    let (items_line, items_indent) = all.find_map(|(offset, line)| {
+        (indent(line) == key_indent && line.trim() == "\"items\": [")
+            .then_some((offset, key_indent))
+    })?;
+    let (start, entry) = all.next()?;
+    let entry = entry.trim_end();
+    if entry.trim_start() != "{" || indent(entry) <= items_indent {
+        return None;
+    }
+    let mut entries = vec![0];
+    let mut close = None;
+    for (offset, line) in all {
+        let content = line.trim_end();
+        if content == entry {
+            entries.push(offset - start);
+        } else if !content.trim().is_empty() && indent(content) <= items_indent {
+            close = Some((offset, content));
+            break;
+        }
+    }
+    let (end, closing) = close?;
+    let after = closing.trim_start().strip_prefix(']')?;
+    let len = end - start;
+    Some(Cut {
+        ranges: group_ranges(len, &entries, piece_count(len, threads))
+            .into_iter()
+            .map(|r| r.start + start..r.end + start)
+            .collect(),
+        wrapper: Some(format!(
+            "{}{}\"items\": []{after}{}",
+            &text[..items_line],
+            " ".repeat(items_indent),
+            &text[end + closing.len()..]
+        )),
+    })
 }
 
 /// At least one piece per thread, and pieces of about [`PIECE_BYTES`].
@@ -113,54 +372,71 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 
 /// Cuts `text` at some of `starts` into about `pieces` slices of similar size.
 fn group<'a>(text: &'a str, starts: &[usize], pieces: usize) -> Vec<&'a str> {
-    let target = text.len() / pieces + 1;
-    let mut slices = Vec::new();
+    group_ranges(text.len(), starts, pieces)
+        .into_iter()
+        .map(|range| &text[range])
+        .collect()
+}
+
+/// The byte ranges of [`group`]'s slices.
+fn group_ranges(len: usize, starts: &[usize], pieces: usize) -> Vec<Range<usize>> {
+    let target = len / pieces + 1;
+    let mut ranges = Vec::new();
     let mut from = 0;
     for &start in starts.iter().skip(1) {
         if start - from >= target {
-            slices.push(&text[from..start]);
+            ranges.push(from..start);
             from = start;
         }
     }
-    slices.push(&text[from..]);
-    slices
+    ranges.push(from..len);
+    ranges
+}
+
+/// How one piece is read into its documents; None when it does not parse.
+type ParsePiece<'a> = &'a (dyn Fn(&str) -> Option<Vec<Value>> + Sync);
+
+/// YAML pieces: every document of the piece.
+fn yaml_pieces(limits: Limits) -> impl Fn(&str) -> Option<Vec<Value>> + Sync {
+    move |piece| yaml::parse_stream(piece, "", limits).ok()
 }
 
 /// Parses the pieces on `threads` threads, each taking the next piece when
-/// done; `entries` turns a parsed document into the values to sift (the
-/// document itself, or a List piece's items), or None when the piece is not
-/// what the cut expected. Results come back in piece order; None if any
-/// piece fails.
-fn parse_all(
-    pieces: &[&str],
-    limits: Limits,
+/// done and letting it go once parsed (an owned piece is then freed, so the
+/// text shrinks as the parsed objects grow); `entries` turns a parsed
+/// document into the values to sift (the document itself, or a List
+/// piece's items), or None when the piece is not what the cut expected.
+/// Results come back in piece order; None if any piece fails.
+fn parse_all<P: AsRef<str> + Send>(
+    pieces: Vec<P>,
+    parse: ParsePiece,
     threads: usize,
     entries: &(dyn Fn(Value) -> Option<Vec<Value>> + Sync),
     sift: Sift,
 ) -> Option<Vec<Vec<Value>>> {
-    let next = std::sync::atomic::AtomicUsize::new(0);
+    let count = pieces.len();
+    let queue = Mutex::new(pieces.into_iter().enumerate());
     let results: Vec<Vec<(usize, Option<Vec<Value>>)>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads.min(pieces.len()))
+        let workers: Vec<_> = (0..threads.min(count))
             .map(|_| {
                 scope.spawn(|| {
                     let mut done = Vec::new();
                     loop {
-                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(piece) = pieces.get(index) else {
+                        let next = queue.lock().ok().and_then(|mut queue| queue.next());
+                        let Some((index, piece)) = next else {
                             break done;
                         };
-                        let parsed =
-                            yaml::parse_stream(piece, "", limits)
-                                .ok()
-                                .and_then(|documents| {
-                                    let mut kept = Vec::new();
-                                    for document in documents {
-                                        for value in entries(document)? {
-                                            sift(value, &mut kept);
-                                        }
-                                    }
-                                    Some(kept)
-                                });
+                        let parsed = parse(piece.as_ref());
+                        drop(piece);
+                        let parsed = parsed.and_then(|documents| {
+                            let mut kept = Vec::new();
+                            for document in documents {
+                                for value in entries(document)? {
+                                    sift(value, &mut kept);
+                                }
+                            }
+                            Some(kept)
+                        });
                         let failed = parsed.is_none();
                         done.push((index, parsed));
                         if failed {
@@ -176,7 +452,7 @@ fn parse_all(
             .collect()
     });
     let mut ordered: Vec<(usize, Option<Vec<Value>>)> = results.into_iter().flatten().collect();
-    if ordered.len() != pieces.len() {
+    if ordered.len() != count {
         return None;
     }
     ordered.sort_by_key(|(index, _)| *index);
@@ -200,7 +476,7 @@ fn parse_list(text: &str, limits: Limits, threads: usize, sift: Sift) -> Option<
         _ => None,
     };
     let mut items = Vec::new();
-    for kept in parse_all(&pieces, limits, threads, &entries, sift)? {
+    for kept in parse_all(pieces, &yaml_pieces(limits), threads, &entries, sift)? {
         items.extend(kept);
     }
     let wrapper = format!("{}items: []\n{}", &text[..block.line], &text[block.end..]);
@@ -315,6 +591,80 @@ mod tests {
         assert!(parse_in_pieces(&text, LIVE_LIMITS, 3, &keep_all).is_none());
         let whole = yaml::parse_stream(&text, "t", LIVE_LIMITS).unwrap();
         assert_eq!(whole[0]["items"][301]["metadata"]["name"], "a");
+    }
+
+    /// kubectl's `-o json`: a List pretty-printed with four-space indents.
+    fn json_list(count: usize) -> String {
+        let items: Vec<Value> = (0..count)
+            .map(|i| {
+                serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap",
+                "metadata": {"name": format!("c{i}"), "namespace": "default"},
+                "data": {"text": "{\n    not an entry\n}", "more": "x".repeat(300)}})
+            })
+            .collect();
+        let list = serde_json::json!({"apiVersion": "v1", "items": items, "kind": "List",
+            "metadata": {"resourceVersion": ""}});
+        serde_json::to_string_pretty(&list).unwrap()
+    }
+
+    fn owned(text: &str, json: bool) -> Owned {
+        parse_owned_on(text.to_string(), json, LIVE_LIMITS, 2, &keep_all)
+    }
+
+    #[test]
+    fn an_owned_json_list_parses_in_pieces_exactly_like_in_one() {
+        let text = json_list(3000);
+        assert!(text.len() > PARALLEL_FROM_BYTES);
+        let whole: Vec<Value> = vec![serde_json::from_str(&text).unwrap()];
+        let Owned::Parsed(pieces) = owned(&text, true) else {
+            panic!("a pretty-printed List is cut")
+        };
+        assert_eq!(pieces, whole);
+        let keys: Vec<&String> = pieces[0].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["apiVersion", "items", "kind", "metadata"]);
+    }
+
+    #[test]
+    fn owned_yaml_lists_and_streams_parse_in_pieces_exactly_like_in_one() {
+        let list = list(12_000, "");
+        let Owned::Parsed(pieces) = owned(&list, false) else {
+            panic!("a List is cut")
+        };
+        assert_eq!(pieces, yaml::parse_stream(&list, "t", LIVE_LIMITS).unwrap());
+        let doc = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: |\n    --- inside a block scalar\n";
+        let stream = vec![doc; 12_000].join("---\n");
+        let Owned::Parsed(pieces) = owned(&stream, false) else {
+            panic!("a stream is cut")
+        };
+        assert_eq!(
+            pieces,
+            yaml::parse_stream(&stream, "t", LIVE_LIMITS).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_broken_owned_piece_fails_for_the_caller_to_read_again() {
+        let mut text = json_list(3000);
+        let at = text.len() / 2;
+        let at = at + text[at..].find("\"more\"").unwrap();
+        text.insert_str(at, "oops ");
+        assert!(matches!(owned(&text, true), Owned::Failed));
+        let mut text = list(12_000, "");
+        text.push_str("oops: [\n");
+        assert!(matches!(owned(&text, false), Owned::Failed));
+    }
+
+    #[test]
+    fn small_compact_or_one_core_exports_are_left_whole() {
+        let small = json_list(10);
+        assert!(matches!(owned(&small, true), Owned::Whole(t) if t == small));
+        let compact =
+            serde_json::to_string(&serde_json::from_str::<Value>(&json_list(3000)).unwrap())
+                .unwrap();
+        assert!(matches!(owned(&compact, true), Owned::Whole(_)));
+        let text = json_list(3000);
+        let one_core = parse_owned_on(text.clone(), true, LIVE_LIMITS, 1, &keep_all);
+        assert!(matches!(one_core, Owned::Whole(t) if t == text));
     }
 
     #[test]

@@ -21,8 +21,12 @@ use std::path::{Path, PathBuf};
 /// Everything read from the paths.
 #[derive(Debug, Default)]
 pub struct ManifestSet {
-    /// (file, object), in the order read.
-    pub objects: Vec<(String, Resource)>,
+    /// The objects, in the order read.
+    pub objects: Vec<Resource>,
+    /// The file of each object: `origins[i]` holds `objects[i]`. Apart,
+    /// so that validation borrows both without copying a big export's
+    /// objects into a vector of their own.
+    pub origins: Vec<String>,
     /// The milvus chart's values, when a `values.yaml` was found.
     pub helm_values: Option<Value>,
     /// The file they came from.
@@ -61,21 +65,25 @@ impl ManifestSet {
     fn add(&mut self, input: Input) {
         let origin = input.source.to_string();
         let values_file = input.source.path().is_some_and(is_helm_values_file);
+        let count: usize = input.documents.iter().map(live::unwrapped_count).sum();
+        self.objects.reserve_exact(count);
+        self.origins.reserve_exact(count);
         for (index, document) in input.documents.into_iter().enumerate() {
-            for item in live::unwrap_list(document) {
-                match item {
-                    Ok(object) => self.objects.push((origin.clone(), object)),
-                    Err(values) if values_file && values.is_object() => {
-                        self.helm_values = Some(values);
-                        self.helm_values_file = Some(origin.clone());
-                    }
-                    Err(_) => self.problems.push(Problem::new(
-                        live::document_location(&origin, index + 1),
-                        live::NOT_AN_OBJECT,
-                        "remove it, or complete the object",
-                    )),
+            live::for_each_unwrapped(document, &mut |item| match item {
+                Ok(object) => {
+                    self.objects.push(object);
+                    self.origins.push(origin.clone());
                 }
-            }
+                Err(values) if values_file && values.is_object() => {
+                    self.helm_values = Some(values);
+                    self.helm_values_file = Some(origin.clone());
+                }
+                Err(_) => self.problems.push(Problem::new(
+                    live::document_location(&origin, index + 1),
+                    live::NOT_AN_OBJECT,
+                    "remove it, or complete the object",
+                )),
+            });
         }
     }
 }
@@ -92,6 +100,34 @@ fn is_helm_values_file(path: &Path) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// The objects of a big List are moved once into room made for all of
+    /// them: grown by doubling, the vector held up to twice its objects,
+    /// and the List's own collected entries beside it.
+    #[test]
+    fn a_big_lists_objects_are_held_once_in_room_made_for_them() {
+        let items: Vec<Value> = (0..5000)
+            .map(|i| json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": format!("s{i}")}}))
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("list.json");
+        std::fs::write(
+            &path,
+            json!({"apiVersion": "v1", "kind": "List", "items": items}).to_string(),
+        )
+        .unwrap();
+        let set = load(
+            &[path],
+            &mut std::io::empty(),
+            &|_| Keep::Written,
+            live::DEFAULT_MAX_BYTES,
+        )
+        .unwrap();
+        assert_eq!(set.objects.len(), 5000);
+        assert_eq!(set.objects.capacity(), 5000);
+        assert_eq!(set.origins.len(), 5000);
+        assert_eq!(set.objects[4999].id.name, "s4999");
+    }
 
     #[test]
     fn directories_skip_kustomization_and_read_values() {
@@ -120,7 +156,7 @@ mod tests {
             live::DEFAULT_MAX_BYTES,
         )
         .unwrap();
-        let names: Vec<_> = set.objects.iter().map(|(_, r)| r.id.name.clone()).collect();
+        let names: Vec<_> = set.objects.iter().map(|r| r.id.name.clone()).collect();
         assert_eq!(names, ["a", "b"]);
         assert_eq!(
             set.helm_values,
@@ -144,8 +180,8 @@ mod tests {
             live::DEFAULT_MAX_BYTES,
         )
         .unwrap();
-        assert_eq!(set.objects[0].0, "<stdin>");
-        assert_eq!(set.objects[0].1.id.name, "s");
+        assert_eq!(set.origins[0], "<stdin>");
+        assert_eq!(set.objects[0].id.name, "s");
     }
 
     #[test]
@@ -163,9 +199,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            set.objects[0].1.value,
+            set.objects[0].value,
             json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "labels": {"a": "b"}}})
         );
-        assert_eq!(set.objects[1].1.value["spec"], json!({"type": "ClusterIP"}));
+        assert_eq!(set.objects[1].value["spec"], json!({"type": "ClusterIP"}));
     }
 }

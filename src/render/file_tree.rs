@@ -17,9 +17,6 @@ static EMBEDDED_TEMPLATES: include_dir::Dir<'_> =
     include_dir::include_dir!("$CARGO_MANIFEST_DIR/templates");
 static EMBEDDED_OVERLAYS: include_dir::Dir<'_> =
     include_dir::include_dir!("$CARGO_MANIFEST_DIR/overlays");
-/// The built-in `overlay.yaml` files as JSON arrays of their documents,
-/// read when the binary was built (build/parsed_overlays.rs).
-static PARSED_OVERLAYS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/parsed_overlays.rs"));
 
 /// A template or an overlay is a few kilobytes; a file of more than a
 /// megabyte under `--templates`/`--overlays` is a wrong directory.
@@ -37,9 +34,6 @@ pub struct FileTree {
     /// copying every file again. Borrowed from the binary for the built-in
     /// trees: a render then copies none of them (it reads three or four).
     files: Arc<BTreeMap<Cow<'static, str>, Cow<'static, str>>>,
-    /// YAML files of `files` already read, as JSON (sorted by path): the
-    /// built-in overlays' overlay.yaml.
-    parsed: &'static [(&'static str, &'static str)],
 }
 
 impl FileTree {
@@ -50,10 +44,7 @@ impl FileTree {
 
     /// The overlays built into the binary.
     pub fn builtin_overlays() -> Self {
-        FileTree {
-            parsed: PARSED_OVERLAYS,
-            ..Self::from_embedded("built-in overlays", &EMBEDDED_OVERLAYS)
-        }
+        Self::from_embedded("built-in overlays", &EMBEDDED_OVERLAYS)
     }
 
     fn from_embedded(origin: &str, dir: &'static include_dir::Dir<'static>) -> Self {
@@ -62,7 +53,6 @@ impl FileTree {
         FileTree {
             origin: origin.to_string(),
             files: Arc::new(files),
-            parsed: &[],
         }
     }
 
@@ -78,7 +68,6 @@ impl FileTree {
         FileTree {
             origin: origin.to_string(),
             files: Arc::new(files),
-            parsed: &[],
         }
     }
 
@@ -108,7 +97,6 @@ impl FileTree {
         Ok(FileTree {
             origin: root.display().to_string(),
             files: Arc::new(files),
-            parsed: &[],
         })
     }
 
@@ -120,16 +108,6 @@ impl FileTree {
     /// The text of one file.
     pub fn get(&self, path: &str) -> Option<&str> {
         self.files.get(path).map(AsRef::as_ref)
-    }
-
-    /// The documents of the YAML file `path` when the tree holds them
-    /// already read (built-in overlays), `None` when the caller must read
-    /// the text.
-    pub fn parsed_yaml(&self, path: &str) -> Option<Vec<serde_json::Value>> {
-        let index = self.parsed.binary_search_by(|(p, _)| (*p).cmp(path)).ok()?;
-        let docs = serde_json::from_str(self.parsed[index].1)
-            .expect("build/parsed_overlays.rs writes a JSON array");
-        Some(docs)
     }
 
     /// Files directly inside `dir` (not in its subdirectories), sorted by name.
@@ -179,41 +157,5 @@ fn collect_embedded(
     }
     for sub in dir.dirs() {
         collect_embedded(sub, files);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::yaml;
-
-    #[test]
-    fn every_builtin_overlay_is_embedded_read_as_the_yaml_reader_reads_it() {
-        let tree = FileTree::builtin_overlays();
-        let files: Vec<&str> = tree
-            .iter()
-            .map(|(path, _)| path)
-            .filter(|path| path.ends_with("/overlay.yaml"))
-            .collect();
-        assert_eq!(files.len(), PARSED_OVERLAYS.len(), "{files:?}");
-        for path in files {
-            let text = tree.get(path).unwrap();
-            let read_now = yaml::parse_stream(text, path, yaml::Limits::default()).unwrap();
-            assert_eq!(tree.parsed_yaml(path), Some(read_now), "{path}");
-        }
-    }
-
-    #[test]
-    fn only_the_builtin_overlays_come_read() {
-        let text = "description: x\n";
-        let tree = FileTree::from_map("test", [("mine/overlay.yaml", text)]);
-        assert_eq!(tree.parsed_yaml("mine/overlay.yaml"), None);
-        assert_eq!(
-            FileTree::builtin_templates().parsed_yaml("helm/values.yaml.j2"),
-            None
-        );
-        assert!(FileTree::builtin_overlays()
-            .parsed_yaml("google-managed/overlay.yaml")
-            .is_some());
     }
 }

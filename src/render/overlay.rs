@@ -273,10 +273,7 @@ fn load_one(tree: &FileTree, name: &str) -> Result<Overlay> {
         ));
     };
     let origin = format!("{}/{path}", tree.origin);
-    let docs = match tree.parsed_yaml(&path) {
-        Some(docs) => docs,
-        None => yaml::parse_stream(text, &origin, yaml::Limits::default())?,
-    };
+    let docs = yaml::parse_stream(text, &origin, yaml::Limits::default())?;
     let [doc] = <[Value; 1]>::try_from(docs).map_err(|_| {
         overlay_error(
             name,
