@@ -35,72 +35,22 @@ pub(super) fn tree(file: &str) -> Option<Value> {
     Some(serde_json::from_str(text).unwrap_or_else(|e| panic!("rules of {file}: {e}")))
 }
 
-/// The problems the API server finds in `object` after its schema passed.
+/// The problems the API server finds in `object` (decoded and defaulted,
+/// `super::decode`) after its schema passed.
 pub(super) fn problems(
     tree: &Value,
     object: &Value,
     subject: &Subject,
     file: &str,
 ) -> Vec<Problem> {
-    let mut defaulted = object.clone();
-    apply_defaults(tree, &mut defaulted);
     let mut walk = Walk {
-        object: &defaulted,
+        object,
         subject,
         file,
         problems: Vec::new(),
     };
-    walk.node(tree, &defaulted, &mut String::new());
+    walk.node(tree, object, &mut String::new());
     walk.problems
-}
-
-/// Fills in the `default` of every absent field of the objects present.
-fn apply_defaults(tree: &Value, value: &mut Value) {
-    match value {
-        Value::Object(fields) => {
-            if let Some(Value::Object(properties)) = tree.get("properties") {
-                for (name, child) in properties {
-                    if let (false, Some(default)) =
-                        (fields.contains_key(name), child.get("default"))
-                    {
-                        fields.insert(name.clone(), default.clone());
-                    }
-                    if let Some(field) = fields.get_mut(name) {
-                        apply_defaults(child, field);
-                    }
-                }
-            }
-            if let Some(additional) = tree.get("additionalProperties") {
-                let declared = tree.get("properties");
-                for (name, field) in fields.iter_mut() {
-                    if declared.and_then(|d| d.get(name)).is_none() {
-                        apply_defaults(additional, field);
-                    }
-                }
-            }
-        }
-        Value::Array(items) => {
-            if let Some(item_tree) = tree.get("items") {
-                items
-                    .iter_mut()
-                    .for_each(|item| apply_defaults(item_tree, item));
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Whether `object` is of a kind the API server itself serves (the core
-/// group and `networking.k8s.io`, whose schemas come from the Kubernetes
-/// OpenAPI). For those the server does not enforce the OpenAPI's list types:
-/// `validation.go` finds duplicates, in its own words, which
-/// `check::builtin` reproduces (e.g. a Service's duplicate ports).
-fn is_built_in(object: &Value) -> bool {
-    let api_version = object
-        .get("apiVersion")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    !api_version.contains('/') || api_version.starts_with("networking.k8s.io/")
 }
 
 struct Walk<'a> {
@@ -115,7 +65,7 @@ impl Walk<'_> {
     /// Checks `value` at the JSON Pointer `pointer` against its `tree`, then its children.
     fn node(&mut self, tree: &Value, value: &Value, pointer: &mut String) {
         if let Value::Array(items) = value {
-            if !is_built_in(self.object) {
+            if !super::decode::is_built_in(self.object) {
                 self.list_type(tree, items, pointer);
             }
         }

@@ -15,6 +15,7 @@ fn schema_error_cases() -> Vec<(String, String, String, Vec<String>)> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
         .collect();
     files.sort();
     let mut cases = Vec::new();
