@@ -121,8 +121,6 @@ mod generate;
 mod keywords;
 mod pattern;
 mod quick;
-#[cfg(test)]
-mod schema_error_wording;
 
 /// One embedded schema in the two forms it is read in: static for the quick
 /// check (written by build.rs), and as a `Value` with its `jsonschema`
