@@ -17,8 +17,8 @@ use serde_json::Value;
 
 const GATEWAY_GROUP: &str = "gateway.networking.k8s.io";
 
-/// A listener option naming existing Compute SslCertificates
-/// (gke-networking-recipes `gateway/grpc`): a third source of certificates.
+// A listener option naming existing Compute SslCertificates
+// (gke-networking-recipes `gateway/grpc`): a third source of certificates.
 
 /// How to give a Gateway its certificate, for every certificate problem.
 const CERTIFICATE_HINT: &str = "set `certMap` to a Certificate Manager map (--set certMap=NAME, a map made with `gcloud certificate-manager maps create`; global class), or `certManagerCerts` to regional Certificate Manager certificates (--set certManagerCerts=NAME[,NAME…]; internal and regional classes), or use a TLS Secret in tls.certificateRefs instead (--overlay self-managed)";
