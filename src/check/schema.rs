@@ -965,4 +965,28 @@ mod tests {
             "spec": {"selector": null, "ports": [{"port": 80, "name": null}]}});
         assert_eq!(messages(&check(service)), Vec::<String>::new());
     }
+
+    /// Review finding L8: a rule that fails to evaluate is worded as the
+    /// server words it (`validation.go`: "<error> evaluating rule: <message>"),
+    /// with cel-go's error, not cel-rust's "Missing argument or target".
+    #[test]
+    fn a_rule_that_cannot_be_evaluated_is_worded_as_the_api_server_words_it() {
+        let gateway = json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+            "metadata": {"name": "g", "namespace": "default"},
+            "spec": {"gatewayClassName": "foo", "listeners": [{"name": "https", "port": 443,
+                "protocol": "HTTPS", "tls": {"mode": "Terminate"}}]}});
+        let said: Vec<String> = messages(&check(gateway))
+            .iter()
+            .map(|m| m.lines().next().unwrap_or("").to_string())
+            .collect();
+        assert_eq!(
+            said,
+            vec![
+                "gateway.networking.k8s.io/v1/Gateway/default/g: spec.listeners[0].tls: \
+                 Invalid value: \"object\": no such key: certificateRefs evaluating rule: \
+                 certificateRefs or options must be specified when mode is Terminate"
+                    .to_string()
+            ]
+        );
+    }
 }

@@ -20,7 +20,7 @@ use crate::problem::{Problem, Subject};
 use include_dir::{include_dir, Dir};
 use kube_cel::cel::objects::{Key, Map};
 use kube_cel::cel::parser::Expression;
-use kube_cel::cel::{Context, Program, Value as Cel};
+use kube_cel::cel::{Context, ExecutionError, Program, Value as Cel};
 use kube_cel::KubeCelExt;
 use serde_json::Value;
 use std::cell::RefCell;
@@ -157,14 +157,16 @@ impl Walk<'_> {
             return; // transition rules run only on update
         }
         let outcome = with_self(value, |context| {
-            let passed = compiled(text).map(|program| context.resolve(&program));
+            let program = compiled(text);
+            let passed = program.as_ref().map(|program| context.resolve(program));
             let message = match passed {
                 Ok(Ok(Cel::Bool(true))) => return None,
                 Ok(Ok(Cel::Bool(false))) => message(rule, text, context),
                 Ok(Ok(_)) => format!("rule did not evaluate to a bool: {text}"),
-                // As the API server: the rule's message, then the error
-                // (`no such key: certificateRefs`).
-                Ok(Err(e)) => format!("{}: {e}", static_message(rule, text)),
+                Ok(Err(e)) => {
+                    let cause = program.as_ref().map_or(e.clone(), |p| cause(p, context, e));
+                    runtime_error(&cause, rule, text)
+                }
                 Err(e) => format!("rule could not be compiled ({e}): {text}"),
             };
             Some(message)
@@ -189,6 +191,85 @@ impl Walk<'_> {
                 ),
             ));
         }
+    }
+}
+
+/// A rule that could not be evaluated, in the API server's words
+/// (apiextensions-apiserver `pkg/apiserver/schema/cel/validation.go`,
+/// `validateExpressions`): `no such key: certificateRefs evaluating rule:
+/// <message or rule>`, and for an overload missing at run time its own
+/// sentence. cel-rust's errors are worded as cel-go's (`common/types/err.go`)
+/// where they say the same thing.
+fn runtime_error(error: &ExecutionError, rule: &Value, text: &str) -> String {
+    let subject = match rule.get("message").and_then(Value::as_str) {
+        Some(message) if !message.trim().is_empty() => message.trim(),
+        _ => text.trim(),
+    };
+    let error = match error {
+        ExecutionError::NoSuchKey(key) => format!("no such key: {key}"),
+        ExecutionError::NoSuchOverload => {
+            return format!("'no such overload': call arguments did not match a supported operator, function or macro signature for rule: {subject}");
+        }
+        ExecutionError::DivisionByZero(_) => "division by zero".to_string(),
+        ExecutionError::RemainderByZero(_) => "modulus by zero".to_string(),
+        ExecutionError::Overflow(..) => "integer overflow".to_string(),
+        other => other.to_string(),
+    };
+    format!("{error} evaluating rule: {subject}")
+}
+
+/// What made `expr` fail with `error`. cel-rust reports a function whose
+/// argument or receiver failed (`size(self.certificateRefs)` without the
+/// field) as "Missing argument or target", losing the argument's own error,
+/// which cel-go (and so the API server) reports: this evaluates the failing
+/// node's parts, in order, down to the first that fails for another reason.
+fn cause(expr: &Expression, context: &Context, error: ExecutionError) -> ExecutionError {
+    match error {
+        ExecutionError::MissingArgumentOrTarget => {
+            explain(expr, context, 0).unwrap_or(ExecutionError::MissingArgumentOrTarget)
+        }
+        other => other,
+    }
+}
+
+/// The first error below `expr` that is not "Missing argument or target",
+/// if `expr` fails.
+fn explain(expr: &Expression, context: &Context, depth: usize) -> Option<ExecutionError> {
+    use kube_cel::cel::common::ast::Expr;
+    if depth > 64 {
+        return None;
+    }
+    match context.resolve(expr) {
+        Ok(_) => return None,
+        Err(ExecutionError::MissingArgumentOrTarget) => {}
+        Err(other) => return Some(other),
+    }
+    match &expr.expr {
+        Expr::Call(call) => call
+            .target
+            .iter()
+            .map(|target| &**target)
+            .chain(&call.args)
+            .find_map(|part| explain(part, context, depth + 1)),
+        Expr::Select(select) => explain(&select.operand, context, depth + 1),
+        Expr::Comprehension(loop_) => {
+            if let Some(found) = explain(&loop_.iter_range, context, depth + 1) {
+                return Some(found);
+            }
+            let items: Vec<Cel> = match context.resolve(&loop_.iter_range).ok()? {
+                Cel::List(items) => items.iter().cloned().collect(),
+                Cel::Map(map) => map.map.keys().map(Cel::from).collect(),
+                _ => return None,
+            };
+            let init = context.resolve(&loop_.accu_init).ok()?;
+            items.into_iter().find_map(|item| {
+                let mut scope = context.new_inner_scope();
+                scope.add_variable_from_value(loop_.iter_var.clone(), item);
+                scope.add_variable_from_value(loop_.accu_var.clone(), init.clone());
+                explain(&loop_.loop_step, &scope, depth + 1)
+            })
+        }
+        _ => None,
     }
 }
 
@@ -411,6 +492,38 @@ mod tests {
         with_self(value, |context| {
             context.resolve(&program).map_err(|e| e.to_string())
         })
+    }
+
+    /// The error cel-rust hides behind "Missing argument or target" is
+    /// found, inside a macro's loop too; other errors are kept.
+    #[test]
+    fn a_runtime_error_names_its_cause() {
+        let failing = |rule: &str, value: &Value| {
+            let program = compiled(rule).unwrap();
+            with_self(value, |context| {
+                let error = context.resolve(&program).unwrap_err();
+                runtime_error(&cause(&program, context, error), &json!({}), rule)
+            })
+        };
+        assert_eq!(
+            failing("size(self.refs) > 0", &json!({})),
+            "no such key: refs evaluating rule: size(self.refs) > 0"
+        );
+        assert_eq!(
+            failing("self.all(l, size(l.refs) > 0)", &json!([{"refs": [1]}, {}])),
+            "no such key: refs evaluating rule: self.all(l, size(l.refs) > 0)"
+        );
+        assert_eq!(
+            failing("self.a / 0 == 1", &json!({"a": 1})),
+            "division by zero evaluating rule: self.a / 0 == 1"
+        );
+        let message = json!({"message": " refs are needed "});
+        let program = compiled("self.refs == 1").unwrap();
+        let said = with_self(&json!({}), |context| {
+            let error = context.resolve(&program).unwrap_err();
+            runtime_error(&cause(&program, context, error), &message, "self.refs == 1")
+        });
+        assert_eq!(said, "no such key: refs evaluating rule: refs are needed");
     }
 
     #[test]
