@@ -113,6 +113,7 @@ mod cel;
 mod close;
 #[cfg(test)]
 mod conformance;
+mod decode;
 mod failure;
 #[cfg(test)]
 mod generate;
@@ -120,8 +121,6 @@ mod generate;
 mod keywords;
 mod pattern;
 mod quick;
-#[cfg(test)]
-mod schema_error_wording;
 
 /// One embedded schema in the two forms it is read in: static for the quick
 /// check (written by build.rs), and as a `Value` with its `jsonschema`
@@ -282,24 +281,31 @@ impl Schemas {
     pub fn check(&self, resource: &Resource) -> Checked {
         let subject = Subject::object(&resource.id);
         let secret = resource.is_secret();
-        let mut problems = Vec::new();
-        if resource.value.get("metadata").is_some() {
-            problems.extend(problems_of(
-                &self.object_meta,
-                &resource.value,
-                "/metadata",
-                &subject,
-                secret,
-            ));
-        }
         let api_version = resource.id.api_version();
         let schema = self
             .kinds
             .iter()
             .find(|k| k.api_version == api_version && k.kind == resource.id.kind)
             .map(KindSchema::compiled);
+        // Nulls read as absent and a custom resource's defaults, as the
+        // server decodes the object before validating it (`decode`).
+        let object = decode::decode(
+            &resource.value,
+            schema.map(|c| move || c.schema()),
+            schema.and_then(Compiled::rules),
+        );
+        let mut problems = Vec::new();
+        if object.get("metadata").is_some() {
+            problems.extend(problems_of(
+                &self.object_meta,
+                &object,
+                "/metadata",
+                &subject,
+                secret,
+            ));
+        }
         if let Some(compiled) = schema {
-            problems.extend(problems_of(compiled, &resource.value, "", &subject, secret));
+            problems.extend(problems_of(compiled, &object, "", &subject, secret));
         }
         Checked {
             problems,
@@ -893,5 +899,94 @@ mod tests {
         let text = messages(&checked).join("\n");
         assert!(text.contains("in body must be of type integer"), "{text}");
         assert!(!text.contains("hostname must not"), "{text}");
+    }
+
+    fn gateway_with(addresses: Value) -> Value {
+        json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+            "metadata": {"name": "g", "namespace": "default"},
+            "spec": {"gatewayClassName": "foo",
+                "listeners": [{"name": "http", "port": 80, "protocol": "HTTP"}],
+                "addresses": addresses}})
+    }
+
+    /// Review finding M3: the server defaults a custom resource while
+    /// decoding it, before its schema, so an address without a `type` is an
+    /// `IPAddress` for the schema's `oneOf` too.
+    #[test]
+    fn a_crd_is_defaulted_before_its_schema() {
+        let ip = check(gateway_with(json!([{"value": "10.0.0.1"}])));
+        assert_eq!(messages(&ip), Vec::<String>::new());
+        let text = messages(&check(gateway_with(json!([{"value": "abc"}])))).join("\n");
+        assert!(
+            text.contains(
+                r#"spec.addresses[0].value: Invalid value: "abc": spec.addresses[0].value in body must be of type ipv4"#
+            ),
+            "{text}"
+        );
+        // A Hostname is not an IP address, defaulted or not.
+        let hostname = check(gateway_with(json!([{"type": "Hostname", "value": "abc"}])));
+        assert_eq!(messages(&hostname), Vec::<String>::new());
+    }
+
+    /// Review finding M4: fields left empty in YAML (null) are read as
+    /// absent: pruned from a custom resource (where not `nullable`, or
+    /// defaulted where the schema has a default), dropped from a built-in
+    /// kind and from every object's metadata.
+    #[test]
+    fn nulls_are_read_as_the_api_server_reads_them() {
+        let route = json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+            "metadata": {"name": "r", "namespace": "default", "annotations": null},
+            "spec": {"hostnames": null, "parentRefs": [{"name": "g"}],
+                "rules": [{"matches": null, "filters": null,
+                    "backendRefs": [{"name": "s", "port": 80}]}]}});
+        assert_eq!(messages(&check(route.clone())), Vec::<String>::new());
+        // `matches` has a default: the null becomes it, and the rules see it.
+        let kind = builtin()
+            .kinds
+            .iter()
+            .find(|k| k.kind == "HTTPRoute" && k.api_version == "gateway.networking.k8s.io/v1")
+            .unwrap()
+            .compiled();
+        let decoded = decode::decode(&route, Some(|| kind.schema()), kind.rules());
+        assert_eq!(
+            decoded["spec"]["rules"][0]["matches"],
+            json!([{"path": {"type": "PathPrefix", "value": "/"}}])
+        );
+        assert_eq!(decoded["spec"].get("hostnames"), None);
+        assert_eq!(decoded["metadata"].get("annotations"), None);
+        // A null that is not allowed and has no schema of its own is still refused.
+        let mut unknown = route;
+        unknown["spec"]["hostnamez"] = Value::Null;
+        let text = messages(&check(unknown)).join("\n");
+        assert!(text.contains("hostnamez"), "{text}");
+
+        let service = json!({"apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": "s", "labels": null},
+            "spec": {"selector": null, "ports": [{"port": 80, "name": null}]}});
+        assert_eq!(messages(&check(service)), Vec::<String>::new());
+    }
+
+    /// Review finding L8: a rule that fails to evaluate is worded as the
+    /// server words it (`validation.go`: "<error> evaluating rule: <message>"),
+    /// with cel-go's error, not cel-rust's "Missing argument or target".
+    #[test]
+    fn a_rule_that_cannot_be_evaluated_is_worded_as_the_api_server_words_it() {
+        let gateway = json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+            "metadata": {"name": "g", "namespace": "default"},
+            "spec": {"gatewayClassName": "foo", "listeners": [{"name": "https", "port": 443,
+                "protocol": "HTTPS", "tls": {"mode": "Terminate"}}]}});
+        let said: Vec<String> = messages(&check(gateway))
+            .iter()
+            .map(|m| m.lines().next().unwrap_or("").to_string())
+            .collect();
+        assert_eq!(
+            said,
+            vec![
+                "gateway.networking.k8s.io/v1/Gateway/default/g: spec.listeners[0].tls: \
+                 Invalid value: \"object\": no such key: certificateRefs evaluating rule: \
+                 certificateRefs or options must be specified when mode is Terminate"
+                    .to_string()
+            ]
+        );
     }
 }

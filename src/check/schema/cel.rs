@@ -7,8 +7,9 @@
 //! The rules come from the trees build.rs writes (`build/rules_trees.rs`).
 //! Only the nodes the object has are visited, so a rule under
 //! `spec.rules[].filters[]` is never compiled for a route without filters;
-//! each rule is compiled once per thread and run (the CEL engine is
-//! kube-rs's `kube-cel`, on cel-rust, with the Kubernetes libraries).
+//! each rule is compiled once per thread (by [`parser`], else cel-rust's
+//! own parser) and run (the CEL engine is kube-rs's `kube-cel`, on
+//! cel-rust, with the Kubernetes libraries).
 //! Rules on `oldSelf` are skipped: they only run on update. `self` is shown
 //! as the server shows it: integers are CEL `int`s (`to_cel`), and a rule's
 //! escaped field names (`p.__namespace__`) name the fields
@@ -18,13 +19,16 @@ use crate::k8s::field_path;
 use crate::problem::{Problem, Subject};
 use include_dir::{include_dir, Dir};
 use kube_cel::cel::objects::{Key, Map};
-use kube_cel::cel::{Context, Program, Value as Cel};
+use kube_cel::cel::parser::Expression;
+use kube_cel::cel::{Context, ExecutionError, Program, Value as Cel};
 use kube_cel::KubeCelExt;
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
+
+mod parser;
 
 /// The rules trees by schema file name (only schemas that have any).
 static TREES: Dir<'static> = include_dir!("$OUT_DIR/rules");
@@ -35,72 +39,22 @@ pub(super) fn tree(file: &str) -> Option<Value> {
     Some(serde_json::from_str(text).unwrap_or_else(|e| panic!("rules of {file}: {e}")))
 }
 
-/// The problems the API server finds in `object` after its schema passed.
+/// The problems the API server finds in `object` (decoded and defaulted,
+/// `super::decode`) after its schema passed.
 pub(super) fn problems(
     tree: &Value,
     object: &Value,
     subject: &Subject,
     file: &str,
 ) -> Vec<Problem> {
-    let mut defaulted = object.clone();
-    apply_defaults(tree, &mut defaulted);
     let mut walk = Walk {
-        object: &defaulted,
+        object,
         subject,
         file,
         problems: Vec::new(),
     };
-    walk.node(tree, &defaulted, &mut String::new());
+    walk.node(tree, object, &mut String::new());
     walk.problems
-}
-
-/// Fills in the `default` of every absent field of the objects present.
-fn apply_defaults(tree: &Value, value: &mut Value) {
-    match value {
-        Value::Object(fields) => {
-            if let Some(Value::Object(properties)) = tree.get("properties") {
-                for (name, child) in properties {
-                    if let (false, Some(default)) =
-                        (fields.contains_key(name), child.get("default"))
-                    {
-                        fields.insert(name.clone(), default.clone());
-                    }
-                    if let Some(field) = fields.get_mut(name) {
-                        apply_defaults(child, field);
-                    }
-                }
-            }
-            if let Some(additional) = tree.get("additionalProperties") {
-                let declared = tree.get("properties");
-                for (name, field) in fields.iter_mut() {
-                    if declared.and_then(|d| d.get(name)).is_none() {
-                        apply_defaults(additional, field);
-                    }
-                }
-            }
-        }
-        Value::Array(items) => {
-            if let Some(item_tree) = tree.get("items") {
-                items
-                    .iter_mut()
-                    .for_each(|item| apply_defaults(item_tree, item));
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Whether `object` is of a kind the API server itself serves (the core
-/// group and `networking.k8s.io`, whose schemas come from the Kubernetes
-/// OpenAPI). For those the server does not enforce the OpenAPI's list types:
-/// `validation.go` finds duplicates, in its own words, which
-/// `check::builtin` reproduces (e.g. a Service's duplicate ports).
-fn is_built_in(object: &Value) -> bool {
-    let api_version = object
-        .get("apiVersion")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    !api_version.contains('/') || api_version.starts_with("networking.k8s.io/")
 }
 
 struct Walk<'a> {
@@ -115,7 +69,7 @@ impl Walk<'_> {
     /// Checks `value` at the JSON Pointer `pointer` against its `tree`, then its children.
     fn node(&mut self, tree: &Value, value: &Value, pointer: &mut String) {
         if let Value::Array(items) = value {
-            if !is_built_in(self.object) {
+            if !super::decode::is_built_in(self.object) {
                 self.list_type(tree, items, pointer);
             }
         }
@@ -203,14 +157,16 @@ impl Walk<'_> {
             return; // transition rules run only on update
         }
         let outcome = with_self(value, |context| {
-            let passed = compiled(text).map(|program| program.execute(context));
+            let program = compiled(text);
+            let passed = program.as_ref().map(|program| context.resolve(program));
             let message = match passed {
                 Ok(Ok(Cel::Bool(true))) => return None,
                 Ok(Ok(Cel::Bool(false))) => message(rule, text, context),
                 Ok(Ok(_)) => format!("rule did not evaluate to a bool: {text}"),
-                // As the API server: the rule's message, then the error
-                // (`no such key: certificateRefs`).
-                Ok(Err(e)) => format!("{}: {e}", static_message(rule, text)),
+                Ok(Err(e)) => {
+                    let cause = program.as_ref().map_or(e.clone(), |p| cause(p, context, e));
+                    runtime_error(&cause, rule, text)
+                }
                 Err(e) => format!("rule could not be compiled ({e}): {text}"),
             };
             Some(message)
@@ -238,12 +194,91 @@ impl Walk<'_> {
     }
 }
 
+/// A rule that could not be evaluated, in the API server's words
+/// (apiextensions-apiserver `pkg/apiserver/schema/cel/validation.go`,
+/// `validateExpressions`): `no such key: certificateRefs evaluating rule:
+/// <message or rule>`, and for an overload missing at run time its own
+/// sentence. cel-rust's errors are worded as cel-go's (`common/types/err.go`)
+/// where they say the same thing.
+fn runtime_error(error: &ExecutionError, rule: &Value, text: &str) -> String {
+    let subject = match rule.get("message").and_then(Value::as_str) {
+        Some(message) if !message.trim().is_empty() => message.trim(),
+        _ => text.trim(),
+    };
+    let error = match error {
+        ExecutionError::NoSuchKey(key) => format!("no such key: {key}"),
+        ExecutionError::NoSuchOverload => {
+            return format!("'no such overload': call arguments did not match a supported operator, function or macro signature for rule: {subject}");
+        }
+        ExecutionError::DivisionByZero(_) => "division by zero".to_string(),
+        ExecutionError::RemainderByZero(_) => "modulus by zero".to_string(),
+        ExecutionError::Overflow(..) => "integer overflow".to_string(),
+        other => other.to_string(),
+    };
+    format!("{error} evaluating rule: {subject}")
+}
+
+/// What made `expr` fail with `error`. cel-rust reports a function whose
+/// argument or receiver failed (`size(self.certificateRefs)` without the
+/// field) as "Missing argument or target", losing the argument's own error,
+/// which cel-go (and so the API server) reports: this evaluates the failing
+/// node's parts, in order, down to the first that fails for another reason.
+fn cause(expr: &Expression, context: &Context, error: ExecutionError) -> ExecutionError {
+    match error {
+        ExecutionError::MissingArgumentOrTarget => {
+            explain(expr, context, 0).unwrap_or(ExecutionError::MissingArgumentOrTarget)
+        }
+        other => other,
+    }
+}
+
+/// The first error below `expr` that is not "Missing argument or target",
+/// if `expr` fails.
+fn explain(expr: &Expression, context: &Context, depth: usize) -> Option<ExecutionError> {
+    use kube_cel::cel::common::ast::Expr;
+    if depth > 64 {
+        return None;
+    }
+    match context.resolve(expr) {
+        Ok(_) => return None,
+        Err(ExecutionError::MissingArgumentOrTarget) => {}
+        Err(other) => return Some(other),
+    }
+    match &expr.expr {
+        Expr::Call(call) => call
+            .target
+            .iter()
+            .map(|target| &**target)
+            .chain(&call.args)
+            .find_map(|part| explain(part, context, depth + 1)),
+        Expr::Select(select) => explain(&select.operand, context, depth + 1),
+        Expr::Comprehension(loop_) => {
+            if let Some(found) = explain(&loop_.iter_range, context, depth + 1) {
+                return Some(found);
+            }
+            let items: Vec<Cel> = match context.resolve(&loop_.iter_range).ok()? {
+                Cel::List(items) => items.iter().cloned().collect(),
+                Cel::Map(map) => map.map.keys().map(Cel::from).collect(),
+                _ => return None,
+            };
+            let init = context.resolve(&loop_.accu_init).ok()?;
+            items.into_iter().find_map(|item| {
+                let mut scope = context.new_inner_scope();
+                scope.add_variable_from_value(loop_.iter_var.clone(), item);
+                scope.add_variable_from_value(loop_.accu_var.clone(), init.clone());
+                explain(&loop_.loop_step, &scope, depth + 1)
+            })
+        }
+        _ => None,
+    }
+}
+
 /// The rule's `messageExpression` if it yields a string, else its `message`,
 /// else the server's "failed rule" text.
 fn message(rule: &Value, text: &str, context: &Context) -> String {
     if let Some(expression) = rule.get("messageExpression").and_then(Value::as_str) {
         if let Ok(Cel::String(s)) = compiled(expression)
-            .map(|p| p.execute(context))
+            .map(|p| context.resolve(&p))
             .and_then(|r| r.map_err(|e| e.to_string()))
         {
             return s.to_string();
@@ -285,7 +320,7 @@ fn type_name(value: &Value) -> &'static str {
 
 thread_local! {
     /// The compiled rules of this thread, by their text.
-    static PROGRAMS: RefCell<HashMap<String, Rc<Program>>> = RefCell::new(HashMap::new());
+    static PROGRAMS: RefCell<HashMap<String, Rc<Expression>>> = RefCell::new(HashMap::new());
     /// The Kubernetes CEL libraries, registered once per thread.
     static BASE: Context<'static> = {
         let mut context = Context::default();
@@ -294,14 +329,23 @@ thread_local! {
     };
 }
 
-/// The program of `source`, compiled on first use.
-fn compiled(source: &str) -> Result<Rc<Program>, String> {
+/// The expression tree of `source`, compiled on first use: by [`parser`]
+/// when it reads the rule (the same tree, in a fraction of the time), else
+/// by cel-rust, which also words what does not parse.
+fn compiled(source: &str) -> Result<Rc<Expression>, String> {
     PROGRAMS.with(|programs| {
         if let Some(program) = programs.borrow().get(source) {
             return Ok(program.clone());
         }
         let unescaped = unescape_selectors(source);
-        let program = Rc::new(Program::compile(&unescaped).map_err(|e| e.to_string())?);
+        let expression = match parser::parse(&unescaped) {
+            Some(expression) => expression,
+            None => Program::compile(&unescaped)
+                .map_err(|e| e.to_string())?
+                .expression()
+                .clone(),
+        };
+        let program = Rc::new(expression);
         programs
             .borrow_mut()
             .insert(source.to_string(), program.clone());
@@ -446,8 +490,40 @@ mod tests {
     fn run(rule: &str, value: &Value) -> Result<Cel, String> {
         let program = compiled(rule)?;
         with_self(value, |context| {
-            program.execute(context).map_err(|e| e.to_string())
+            context.resolve(&program).map_err(|e| e.to_string())
         })
+    }
+
+    /// The error cel-rust hides behind "Missing argument or target" is
+    /// found, inside a macro's loop too; other errors are kept.
+    #[test]
+    fn a_runtime_error_names_its_cause() {
+        let failing = |rule: &str, value: &Value| {
+            let program = compiled(rule).unwrap();
+            with_self(value, |context| {
+                let error = context.resolve(&program).unwrap_err();
+                runtime_error(&cause(&program, context, error), &json!({}), rule)
+            })
+        };
+        assert_eq!(
+            failing("size(self.refs) > 0", &json!({})),
+            "no such key: refs evaluating rule: size(self.refs) > 0"
+        );
+        assert_eq!(
+            failing("self.all(l, size(l.refs) > 0)", &json!([{"refs": [1]}, {}])),
+            "no such key: refs evaluating rule: self.all(l, size(l.refs) > 0)"
+        );
+        assert_eq!(
+            failing("self.a / 0 == 1", &json!({"a": 1})),
+            "division by zero evaluating rule: self.a / 0 == 1"
+        );
+        let message = json!({"message": " refs are needed "});
+        let program = compiled("self.refs == 1").unwrap();
+        let said = with_self(&json!({}), |context| {
+            let error = context.resolve(&program).unwrap_err();
+            runtime_error(&cause(&program, context, error), &message, "self.refs == 1")
+        });
+        assert_eq!(said, "no such key: refs evaluating rule: refs are needed");
     }
 
     #[test]
