@@ -8,11 +8,13 @@
 
 use super::found::Found;
 use super::settings::Settings;
-use crate::k8s::annotations::{CERTMAP, CERT_MANAGER_CERTS_OPTION, PRE_SHARED_CERTS_OPTION};
+use crate::k8s::annotations::{
+    listener_option, CERTMAP, CERT_MANAGER_CERTS_OPTION, INTERNAL_GATEWAY_CLASS,
+    PRE_SHARED_CERTS_OPTION,
+};
 use crate::render::free_text;
 use serde_json::Value;
 
-const INTERNAL_CLASS: &str = "gke-l7-rilb";
 const DEFAULT_CLASS: &str = "gke-l7-global-external-managed";
 
 pub fn read(found: &Found, settings: &mut Settings) {
@@ -43,12 +45,7 @@ pub fn read(found: &Found, settings: &mut Settings) {
         .pointer("/metadata/annotations")
         .and_then(|a| a.get(CERTMAP))
         .and_then(Value::as_str);
-    let option = |key: &str| {
-        https
-            .and_then(|l| l.pointer("/tls/options"))
-            .and_then(|options| options.get(key))
-            .and_then(Value::as_str)
-    };
+    let option = |key: &str| https.and_then(|l| listener_option(l, key));
     // Names a render would refuse are not carried into milvus-l7.yaml (the
     // verifying render would blame that file): said as not expressible,
     // with the live field they came from.
@@ -93,7 +90,7 @@ pub fn read(found: &Found, settings: &mut Settings) {
         .pointer("/spec/gatewayClassName")
         .and_then(Value::as_str)
     {
-        Some(INTERNAL_CLASS) => settings.overlay("internal"),
+        Some(INTERNAL_GATEWAY_CLASS) => settings.overlay("internal"),
         Some(DEFAULT_CLASS) | None => {}
         Some(class) => settings.set("gatewayClass", class),
     }

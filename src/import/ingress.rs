@@ -6,12 +6,12 @@
 use super::found::Found;
 use super::settings::Settings;
 use crate::k8s::annotations::{
-    FRONTEND_CONFIG, GLOBAL_STATIC_IP, INGRESS_CLASS, MANAGED_CERTIFICATES, REGIONAL_STATIC_IP,
+    FRONTEND_CONFIG, GLOBAL_STATIC_IP, INGRESS_CLASS, INTERNAL_INGRESS_CLASS, MANAGED_CERTIFICATES,
+    REGIONAL_STATIC_IP,
 };
 use serde_json::Value;
 
 const ALLOW_HTTP: &str = "kubernetes.io/ingress.allow-http";
-const INTERNAL_CLASS: &str = "gce-internal";
 
 pub fn read(found: &Found, settings: &mut Settings) {
     let ingress = &found.front.value;
@@ -42,7 +42,7 @@ pub fn read(found: &Found, settings: &mut Settings) {
         settings,
     );
     match annotation(INGRESS_CLASS) {
-        Some(INTERNAL_CLASS) => settings.overlay("internal"),
+        Some(INTERNAL_INGRESS_CLASS) => settings.overlay("internal"),
         Some(class) => settings.set("ingressClass", class),
         None => {}
     }

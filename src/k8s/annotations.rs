@@ -32,7 +32,13 @@ pub const INGRESS_CLASS: &str = "kubernetes.io/ingress.class";
 /// Ingress classes of regional load balancers (ingress-gce
 /// `pkg/annotations/ingress.go`: `GceL7ILBIngressClass`,
 /// `GceL7XLBRegionalIngressClass`); `gce` (or no class) is the global one.
-pub const REGIONAL_INGRESS_CLASSES: &[&str] = &["gce-internal", "gce-regional-external"];
+pub const REGIONAL_INGRESS_CLASSES: &[&str] = &[INTERNAL_INGRESS_CLASS, "gce-regional-external"];
+/// The internal Application Load Balancer's Ingress class (what the
+/// `internal` overlay sets).
+pub const INTERNAL_INGRESS_CLASS: &str = "gce-internal";
+/// The internal Application Load Balancer's GatewayClass (what the
+/// `internal` overlay sets on a Gateway).
+pub const INTERNAL_GATEWAY_CLASS: &str = "gke-l7-rilb";
 /// A reserved global address (`GlobalStaticIPNameKey`).
 pub const GLOBAL_STATIC_IP: &str = "kubernetes.io/ingress.global-static-ip-name";
 /// A reserved regional address, for regional classes (`RegionalStaticIPNameKey`).
@@ -101,4 +107,10 @@ pub fn of(object: &Value) -> &Map<String, Value> {
 /// One annotation of an object, when it is set to a string.
 pub fn annotation<'v>(object: &'v Value, key: &str) -> Option<&'v str> {
     of(object).get(key).and_then(Value::as_str)
+}
+
+/// A Gateway listener's `tls.options` value under `key`
+/// ([`PRE_SHARED_CERTS_OPTION`], [`CERT_MANAGER_CERTS_OPTION`]).
+pub fn listener_option<'v>(listener: &'v Value, key: &str) -> Option<&'v str> {
+    listener.pointer("/tls/options")?.get(key)?.as_str()
 }

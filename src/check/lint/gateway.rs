@@ -8,7 +8,7 @@
 use super::helm_values::H2C;
 use super::{array, Objects, ServicePort, ServiceView, Services, BACKEND_PROTOCOLS};
 use crate::k8s::annotations::{
-    annotation, CERTMAP, CERT_MANAGER_CERTS_OPTION, PRE_SHARED_CERTS_OPTION,
+    annotation, listener_option, CERTMAP, CERT_MANAGER_CERTS_OPTION, PRE_SHARED_CERTS_OPTION,
 };
 use crate::k8s::kind::GATEWAY;
 use crate::k8s::resource::Resource;
@@ -76,11 +76,6 @@ fn has_named_certificates(listener: &Value) -> bool {
     [PRE_SHARED_CERTS_OPTION, CERT_MANAGER_CERTS_OPTION]
         .iter()
         .any(|key| listener_option(listener, key).is_some_and(|names| !names.trim().is_empty()))
-}
-
-/// A listener's `tls.options` value under `key`.
-pub(super) fn listener_option<'a>(listener: &'a Value, key: &str) -> Option<&'a str> {
-    listener.pointer("/tls/options")?.get(key)?.as_str()
 }
 
 /// The route's parents and backends.

@@ -32,11 +32,11 @@
 //!   individual certificates "No"); regional classes take them by name
 //!   (GKE's "Secure a Gateway" guide).
 
-use super::gateway::listener_option;
 use super::{array, ingress, Objects, Services};
 use crate::k8s::annotations::{
-    annotation, CERTMAP, CERT_MANAGER_CERTS_OPTION, FRONTEND_CONFIG, GLOBAL_STATIC_IP,
-    INGRESS_CLASS, PRE_SHARED_CERT, REGIONAL_INGRESS_CLASSES, REGIONAL_STATIC_IP,
+    annotation, listener_option, CERTMAP, CERT_MANAGER_CERTS_OPTION, FRONTEND_CONFIG,
+    GLOBAL_STATIC_IP, INGRESS_CLASS, INTERNAL_GATEWAY_CLASS, INTERNAL_INGRESS_CLASS,
+    PRE_SHARED_CERT, REGIONAL_INGRESS_CLASSES, REGIONAL_STATIC_IP,
 };
 use crate::k8s::kind;
 use crate::k8s::resource::Resource;
@@ -47,9 +47,6 @@ use serde_json::Value;
 /// The words every refusal here starts its reason with, so that a reader
 /// (and the composition tests) can tell them from the other problems.
 pub const REFUSED: &str = "GKE refuses this combination";
-
-/// The internal Application Load Balancer's Ingress class.
-const INTERNAL_CLASS: &str = "gce-internal";
 
 /// `ingress.kubernetes.io/allow-http`'s key as ingress-gce reads it.
 const ALLOW_HTTP: &str = "kubernetes.io/ingress.allow-http";
@@ -66,7 +63,7 @@ const GLOBAL_GATEWAY_CLASSES: &[&str] = &[
 /// The GKE GatewayClasses that make regional or cross-region load
 /// balancers (GKE's GatewayClass capabilities page).
 const REGIONAL_GATEWAY_CLASSES: &[&str] = &[
-    "gke-l7-rilb",
+    INTERNAL_GATEWAY_CLASS,
     "gke-l7-rilb-mc",
     "gke-l7-regional-external-managed",
     "gke-l7-regional-external-managed-mc",
@@ -81,7 +78,7 @@ pub(super) fn ingress(
 ) -> Vec<Problem> {
     let class = annotation(&ingress.value, INGRESS_CLASS).unwrap_or_default();
     let mut problems = Vec::new();
-    if class == INTERNAL_CLASS {
+    if class == INTERNAL_INGRESS_CLASS {
         problems.extend(internal_redirect(ingress, objects));
         problems.extend(internal_http_and_https(ingress));
     }
@@ -97,7 +94,7 @@ fn internal_redirect(ingress: &Resource, objects: &Objects<'_>) -> Option<Proble
     let enabled = config.value.pointer("/spec/redirectToHttps/enabled") == Some(&Value::Bool(true));
     enabled.then(|| Problem::new(
         &ingress.id,
-        format!("{REFUSED}: {INGRESS_CLASS} is `{INTERNAL_CLASS}` and FrontendConfig `{name}` enables redirectToHttps; ingress-gce stops the whole load-balancer sync with \"cannot enable HTTPS Redirects with L7 ILB\" (kubernetes/ingress-gce pkg/loadbalancers/url_maps.go)"),
+        format!("{REFUSED}: {INGRESS_CLASS} is `{INTERNAL_INGRESS_CLASS}` and FrontendConfig `{name}` enables redirectToHttps; ingress-gce stops the whole load-balancer sync with \"cannot enable HTTPS Redirects with L7 ILB\" (kubernetes/ingress-gce pkg/loadbalancers/url_maps.go)"),
         "an internal load balancer cannot redirect: leave the https-only parameter redirect false (port 80 is then closed), or use the external load balancer",
     ))
 }
@@ -114,7 +111,7 @@ fn internal_http_and_https(ingress: &Resource) -> Option<Problem> {
     let has_address = set(REGIONAL_STATIC_IP) || set(GLOBAL_STATIC_IP);
     (serves_https && serves_http && !has_address).then(|| Problem::new(
         &ingress.id,
-        format!("{REFUSED}: {INGRESS_CLASS} is `{INTERNAL_CLASS}`, HTTPS is configured and HTTP still served ({ALLOW_HTTP} is not \"false\"), but no static address is given; ingress-gce builds no frontend (\"gce-internal Ingress class must be configured with a static-ip to use both HTTP and HTTPS\", kubernetes/ingress-gce pkg/loadbalancers/l7.go)"),
+        format!("{REFUSED}: {INGRESS_CLASS} is `{INTERNAL_INGRESS_CLASS}`, HTTPS is configured and HTTP still served ({ALLOW_HTTP} is not \"false\"), but no static address is given; ingress-gce builds no frontend (\"gce-internal Ingress class must be configured with a static-ip to use both HTTP and HTTPS\", kubernetes/ingress-gce pkg/loadbalancers/l7.go)"),
         "close port 80 with --overlay https-only, or reserve a shared regional address (gcloud compute addresses create NAME --region REGION --subnet SUBNET --purpose=SHARED_LOADBALANCER_VIP) and give it to the static-ip overlay as staticIpName",
     ))
 }

@@ -4,14 +4,12 @@
 
 use super::table::{ParamType, PARAMETERS};
 use crate::error::{Error, Result};
+use crate::k8s::annotations::{INTERNAL_GATEWAY_CLASS, INTERNAL_INGRESS_CLASS};
 use crate::k8s::names;
 use crate::quote::quoted;
 use crate::render::free_text;
 use crate::render::overlay::{CertificateSource, LoadBalancer};
 use crate::render::setting::Origin;
-
-/// The class the internal overlay gives the Ingress (its overlay.yaml).
-const INTERNAL_INGRESS_CLASS: &str = "gce-internal";
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -244,9 +242,6 @@ fn check_class_against_load_balancer(
     }
     Ok(())
 }
-
-/// The GatewayClass of the `internal` overlay.
-const INTERNAL_GATEWAY_CLASS: &str = "gke-l7-rilb";
 
 /// Every check of the resolved values, in the order a user would fix
 /// them: names, ports, free text, fixed words, then combinations.
