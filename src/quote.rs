@@ -83,6 +83,12 @@ pub fn escape(value: &str) -> String {
     out
 }
 
+/// `text` with its control characters escaped and its backslashes left as
+/// they are: text that is shown, not read back.
+pub fn escape_controls(text: &str) -> String {
+    escape(text).replace("\\\\", "\\")
+}
+
 /// A whole message about to be printed: control characters other than the
 /// newlines and tabs that lay the message out are escaped. The last line of
 /// defence for values that reached a message without [`quoted`].
@@ -91,7 +97,7 @@ pub fn escape_message(message: &str) -> String {
         .split('\n')
         .map(|line| {
             line.split('\t')
-                .map(|part| escape(part).replace("\\\\", "\\"))
+                .map(escape_controls)
                 .collect::<Vec<_>>()
                 .join("\t")
         })

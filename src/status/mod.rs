@@ -263,7 +263,7 @@ const MAX_SHOWN_CHARS: usize = 1000;
 /// cut, in the text report and the JSON one alike.
 fn shown(text: &str) -> String {
     let redacted = crate::redact::private_keys(text);
-    let escaped = crate::quote::escape(&redacted).replace("\\\\", "\\");
+    let escaped = crate::quote::escape_controls(&redacted);
     crate::quote::cut(&escaped, MAX_SHOWN_CHARS).into_owned()
 }
 
