@@ -9,14 +9,16 @@
 //! a user's own manifests for `milvus-l7 validate PATH`. Both collect every
 //! problem before failing.
 
+mod admission;
 pub mod builtin;
 pub mod lint;
 pub mod schema;
 
+pub use admission::Admission;
+
 use crate::error::Result;
 use crate::k8s::kind::{GATEWAY, INGRESS, SECRET};
-use crate::k8s::resource::{ResId, Resource};
-use crate::load::live::Keep;
+use crate::k8s::resource::Resource;
 use crate::problem::{self, Problem, Subject};
 use crate::tls::check as cert_check;
 use crate::tls::TlsFiles;
@@ -74,18 +76,6 @@ pub fn rendered(
     Ok(report.warnings)
 }
 
-/// How much of an object `validate PATH` reads, decided while the input is
-/// parsed: the kinds with a schema whole (the lints read only those kinds),
-/// the metadata of the rest — a whole-cluster export then costs little
-/// more than its text.
-pub fn needed(id: &ResId) -> Keep {
-    if schema::builtin().has_schema(id) {
-        Keep::Written
-    } else {
-        Keep::Metadata
-    }
-}
-
 /// What validating a set of objects found.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -96,10 +86,37 @@ pub struct Report {
     pub unchecked: Vec<String>,
 }
 
-/// Validates a user's objects. `helm_values` are the milvus chart's values
-/// when known (then the Service they make is checked too); otherwise the
-/// Milvus Service is known by name and port from the parameters only.
-pub fn objects(resources: &[Resource], helm_values: Option<&Value>, setup: &Setup) -> Report {
+impl Report {
+    fn is_empty(&self) -> bool {
+        self.problems.is_empty() && self.warnings.is_empty() && self.unchecked.is_empty()
+    }
+
+    /// `other`'s findings after these.
+    fn append(&mut self, other: Report) {
+        self.problems.extend(other.problems);
+        self.warnings.extend(other.warnings);
+        self.unchecked.extend(other.unchecked);
+    }
+
+    /// Everything found, as text: what orders two reports of one identity.
+    fn describe(&self) -> String {
+        let problems = self.problems.iter().map(ToString::to_string);
+        let rest = self.warnings.iter().chain(&self.unchecked).cloned();
+        problems.chain(rest).collect::<Vec<_>>().join("\n")
+    }
+}
+
+/// Validates a user's objects, each already checked alone by `admitted`
+/// (see [`Admission`]), which may hold only what the checks across objects
+/// read of each. `helm_values` are the milvus chart's values when known
+/// (then the Service they make is checked too); otherwise the Milvus
+/// Service is known by name and port from the parameters only.
+pub fn objects(
+    resources: &[Resource],
+    admitted: Admission,
+    helm_values: Option<&Value>,
+    setup: &Setup,
+) -> Report {
     let chart_service = match helm_values {
         Some(values) => ServiceView::of_helm_values(values, &setup.release, &setup.namespace),
         None => ServiceView::by_name(
@@ -111,7 +128,8 @@ pub fn objects(resources: &[Resource], helm_values: Option<&Value>, setup: &Setu
     };
     let services = services_with(resources, chart_service);
     let objects = Objects::new(resources);
-    let mut report = check(&objects, resources, &services, &expectations(setup));
+    let alone = admitted.into_report(resources);
+    let mut report = related(&objects, resources, alone, &services, &expectations(setup));
     if let Some(values) = helm_values {
         report.problems.extend(lint::helm_values::problems(
             values,
@@ -148,18 +166,6 @@ fn services_with(resources: &[Resource], chart: ServiceView) -> Vec<ServiceView>
     services
 }
 
-/// `validate --schema-only`: each object alone, as the API server admits
-/// it (schema, then its built-in checks), without the lints that relate
-/// objects to each other or to the parameters: a file holding only an
-/// HTTPRoute validates without its Gateway, as kubeconform would check it.
-pub fn each_alone(resources: &[Resource]) -> Report {
-    let mut report = Report::default();
-    for resource in resources {
-        admit(resource, &mut report);
-    }
-    report
-}
-
 /// The API server's own admission of one object: its schema, then, only
 /// where the schema passed (the server validates only what it decoded),
 /// its built-in checks ([`builtin`]).
@@ -174,11 +180,24 @@ fn admit(resource: &Resource, report: &mut Report) {
     report.problems.extend(checked.problems);
 }
 
-/// Schemas, Service names, duplicates and the lints; `objects` is the index
-/// of `resources`, built once per validation.
+/// Every check of objects in memory: each alone, then across them.
 fn check(
     objects: &Objects<'_>,
     resources: &[Resource],
+    services: &[ServiceView],
+    expect: &Expectations,
+) -> Report {
+    let alone = Admission::new(false).check_all(resources);
+    related(objects, resources, alone, services, expect)
+}
+
+/// Duplicates first, then `alone` (what each object alone gave), then the
+/// lints across objects; `objects` is the index of `resources`, built once
+/// per validation.
+fn related(
+    objects: &Objects<'_>,
+    resources: &[Resource],
+    alone: Report,
     services: &[ServiceView],
     expect: &Expectations,
 ) -> Report {
@@ -186,13 +205,10 @@ fn check(
         problems: duplicates(resources),
         ..Report::default()
     };
-    for resource in resources {
-        admit(resource, &mut report);
-    }
+    report.append(alone);
     report
         .problems
-        .extend(lint::all_indexed(objects, resources, services, expect));
-    report.warnings.extend(lint::warnings(resources));
+        .extend(lint::all_indexed(objects, services, expect));
     report
 }
 
@@ -357,6 +373,126 @@ mod tests {
             id: ResId::of(&value).unwrap(),
             value,
         }
+    }
+
+    /// The objects of one file or one golden render of `testdata`.
+    fn objects_of(files: &[std::path::PathBuf]) -> Vec<Resource> {
+        let mut objects = Vec::new();
+        for file in files
+            .iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "yaml"))
+        {
+            let text = std::fs::read_to_string(file).unwrap();
+            let documents = crate::yaml::parse_stream(&text, "t", crate::yaml::Limits::default());
+            for document in documents.unwrap_or_default() {
+                objects.extend(
+                    crate::load::live::unwrap_list(document)
+                        .into_iter()
+                        .flatten(),
+                );
+            }
+        }
+        objects
+    }
+
+    /// Sets of objects to validate: each live export and golden render in
+    /// `testdata`, and each again with its Services changed in ways the
+    /// lints across objects judge (another port name, `kubernetes.io/h2c`,
+    /// no annotations).
+    fn corpus() -> Vec<Vec<Resource>> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+        let listing = |dir: std::path::PathBuf| -> Vec<std::path::PathBuf> {
+            let mut paths: Vec<_> = std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+            paths.sort();
+            paths
+        };
+        let mut sets: Vec<Vec<Resource>> = Vec::new();
+        for file in listing(root.join("live"))
+            .into_iter()
+            .chain(listing(root.join("guide")))
+        {
+            sets.push(objects_of(&[file]));
+        }
+        for case in listing(root.join("golden")) {
+            sets.push(objects_of(&listing(case)));
+        }
+        let ports = |value: &mut Value, key: &str, to: Value| {
+            for port in value["spec"]["ports"].as_array_mut().into_iter().flatten() {
+                port[key] = to.clone();
+            }
+        };
+        let variants: [&dyn Fn(&mut Value); 3] = [
+            &|v| ports(v, "name", json!("other")),
+            &|v| ports(v, "appProtocol", json!("kubernetes.io/h2c")),
+            &|v| v["metadata"]["annotations"] = json!({}),
+        ];
+        let with_services: Vec<Vec<Resource>> = sets
+            .iter()
+            .filter(|set| set.iter().any(|r| r.id.kind == "Service"))
+            .cloned()
+            .collect();
+        assert!(with_services.len() >= 3, "the corpus has Services");
+        for change in variants {
+            for set in &with_services {
+                let changed = set.iter().map(|object| {
+                    let mut value = object.value.clone();
+                    if object.id.kind == "Service" {
+                        change(&mut value);
+                    }
+                    Resource::new(value).unwrap()
+                });
+                sets.push(changed.collect());
+            }
+        }
+        sets
+    }
+
+    fn findings(report: &Report) -> Vec<String> {
+        let problems = report.problems.iter().map(ToString::to_string);
+        problems.chain(report.warnings.iter().cloned()).collect()
+    }
+
+    /// `validate PATH` holds of each object only what the checks across
+    /// objects read ([`lint::related_part`]): they must find exactly what
+    /// they find in the whole objects.
+    #[test]
+    fn the_parts_validate_holds_give_the_findings_of_the_whole_objects() {
+        let setup = Setup {
+            release: "my-release".into(),
+            namespace: "default".into(),
+            service_name: "my-release-milvus".into(),
+            service_port_name: "milvus".into(),
+            service_port: 19530,
+            health_check_port: 9091,
+        };
+        let values =
+            json!({"extraConfigFiles": {"user.yaml": "common:\n  security:\n    tlsMode: 1\n"}});
+        let mut found = 0;
+        for (whole, helm_values) in corpus()
+            .iter()
+            .flat_map(|set| [(set, None), (set, Some(&values))])
+        {
+            let held_admission = Admission::new(false);
+            let held: Vec<Resource> = whole
+                .iter()
+                .map(|r| Resource {
+                    id: r.id.clone(),
+                    value: held_admission.admit(r.clone()),
+                })
+                .collect();
+            let whole_admission = Admission::new(false);
+            for resource in whole {
+                whole_admission.admit(resource.clone());
+            }
+            let from_held = objects(&held, held_admission, helm_values, &setup);
+            let from_whole = objects(whole, whole_admission, helm_values, &setup);
+            found += from_whole.problems.len();
+            assert_eq!(findings(&from_held), findings(&from_whole));
+        }
+        assert!(found > 20, "the corpus has problems to find: {found}");
     }
 
     #[test]

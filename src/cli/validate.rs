@@ -55,10 +55,14 @@ pub fn run(args: &ValidateArgs, ctx: &mut Ctx) -> Result<Outcome> {
     }
     let sources = args.params.sources()?;
     let (params, _) = params::resolve(&args.params.inputs(ctx.env.clone())?, &sources.overlays)?;
+    // Each object is checked alone as it is read; only what the checks
+    // across objects read of it is held.
+    let admission = check::Admission::new(args.schema_only);
     let loaded = manifest_set::load(
         &args.paths,
         &mut ctx.stdin,
-        &check::needed,
+        &|id| admission.keep(id),
+        &|object| admission.admit(object),
         args.max_input_bytes,
     )?;
     if loaded.objects.is_empty() && loaded.problems.is_empty() {
@@ -84,9 +88,9 @@ pub fn run(args: &ValidateArgs, ctx: &mut Ctx) -> Result<Outcome> {
         skipped,
     } = loaded;
     let report = if args.schema_only {
-        check::each_alone(&resources)
+        admission.into_report(&resources)
     } else {
-        check::objects(&resources, helm_values.as_ref(), &params.setup())
+        check::objects(&resources, admission, helm_values.as_ref(), &params.setup())
     };
     for skipped in &skipped {
         ctx.info(&format!(

@@ -112,6 +112,11 @@ pub struct Inputs {
 /// keep, from its identity and its content (labels, a Secret's type).
 pub type KeepFn<'a> = &'a (dyn Fn(&ResId, &Value) -> Keep + Sync);
 
+/// What is held of an object once it is kept, decided on the thread that
+/// parsed it: `validate` checks each object alone there, then holds only
+/// what its checks across objects read.
+pub type TakeFn<'a> = &'a (dyn Fn(Resource) -> Value + Sync);
+
 /// How one export is read: what is kept of each object, and how large the
 /// input may be. The one way into this module: `validate` reads
 /// documents per file ([`LiveReader::read`]), `diff` and `status` read
@@ -119,6 +124,7 @@ pub type KeepFn<'a> = &'a (dyn Fn(&ResId, &Value) -> Keep + Sync);
 /// ([`LiveReader::parse`]).
 pub struct LiveReader<'a> {
     keep: KeepFn<'a>,
+    take: Option<TakeFn<'a>>,
     max_bytes: u64,
 }
 
@@ -127,6 +133,7 @@ impl Default for LiveReader<'static> {
     fn default() -> Self {
         LiveReader {
             keep: &|_, _| Keep::Whole,
+            take: None,
             max_bytes: DEFAULT_MAX_BYTES,
         }
     }
@@ -141,7 +148,17 @@ impl<'a> LiveReader<'a> {
     pub fn keeping(keep: KeepFn<'a>) -> Self {
         LiveReader {
             keep,
+            take: None,
             max_bytes: DEFAULT_MAX_BYTES,
+        }
+    }
+
+    /// Passes each kept object through `take` on the thread that parsed
+    /// it, and holds what `take` returns instead.
+    pub fn taking(self, take: TakeFn<'a>) -> Self {
+        LiveReader {
+            take: Some(take),
+            ..self
         }
     }
 
@@ -181,6 +198,7 @@ impl<'a> LiveReader<'a> {
     fn reading(&self) -> Reading<'_> {
         Reading {
             keep: self.keep,
+            take: self.take,
             max_bytes: self.max_bytes,
         }
     }
@@ -189,6 +207,7 @@ impl<'a> LiveReader<'a> {
 /// How one export is parsed: what is kept of it, and how large it may be.
 struct Reading<'a> {
     keep: KeepFn<'a>,
+    take: Option<TakeFn<'a>>,
     max_bytes: u64,
 }
 
@@ -338,7 +357,7 @@ const SERVER_METADATA: &[&str] = &[
 /// kubectl's copy of the applied manifest, as JSON in an annotation.
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
-fn sift_kept(document: Value, kept: &mut Vec<Value>, keep: KeepFn) {
+fn sift_kept(document: Value, kept: &mut Vec<Value>, how: &Reading) {
     if is_list(&document) {
         let mut items = Vec::new();
         let Value::Object(mut map) = document else {
@@ -346,7 +365,7 @@ fn sift_kept(document: Value, kept: &mut Vec<Value>, keep: KeepFn) {
         };
         if let Some(Value::Array(all)) = map.remove("items") {
             for item in all {
-                sift_kept(item, &mut items, keep);
+                sift_kept(item, &mut items, how);
             }
         }
         map.insert("items".into(), Value::Array(items));
@@ -357,7 +376,7 @@ fn sift_kept(document: Value, kept: &mut Vec<Value>, keep: KeepFn) {
         kept.push(document);
         return;
     };
-    let mut object = match keep(&id, &document) {
+    let mut object = match (how.keep)(&id, &document) {
         Keep::Whole => document,
         Keep::Id => id_only(&document),
         Keep::Written => without_server_fields(document),
@@ -365,6 +384,9 @@ fn sift_kept(document: Value, kept: &mut Vec<Value>, keep: KeepFn) {
         Keep::Metadata => metadata_only(without_server_fields(document)),
         Keep::Nothing => Value::Null,
     };
+    if let Some(take) = how.take.filter(|_| !object.is_null()) {
+        object = take(Resource { id, value: object });
+    }
     compact(&mut object);
     kept.push(object);
 }
@@ -403,7 +425,7 @@ fn metadata_only(object: Value) -> Value {
 }
 
 /// apiVersion, kind, metadata.name and metadata.namespace of `object`.
-fn id_only(object: &Value) -> Value {
+pub fn id_only(object: &Value) -> Value {
     let mut metadata = serde_json::Map::new();
     for key in ["name", "namespace"] {
         if let Some(v) = object["metadata"].get(key) {
@@ -426,7 +448,7 @@ fn read_file(path: &Path, how: &Reading) -> Result<Input> {
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
     }
-    let sift = |document: Value, kept: &mut Vec<Value>| sift_kept(document, kept, how.keep);
+    let sift = |document: Value, kept: &mut Vec<Value>| sift_kept(document, kept, how);
     // A big export is parsed in pieces, letting its text go as they are
     // parsed; when a piece does not parse, the file is read again for the
     // one parse that says where the error is.
@@ -452,7 +474,7 @@ fn read_bounded(input: &mut dyn Read, origin: &str, limit: Limit) -> Result<Stri
 fn parse_documents_with(text: &str, origin: &str, how: &Reading) -> Result<Vec<Value>> {
     // Editors on Windows may start a file with a byte-order mark.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let sift = |document: Value, kept: &mut Vec<Value>| sift_kept(document, kept, how.keep);
+    let sift = |document: Value, kept: &mut Vec<Value>| sift_kept(document, kept, how);
     if looks_like_json(text) {
         json_sift::parse(text, &sift).map_err(|e| json_error(&e, origin))
     } else {

@@ -682,7 +682,10 @@ mod tests {
         let one_core = parse_owned_on(text.clone(), true, LIVE_LIMITS, 1, &keep_all);
         assert!(matches!(one_core, Owned::Parsed(_)));
         let borrowed = parse_in_pieces(&list, LIVE_LIMITS, 1, &keep_all).unwrap();
-        assert_eq!(borrowed, yaml::parse_stream(&list, "t", LIVE_LIMITS).unwrap());
+        assert_eq!(
+            borrowed,
+            yaml::parse_stream(&list, "t", LIVE_LIMITS).unwrap()
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@
 
 use crate::error::Result;
 use crate::k8s::resource::{ResId, Resource};
-use crate::load::live::{self, Input, Keep, LiveReader};
+use crate::load::live::{self, Input, Keep, LiveReader, TakeFn};
 use crate::problem::Problem;
 use serde_json::Value;
 use std::io::Read;
@@ -40,17 +40,20 @@ pub struct ManifestSet {
 /// Reads every path (a file, a directory, or `-` for `stdin`), each input
 /// at most `max_bytes`, without what only the API server writes (`status`,
 /// `managedFields`, the last-applied annotation), and of each object only
-/// as much as `keep` says validation reads.
+/// as much as `keep` says validation reads; then holds of each what `take`
+/// returns, called as the object is parsed (see [`LiveReader::taking`]).
 pub fn load(
     paths: &[PathBuf],
     stdin: &mut dyn Read,
     keep: &(dyn Fn(&ResId) -> Keep + Sync),
+    take: TakeFn,
     max_bytes: u64,
 ) -> Result<ManifestSet> {
     let mut set = ManifestSet::default();
     for path in paths {
         let keep = |id: &ResId, _: &serde_json::Value| keep(id);
         let inputs = LiveReader::keeping(&keep)
+            .taking(take)
             .max_bytes(max_bytes)
             .read(path, stdin)?;
         set.skipped.extend(inputs.skipped);
@@ -120,6 +123,7 @@ mod tests {
             &[path],
             &mut std::io::empty(),
             &|_| Keep::Written,
+            &|object| object.value,
             live::DEFAULT_MAX_BYTES,
         )
         .unwrap();
@@ -127,6 +131,39 @@ mod tests {
         assert_eq!(set.objects.capacity(), 5000);
         assert_eq!(set.origins.len(), 5000);
         assert_eq!(set.objects[4999].id.name, "s4999");
+    }
+
+    /// `take` sees every kept object once, also when a big List is parsed
+    /// in pieces on other threads, and what it returns is what is held.
+    #[test]
+    fn take_decides_what_is_held_of_each_object_as_it_is_parsed() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let item = |i: usize| {
+            format!("- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: c{i}\n  data:\n    text: {}\n", "x".repeat(200))
+        };
+        let list: String = (0..6000).map(item).collect();
+        let list = format!("apiVersion: v1\nkind: List\nitems:\n{list}");
+        assert!(list.len() > 1 << 20, "parsed in pieces");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("list.yaml");
+        std::fs::write(&path, list).unwrap();
+        let taken = AtomicUsize::new(0);
+        let take = |object: Resource| {
+            taken.fetch_add(1, Ordering::Relaxed);
+            live::id_only(&object.value)
+        };
+        let set = load(
+            &[path],
+            &mut std::io::empty(),
+            &|_| Keep::Written,
+            &take,
+            live::DEFAULT_MAX_BYTES,
+        )
+        .unwrap();
+        assert_eq!(taken.load(Ordering::Relaxed), 6000);
+        assert_eq!(set.objects.len(), 6000);
+        assert_eq!(set.objects[5999].id.name, "c5999");
+        assert!(set.objects.iter().all(|o| o.value.get("data").is_none()));
     }
 
     #[test]
@@ -153,6 +190,7 @@ mod tests {
             &[dir.path().to_path_buf()],
             &mut std::io::empty(),
             &|_| Keep::Written,
+            &|object| object.value,
             live::DEFAULT_MAX_BYTES,
         )
         .unwrap();
@@ -177,6 +215,7 @@ mod tests {
             &[PathBuf::from(live::STDIN)],
             &mut stdin,
             &|_| Keep::Written,
+            &|object| object.value,
             live::DEFAULT_MAX_BYTES,
         )
         .unwrap();
@@ -195,6 +234,7 @@ mod tests {
             &[PathBuf::from(live::STDIN)],
             &mut stdin,
             &keep,
+            &|object| object.value,
             live::DEFAULT_MAX_BYTES,
         )
         .unwrap();

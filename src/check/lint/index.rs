@@ -2,7 +2,7 @@
 //! a scan per Ingress over all Services and objects made `validate`
 //! quadratic on a big export (50k objects: 11 s).
 
-use super::ServiceView;
+use super::{ServiceView, READS};
 use crate::k8s::annotations::{annotation, MANAGED_CERTIFICATES};
 use crate::k8s::kind::{GroupKind, INGRESS};
 use crate::k8s::resource::{canonical_group, Resource};
@@ -88,12 +88,14 @@ pub struct Objects<'a> {
 }
 
 impl<'a> Objects<'a> {
-    /// Indexes `resources`; the first of two objects of one name wins.
+    /// Indexes the objects of `resources` whose kinds the lints read
+    /// ([`READS`]); the first of two objects of one name wins.
     pub fn new(resources: &'a [Resource]) -> Self {
+        let read = |r: &&Resource| READS.iter().any(|kind| kind.is_id(&r.id));
         let mut by_kind: HashMap<KindKey<'a>, Vec<&Resource>> = HashMap::new();
-        let mut by_name = HashMap::with_capacity(resources.len());
+        let mut by_name = HashMap::with_capacity(resources.iter().filter(read).count());
         let mut attached_certificates = HashSet::new();
-        for r in resources {
+        for r in resources.iter().filter(read) {
             let id = &r.id;
             let kind = (canonical_group(&id.group, &id.kind), id.kind.as_str());
             by_kind.entry(kind).or_default().push(r);
@@ -117,6 +119,7 @@ impl<'a> Objects<'a> {
     /// The objects of `kind`, in input order (both groups' Ingresses for
     /// [`INGRESS`]).
     pub fn of_kind(&self, kind: GroupKind) -> impl Iterator<Item = &'a Resource> + '_ {
+        debug_assert!(READS.contains(&kind), "{kind} is not in lint::READS");
         self.by_kind
             .get(&key_of(kind))
             .into_iter()
@@ -126,6 +129,7 @@ impl<'a> Objects<'a> {
 
     /// The first object of `kind` named `name` in `namespace`.
     pub fn find(&self, kind: GroupKind, namespace: &str, name: &str) -> Option<&'a Resource> {
+        debug_assert!(READS.contains(&kind), "{kind} is not in lint::READS");
         self.by_name.get(&(key_of(kind), namespace, name)).copied()
     }
 

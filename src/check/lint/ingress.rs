@@ -32,15 +32,11 @@ const MAX_MANAGED_DOMAINS: usize = 100;
 /// know: an Ingress without any certificate serves no HTTPS, so Milvus
 /// clients (gRPC needs HTTP/2, which the load balancer offers only over
 /// TLS) cannot connect through it.
-pub fn warnings(resources: &[Resource]) -> Vec<String> {
-    resources
-        .iter()
-        .filter(|r| r.id.kind == "Ingress" && !has_certificate(&r.value))
-        .map(|r| format!(
-            "{}: the Ingress has no certificate (no spec.tls, no managed-certificates or pre-shared-cert annotation): port 443 is not served and Milvus clients cannot connect; add --overlay google-managed or --overlay self-managed",
-            r.id
-        ))
-        .collect()
+pub(super) fn warnings(object: &Resource) -> Option<String> {
+    (object.id.kind == "Ingress" && !has_certificate(&object.value)).then(|| format!(
+        "{}: the Ingress has no certificate (no spec.tls, no managed-certificates or pre-shared-cert annotation): port 443 is not served and Milvus clients cannot connect; add --overlay google-managed or --overlay self-managed",
+        object.id
+    ))
 }
 
 fn has_certificate(ingress: &Value) -> bool {

@@ -29,23 +29,75 @@ use index::Services;
 use crate::k8s::annotations;
 use crate::k8s::chart_service::ChartService;
 use crate::k8s::kind::{
-    self, GATEWAY, GCP_BACKEND_POLICY, GCP_GATEWAY_POLICY, HEALTH_CHECK_POLICY, HTTP_ROUTE,
-    INGRESS, MANAGED_CERTIFICATE, SERVICE,
+    self, GroupKind, GATEWAY, GCP_BACKEND_POLICY, GCP_GATEWAY_POLICY, HEALTH_CHECK_POLICY,
+    HTTP_ROUTE, INGRESS, MANAGED_CERTIFICATE, SERVICE,
 };
 use crate::k8s::resource::Resource;
+use crate::load::live::id_only;
 use crate::problem::{About, Problem, Subject};
 use serde_json::{Map, Value};
 
-/// Findings that do not make the objects invalid but that a user should
-/// know: an Ingress without a certificate, a timeout over a day, a
-/// draining time longer than the pods live.
-pub fn warnings(resources: &[Resource]) -> Vec<String> {
-    let mut found = ingress::warnings(resources);
-    for object in resources {
-        found.extend(ranges::warnings(object));
-        found.extend(draining::warnings(object));
+/// The lints of one object alone, which need no other object: GKE's
+/// numeric ranges (problems), and what a user should know but that does not
+/// make the object invalid (warnings: an Ingress without a certificate, a
+/// timeout over a day, a draining time longer than the pods live). `validate`
+/// runs them as it reads each object, before cutting the object down to
+/// [`related_part`].
+pub fn alone(object: &Resource) -> (Vec<Problem>, Vec<String>) {
+    let mut warnings: Vec<String> = ingress::warnings(object).into_iter().collect();
+    warnings.extend(ranges::warnings(object));
+    warnings.extend(draining::warnings(object));
+    (ranges::out_of_range(object), warnings)
+}
+
+/// The kinds the lints across objects read whole, through [`Objects`]
+/// (which indexes only these): of any other object `validate` holds only
+/// its identity, and of a Service only what [`ServiceView`] and the Helm
+/// values lint read ([`related_part`]). A lint that reads another kind
+/// must add it here; [`Objects`] asserts it in debug builds.
+pub const READS: &[GroupKind] = &[
+    INGRESS,
+    kind::EXTENSIONS_INGRESS,
+    MANAGED_CERTIFICATE,
+    kind::FRONTEND_CONFIG,
+    kind::BACKEND_CONFIG,
+    GATEWAY,
+    HTTP_ROUTE,
+    HEALTH_CHECK_POLICY,
+    GCP_BACKEND_POLICY,
+    GCP_GATEWAY_POLICY,
+    kind::SECRET,
+];
+
+/// What the lints across objects read of `object`: the whole of a kind in
+/// [`READS`]; of a Service, its name, namespace, annotations and each
+/// port's name, number and `appProtocol`; of anything else, its identity.
+pub fn related_part(object: Resource) -> Value {
+    if READS.iter().any(|kind| kind.is_id(&object.id)) {
+        return object.value;
     }
-    found
+    if SERVICE.is_id(&object.id) {
+        return service_part(object.value);
+    }
+    id_only(&object.value)
+}
+
+fn service_part(mut service: Value) -> Value {
+    let Some(map) = service.as_object_mut() else {
+        return service;
+    };
+    map.retain(|key, _| matches!(key.as_str(), "apiVersion" | "kind" | "metadata" | "spec"));
+    if let Some(metadata) = map.get_mut("metadata").and_then(Value::as_object_mut) {
+        metadata.retain(|key, _| matches!(key.as_str(), "name" | "namespace" | "annotations"));
+    }
+    if let Some(spec) = map.get_mut("spec").and_then(Value::as_object_mut) {
+        spec.retain(|key, _| key == "ports");
+        let ports = spec.get_mut("ports").and_then(Value::as_array_mut);
+        for port in ports.into_iter().flatten().filter_map(Value::as_object_mut) {
+            port.retain(|key, _| matches!(key.as_str(), "name" | "port" | "appProtocol"));
+        }
+    }
+    service
 }
 
 /// The protocols GKE load balancers speak to pods (Ingress
@@ -170,14 +222,26 @@ pub fn all(
     services: &[ServiceView],
     expect: &Expectations,
 ) -> Vec<Problem> {
-    all_indexed(&Objects::new(resources), resources, services, expect)
+    // As `validate` runs them: each object alone, whole; across objects,
+    // only the part of each that `validate` holds. A lint that reads more
+    // than `related_part` keeps fails its own tests here.
+    let mut problems: Vec<Problem> = resources.iter().flat_map(|r| alone(r).0).collect();
+    let held: Vec<Resource> = resources
+        .iter()
+        .map(|r| Resource {
+            id: r.id.clone(),
+            value: related_part(r.clone()),
+        })
+        .collect();
+    problems.extend(all_indexed(&Objects::new(&held), services, expect));
+    problems
 }
 
-/// [`all`], with the index of `resources` already built (validation
-/// builds it once for the lints and the TLS Secret look-ups).
+/// The lints across objects ([`all`] without those of each object alone),
+/// with the index of the objects already built (validation builds it once
+/// for the lints and the TLS Secret look-ups).
 pub fn all_indexed(
     objects: &Objects<'_>,
-    resources: &[Resource],
     services: &[ServiceView],
     expect: &Expectations,
 ) -> Vec<Problem> {
@@ -211,9 +275,6 @@ pub fn all_indexed(
     }
     for policy in objects.of_kind(GCP_GATEWAY_POLICY) {
         problems.extend(gateway::gateway_policy_target(policy, objects));
-    }
-    for object in resources {
-        problems.extend(ranges::out_of_range(object));
     }
     problems
 }
@@ -400,6 +461,10 @@ mod tests {
             problems,
             "host `other.milvus.io` is not among the certificate domains (my-release.milvus.io)",
         );
+    }
+
+    fn warnings(resources: &[Resource]) -> Vec<String> {
+        resources.iter().flat_map(|r| alone(r).1).collect()
     }
 
     #[test]
