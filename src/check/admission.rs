@@ -11,16 +11,29 @@ use crate::k8s::resource::{ResId, Resource};
 use crate::load::live::{self, Keep};
 use serde_json::Value;
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Mutex, PoisonError};
+
+/// An identity's place in the findings: a hash, not a copy of the five
+/// strings of each object with findings (an export of thousands of
+/// Ingresses without certificates has a warning for each). Two identities
+/// of one hash (one chance in 2^64 per pair) would only share a place in
+/// the order, each listed in full.
+fn key(id: &ResId) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    id.hash(&mut hasher);
+    hasher.finish()
+}
 
 /// What the checks of each object alone found, gathered from the reading
 /// threads.
 #[derive(Debug, Default)]
 pub struct Admission {
     schema_only: bool,
-    /// The findings of each object that had any, in the order the threads
-    /// made them; [`Admission::into_report`] puts them in input order.
-    found: Mutex<Vec<(ResId, Report)>>,
+    /// The findings of each object that had any, by the [`key`] of its
+    /// identity, in the order the threads made them;
+    /// [`Admission::into_report`] puts them in input order.
+    found: Mutex<Vec<(u64, Report)>>,
 }
 
 impl Admission {
@@ -37,7 +50,7 @@ impl Admission {
     /// How much of an object to read: the kinds with a schema whole, the
     /// metadata of the rest (all that is checked of a kind without one).
     pub fn keep(&self, id: &ResId) -> Keep {
-        if super::schema::builtin().has_schema(id) {
+        if super::has_schema(id) {
             Keep::Written
         } else {
             Keep::Metadata
@@ -51,7 +64,7 @@ impl Admission {
             self.found
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .push((object.id.clone(), report));
+                .push((key(&object.id), report));
         }
         if self.schema_only {
             live::id_only(&object.value)
@@ -90,14 +103,14 @@ impl Admission {
             .found
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
-        let mut first: HashMap<&ResId, usize> =
-            found.iter().map(|(id, _)| (id, usize::MAX)).collect();
+        let mut first: HashMap<u64, usize> =
+            found.iter().map(|(key, _)| (*key, usize::MAX)).collect();
         for (at, resource) in resources.iter().enumerate() {
-            if let Some(first) = first.get_mut(&resource.id) {
+            if let Some(first) = first.get_mut(&key(&resource.id)) {
                 *first = (*first).min(at);
             }
         }
-        let positions: Vec<usize> = found.iter().map(|(id, _)| first[id]).collect();
+        let positions: Vec<usize> = found.iter().map(|(key, _)| first[key]).collect();
         drop(first);
         let mut ordered: Vec<(usize, Report)> = positions
             .into_iter()

@@ -18,7 +18,7 @@ pub use admission::Admission;
 
 use crate::error::Result;
 use crate::k8s::kind::{GATEWAY, INGRESS, SECRET};
-use crate::k8s::resource::Resource;
+use crate::k8s::resource::{ResId, Resource};
 use crate::problem::{self, Problem, Subject};
 use crate::tls::check as cert_check;
 use crate::tls::TlsFiles;
@@ -55,10 +55,11 @@ pub fn rendered(
     resources: &[Resource],
     helm_values: &Value,
 ) -> Result<Vec<String>> {
-    let services = services_with(
-        resources,
-        ServiceView::of_helm_values(helm_values, &setup.release, &setup.namespace),
-    );
+    let services = [ServiceView::of_helm_values(
+        helm_values,
+        &setup.release,
+        &setup.namespace,
+    )];
     let objects = Objects::new(resources);
     let mut report = check(&objects, resources, &services, &expectations(setup));
     report.problems.extend(lint::helm_values::problems(
@@ -76,33 +77,36 @@ pub fn rendered(
     Ok(report.warnings)
 }
 
+/// Whether objects of `id`'s kind are checked against a schema; of the
+/// others only the metadata and references are checked.
+pub fn has_schema(id: &ResId) -> bool {
+    schema::builtin().has_schema(id)
+}
+
 /// What validating a set of objects found.
 #[derive(Debug, Default)]
 pub struct Report {
     pub problems: Vec<Problem>,
     /// Certificates that expire soon, and similar: printed, not fatal.
     pub warnings: Vec<String>,
-    /// Objects of kinds without a schema (only their metadata was checked).
-    pub unchecked: Vec<String>,
 }
 
 impl Report {
     fn is_empty(&self) -> bool {
-        self.problems.is_empty() && self.warnings.is_empty() && self.unchecked.is_empty()
+        self.problems.is_empty() && self.warnings.is_empty()
     }
 
     /// `other`'s findings after these.
     fn append(&mut self, other: Report) {
         self.problems.extend(other.problems);
         self.warnings.extend(other.warnings);
-        self.unchecked.extend(other.unchecked);
     }
 
     /// Everything found, as text: what orders two reports of one identity.
     fn describe(&self) -> String {
         let problems = self.problems.iter().map(ToString::to_string);
-        let rest = self.warnings.iter().chain(&self.unchecked).cloned();
-        problems.chain(rest).collect::<Vec<_>>().join("\n")
+        let warnings = self.warnings.iter().cloned();
+        problems.chain(warnings).collect::<Vec<_>>().join("\n")
     }
 }
 
@@ -126,7 +130,7 @@ pub fn objects(
             setup.service_port,
         ),
     };
-    let services = services_with(resources, chart_service);
+    let services = [chart_service];
     let objects = Objects::new(resources);
     let alone = admitted.into_report(resources);
     let mut report = related(&objects, resources, alone, &services, &expectations(setup));
@@ -150,30 +154,11 @@ fn expectations(setup: &Setup) -> Expectations {
     }
 }
 
-/// The Service objects, plus the chart's Service unless an object of the
-/// same name replaces it.
-fn services_with(resources: &[Resource], chart: ServiceView) -> Vec<ServiceView> {
-    let mut services: Vec<ServiceView> = resources
-        .iter()
-        .filter_map(ServiceView::of_object)
-        .collect();
-    if !services
-        .iter()
-        .any(|s| s.namespace == chart.namespace && s.name == chart.name)
-    {
-        services.push(chart);
-    }
-    services
-}
-
 /// The API server's own admission of one object: its schema, then, only
 /// where the schema passed (the server validates only what it decoded),
 /// its built-in checks ([`builtin`]).
 fn admit(resource: &Resource, report: &mut Report) {
     let checked = schema::builtin().check(resource);
-    if !checked.has_schema {
-        report.unchecked.push(resource.id.to_string());
-    }
     if checked.problems.is_empty() {
         report.problems.extend(builtin::problems(resource));
     }
@@ -208,7 +193,7 @@ fn related(
     report.append(alone);
     report
         .problems
-        .extend(lint::all_indexed(objects, services, expect));
+        .extend(lint::all_indexed(objects, resources, services, expect));
     report
 }
 

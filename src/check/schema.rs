@@ -233,9 +233,6 @@ impl KindSchema {
 #[derive(Debug, Default)]
 pub struct Checked {
     pub problems: Vec<Problem>,
-    /// False when no schema exists for the object's apiVersion and kind
-    /// (only its metadata was checked).
-    pub has_schema: bool,
 }
 
 /// The embedded schemas.
@@ -307,10 +304,7 @@ impl Schemas {
         if let Some(compiled) = schema {
             problems.extend(problems_of(compiled, &object, "", &subject, secret));
         }
-        Checked {
-            problems,
-            has_schema: schema.is_some(),
-        }
+        Checked { problems }
     }
 }
 
@@ -770,6 +764,11 @@ mod tests {
         assert_eq!(embedded, KINDS.len() + 1);
     }
 
+    fn schema_for(api_version: &str, kind: &str) -> bool {
+        let value = json!({"apiVersion": api_version, "kind": kind, "metadata": {"name": "n"}});
+        builtin().has_schema(&ResId::of(&value).unwrap())
+    }
+
     #[test]
     fn misspelled_field_names_the_path_and_suggests() {
         let checked = check(json!({
@@ -777,7 +776,7 @@ mod tests {
             "metadata": {"name": "my-release-milvus", "namespace": "default"},
             "spec": {"rules": [{"host": "a.example.com", "htp": {}}]}
         }));
-        assert!(checked.has_schema);
+        assert!(schema_for("networking.k8s.io/v1", "Ingress"));
         assert_eq!(
             messages(&checked),
             ["networking.k8s.io/v1/Ingress/default/my-release-milvus: spec.rules[0].htp: unknown field \"spec.rules[0].htp\"\n  hint: did you mean `http`?"]
@@ -790,7 +789,10 @@ mod tests {
             "apiVersion": "networking.gke.io/v1", "kind": "GCPSessionAffinityPolicy",
             "metadata": {"name": "g", "namespce": "default", "annotations": {"a": true}},
         }));
-        assert!(!checked.has_schema);
+        assert!(!schema_for(
+            "networking.gke.io/v1",
+            "GCPSessionAffinityPolicy"
+        ));
         let text = messages(&checked).join("\n");
         assert!(text.contains("metadata.namespce: unknown field"), "{text}");
         assert!(text.contains("did you mean `namespace`"), "{text}");
@@ -809,7 +811,7 @@ mod tests {
                 {"name": "https", "protocol": "HTTPS", "port": 443,
                  "tls": {"mode": "Terminate", "certificateRef": [{"name": "tls"}]}}]}
         }));
-        assert!(checked.has_schema);
+        assert!(schema_for("gateway.networking.k8s.io/v1", "Gateway"));
         assert_eq!(
             messages(&checked),
             ["gateway.networking.k8s.io/v1/Gateway/default/g: spec.listeners[0].tls.certificateRef: unknown field \"spec.listeners[0].tls.certificateRef\"\n  hint: did you mean `certificateRefs`?"]

@@ -98,9 +98,10 @@ pub fn run(args: &ValidateArgs, ctx: &mut Ctx) -> Result<Outcome> {
             skipped.display()
         ));
     }
-    for id in &report.unchecked {
+    for unchecked in resources.iter().filter(|r| !check::has_schema(&r.id)) {
         ctx.info(&format!(
-            "note: no schema for {id}; only its metadata and references were checked"
+            "note: no schema for {}; only its metadata and references were checked",
+            unchecked.id
         ));
     }
     for warning in &report.warnings {

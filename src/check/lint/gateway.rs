@@ -175,7 +175,7 @@ fn service_backend(
     };
     // A Service known by name only: its ports' protocols are unknown.
     service.annotations.as_ref()?;
-    app_protocol(service, port, route)
+    app_protocol(&service, port, route)
 }
 
 /// GKE's Gateway takes the backend protocol from the Service port's

@@ -4,8 +4,10 @@
 
 use super::{ServiceView, READS};
 use crate::k8s::annotations::{annotation, MANAGED_CERTIFICATES};
-use crate::k8s::kind::{GroupKind, INGRESS};
+use crate::k8s::kind::{GroupKind, INGRESS, SERVICE};
 use crate::k8s::resource::{canonical_group, Resource};
+use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 /// Most Service names one message lists: a namespace of thousands of
@@ -13,41 +15,59 @@ use std::collections::{HashMap, HashSet};
 /// messages for a 50k-object export).
 const MAX_NAMES_SHOWN: usize = 10;
 
-/// The Services the objects may refer to, by namespace and name.
+/// The Services the objects may refer to, by namespace and name: the
+/// Service objects, looked at only when a lint finds one (a view of each
+/// held beside a big export's objects took a tenth of `validate`'s memory),
+/// and Services known otherwise (the chart's).
 pub struct Services<'a> {
-    all: &'a [ServiceView],
     /// (namespace, name) → the first Service of that name.
-    by_name: HashMap<(&'a str, &'a str), usize>,
+    by_name: HashMap<(&'a str, &'a str), Known<'a>>,
     /// namespace → its Services' names in order, for messages.
     names_in: HashMap<&'a str, Vec<&'a str>>,
 }
 
+/// Where a Service is known from.
+#[derive(Clone, Copy)]
+enum Known<'a> {
+    Object(&'a Resource),
+    View(&'a ServiceView),
+}
+
 impl<'a> Services<'a> {
-    /// Indexes `all`; the first of two Services of one name wins.
-    pub fn new(all: &'a [ServiceView]) -> Self {
-        let mut by_name = HashMap::with_capacity(all.len());
+    /// Indexes the Service objects of `resources`, then `others`; the
+    /// first of two Services of one name wins, so an object replaces the
+    /// chart's Service of its name.
+    pub fn new(resources: &'a [Resource], others: &'a [ServiceView]) -> Self {
+        let mut by_name = HashMap::new();
         let mut names_in: HashMap<&str, Vec<&str>> = HashMap::new();
-        for (at, service) in all.iter().enumerate() {
+        for object in resources.iter().filter(|r| SERVICE.is_id(&r.id)) {
+            let (namespace, name) = (object.id.namespace.as_str(), object.id.name.as_str());
             by_name
-                .entry((service.namespace.as_str(), service.name.as_str()))
-                .or_insert(at);
-            names_in
-                .entry(service.namespace.as_str())
-                .or_default()
-                .push(service.name.as_str());
+                .entry((namespace, name))
+                .or_insert(Known::Object(object));
+            names_in.entry(namespace).or_default().push(name);
         }
-        Services {
-            all,
-            by_name,
-            names_in,
+        for view in others {
+            let key = (view.namespace.as_str(), view.name.as_str());
+            if let Entry::Vacant(entry) = by_name.entry(key) {
+                entry.insert(Known::View(view));
+                names_in.entry(key.0).or_default().push(key.1);
+            }
         }
+        Services { by_name, names_in }
     }
 
     /// The Service named `name` in `namespace`, or, for the message, which
     /// Services of that namespace are known (`known: `a`, `b``).
-    pub fn find(&self, namespace: &str, name: &str) -> Result<&'a ServiceView, String> {
-        if let Some(&at) = self.by_name.get(&(namespace, name)) {
-            return Ok(&self.all[at]);
+    pub fn find(&self, namespace: &str, name: &str) -> Result<Cow<'a, ServiceView>, String> {
+        match self.by_name.get(&(namespace, name)) {
+            Some(Known::View(view)) => return Ok(Cow::Borrowed(*view)),
+            Some(Known::Object(object)) => {
+                if let Some(view) = ServiceView::of_object(object) {
+                    return Ok(Cow::Owned(view));
+                }
+            }
+            None => {}
         }
         let names = self
             .names_in
@@ -158,7 +178,7 @@ mod tests {
     #[test]
     fn a_missing_service_lists_a_bounded_number_of_known_ones() {
         let all: Vec<ServiceView> = (0..1000).map(|i| service(&format!("s{i}"))).collect();
-        let services = Services::new(&all);
+        let services = Services::new(&[], &all);
         assert_eq!(services.find("ns", "s999").unwrap().name, "s999");
         let err = services.find("ns", "nope").unwrap_err();
         assert!(err.ends_with("`s9` and 990 more"), "{err}");

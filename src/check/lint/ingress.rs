@@ -226,8 +226,8 @@ fn ingress_backends(
             continue;
         };
         if let Some(annotations) = &service.annotations {
-            problems.extend(backend_config_annotation(service, annotations, objects));
-            problems.extend(app_protocols_annotation(service, annotations, &port.name));
+            problems.extend(backend_config_annotation(&service, annotations, objects));
+            problems.extend(app_protocols_annotation(&service, annotations, &port.name));
         }
     }
     problems.dedup();

@@ -213,9 +213,9 @@ impl ServiceView {
     }
 }
 
-/// Every lint over `resources`. `services` are the Services the objects may
-/// refer to (Service objects and the chart's). The tests' short form of
-/// [`all_indexed`].
+/// Every lint over `resources`. `services` are Services the objects may
+/// refer to besides their own Service objects (the chart's). The tests'
+/// short form of [`all_indexed`].
 #[cfg(test)]
 pub fn all(
     resources: &[Resource],
@@ -233,19 +233,21 @@ pub fn all(
             value: related_part(r.clone()),
         })
         .collect();
-    problems.extend(all_indexed(&Objects::new(&held), services, expect));
+    problems.extend(all_indexed(&Objects::new(&held), &held, services, expect));
     problems
 }
 
 /// The lints across objects ([`all`] without those of each object alone),
-/// with the index of the objects already built (validation builds it once
-/// for the lints and the TLS Secret look-ups).
+/// with the index of `resources` already built (validation builds it once
+/// for the lints and the TLS Secret look-ups); `services` are Services
+/// known besides the Service objects, which replace any of their name.
 pub fn all_indexed(
     objects: &Objects<'_>,
+    resources: &[Resource],
     services: &[ServiceView],
     expect: &Expectations,
 ) -> Vec<Problem> {
-    let services = &Services::new(services);
+    let services = &Services::new(resources, services);
     let mut problems = Vec::new();
     for ingress in objects.of_kind(INGRESS) {
         problems.extend(ingress::ingress(ingress, services, objects));

@@ -132,7 +132,7 @@ fn regional_security_policy(
     let mut configs: Vec<String> = ingress::backend_services(&ingress.value)
         .iter()
         .filter_map(|name| services.find(namespace, name).ok())
-        .flat_map(ingress::backend_configs_of)
+        .flat_map(|service| ingress::backend_configs_of(&service))
         .filter(|name| {
             objects
                 .find(kind::BACKEND_CONFIG, namespace, name)
@@ -220,7 +220,7 @@ mod tests {
 
     fn refusals(objects: &[Resource], services: &[ServiceView]) -> Vec<String> {
         let index = Objects::new(objects);
-        let services = Services::new(services);
+        let services = Services::new(objects, services);
         objects
             .iter()
             .filter(|o| o.id.kind == "Ingress")
