@@ -17,6 +17,7 @@ use crate::problem::Problem;
 use serde_json::Value;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Everything read from the paths.
 #[derive(Debug, Default)]
@@ -25,8 +26,9 @@ pub struct ManifestSet {
     pub objects: Vec<Resource>,
     /// The file of each object: `origins[i]` holds `objects[i]`. Apart,
     /// so that validation borrows both without copying a big export's
-    /// objects into a vector of their own.
-    pub origins: Vec<String>,
+    /// objects into a vector of their own; shared, not a copy of the name
+    /// per object.
+    pub origins: Vec<Arc<str>>,
     /// The milvus chart's values, when a `values.yaml` was found.
     pub helm_values: Option<Value>,
     /// The file they came from.
@@ -66,7 +68,7 @@ pub fn load(
 
 impl ManifestSet {
     fn add(&mut self, input: Input) {
-        let origin = input.source.to_string();
+        let origin: Arc<str> = input.source.to_string().into();
         let values_file = input.source.path().is_some_and(is_helm_values_file);
         let count: usize = input.documents.iter().map(live::unwrapped_count).sum();
         self.objects.reserve_exact(count);
@@ -75,11 +77,11 @@ impl ManifestSet {
             live::for_each_unwrapped(document, &mut |item| match item {
                 Ok(object) => {
                     self.objects.push(object);
-                    self.origins.push(origin.clone());
+                    self.origins.push(Arc::clone(&origin));
                 }
                 Err(values) if values_file && values.is_object() => {
                     self.helm_values = Some(values);
-                    self.helm_values_file = Some(origin.clone());
+                    self.helm_values_file = Some(origin.to_string());
                 }
                 Err(_) => self.problems.push(Problem::new(
                     live::document_location(&origin, index + 1),
@@ -219,7 +221,7 @@ mod tests {
             live::DEFAULT_MAX_BYTES,
         )
         .unwrap();
-        assert_eq!(set.origins[0], "<stdin>");
+        assert_eq!(&*set.origins[0], "<stdin>");
         assert_eq!(set.objects[0].id.name, "s");
     }
 

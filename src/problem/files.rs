@@ -3,7 +3,9 @@
 
 use super::Subject;
 use crate::k8s::resource::{ResId, Resource};
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The files of the objects (and of the Helm values). Built once and
 /// looked up once per problem: a linear search per problem made many
@@ -11,22 +13,27 @@ use std::collections::HashMap;
 #[derive(Debug, Default)]
 pub struct ObjectFiles<'a> {
     /// Every file an object is in, in the order read: two for a duplicate.
-    of_object: HashMap<&'a ResId, Vec<&'a str>>,
+    of_object: HashMap<&'a ResId, Files<'a>>,
     helm_values: Option<&'a str>,
 }
 
 impl<'a> ObjectFiles<'a> {
     /// `origins[i]` is the file `resources[i]` was read from.
     pub fn new(
-        origins: &'a [String],
+        origins: &'a [Arc<str>],
         resources: &'a [Resource],
         helm_values: Option<&'a str>,
     ) -> Self {
-        let mut of_object: HashMap<&ResId, Vec<&str>> = HashMap::with_capacity(resources.len());
+        let mut of_object: HashMap<&ResId, Files> = HashMap::with_capacity(resources.len());
         for (file, object) in origins.iter().zip(resources) {
-            let files = of_object.entry(&object.id).or_default();
-            if !files.contains(&file.as_str()) {
-                files.push(file);
+            match of_object.entry(&object.id) {
+                Entry::Vacant(entry) => {
+                    entry.insert(Files {
+                        first: file,
+                        more: Vec::new(),
+                    });
+                }
+                Entry::Occupied(mut entry) => entry.get_mut().add(file),
             }
         }
         ObjectFiles {
@@ -40,13 +47,31 @@ impl<'a> ObjectFiles<'a> {
     /// them; unchanged when neither is known.
     pub fn place(&self, subject: Subject) -> Subject {
         let files: Vec<String> = match subject.object_id().and_then(|id| self.of_object.get(id)) {
-            Some(files) => files.iter().map(|f| f.to_string()).collect(),
+            Some(files) => std::iter::once(files.first)
+                .chain(files.more.iter().copied())
+                .map(String::from)
+                .collect(),
             None => match self.helm_values {
                 Some(file) if subject.is_fixed_in_helm_values() => vec![file.to_string()],
                 _ => return subject,
             },
         };
         subject.in_files(files)
+    }
+}
+
+/// The files of one object: nearly always one, held without a vector.
+#[derive(Debug)]
+struct Files<'a> {
+    first: &'a str,
+    more: Vec<&'a str>,
+}
+
+impl<'a> Files<'a> {
+    fn add(&mut self, file: &'a str) {
+        if file != self.first && !self.more.contains(&file) {
+            self.more.push(file);
+        }
     }
 }
 
@@ -66,8 +91,8 @@ mod tests {
 
     #[test]
     fn an_object_given_twice_names_both_files_once_each() {
-        let resources = vec![object("a"), object("a"), object("b")];
-        let origins = vec!["x.yaml".into(), "y.yaml".into(), "x.yaml".into()];
+        let resources = vec![object("a"), object("a"), object("a"), object("b")];
+        let origins = ["x.yaml", "y.yaml", "x.yaml", "x.yaml"].map(Arc::from);
         let files = ObjectFiles::new(&origins, &resources, None);
         let placed = files.place(Subject::object(&resources[0].id).field("spec.ports"));
         assert_eq!(placed.files, ["x.yaml", "y.yaml"]);

@@ -85,16 +85,40 @@ pub fn into_result(problems: Vec<Problem>, what: &str) -> crate::Result<()> {
             })
         }
         n => {
-            let listed: String = problems
-                .iter()
-                .map(|p| format!("\n  {}: {}\n    hint: {}", p.subject, p.message, p.hint))
-                .collect();
+            let listed = |out: &mut dyn fmt::Write| -> fmt::Result {
+                write!(out, "{n} problems:")?;
+                for p in &problems {
+                    write!(
+                        out,
+                        "\n  {}: {}\n    hint: {}",
+                        p.subject, p.message, p.hint
+                    )?;
+                }
+                Ok(())
+            };
+            // Written twice, counted then kept: thousands of problems make
+            // megabytes of text, and a string grown by doubling (then
+            // copied into the message) held three times as much.
+            let mut length = Length(0);
+            let _ = listed(&mut length);
+            let mut message = String::with_capacity(length.0);
+            let _ = listed(&mut message);
             Err(Error::Invalid {
                 subject: what.to_string(),
-                message: format!("{n} problems:{listed}"),
+                message,
                 hint: "fix each problem above; all of them are listed, not only the first".into(),
             })
         }
+    }
+}
+
+/// Counts what is written to it.
+struct Length(usize);
+
+impl fmt::Write for Length {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0 += s.len();
+        Ok(())
     }
 }
 
@@ -122,6 +146,20 @@ mod tests {
         );
         assert!(err.contains("a: m1\n    hint: h1"), "{err}");
         assert!(err.contains("b: m2\n    hint: h2"), "{err}");
+    }
+
+    /// Thousands of problems are megabytes of text: made in one string of
+    /// exactly its size.
+    #[test]
+    fn the_list_is_made_in_one_string_of_its_size() {
+        let problems = (0..3000)
+            .map(|i| Problem::new(format!("object {i}"), "is wrong", "fix it"))
+            .collect();
+        let Err(Error::Invalid { message, .. }) = into_result(problems, "x") else {
+            panic!("3000 problems are an error")
+        };
+        assert!(message.ends_with("object 2999: is wrong\n    hint: fix it"));
+        assert_eq!(message.capacity(), message.len());
     }
 
     #[test]
