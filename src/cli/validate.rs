@@ -107,7 +107,12 @@ pub fn run(args: &ValidateArgs, ctx: &mut Ctx) -> Result<Outcome> {
     for warning in &report.warnings {
         ctx.warn(warning);
     }
-    let files = ObjectFiles::new(&origins, &resources, helm_values_file.as_deref());
+    let files = ObjectFiles::new(
+        &origins,
+        &resources,
+        helm_values_file.as_deref(),
+        &report.problems,
+    );
     problems.extend(report.problems.into_iter().map(|p| Problem {
         subject: files.place(p.subject),
         ..p

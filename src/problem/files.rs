@@ -1,10 +1,10 @@
 //! Which files each object came from, so that a problem found in objects
 //! read from many files names the file to edit.
 
-use super::Subject;
+use super::{Problem, Subject};
 use crate::k8s::resource::{ResId, Resource};
 use std::collections::hash_map::Entry;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// The files of the objects (and of the Helm values). Built once and
@@ -18,14 +18,24 @@ pub struct ObjectFiles<'a> {
 }
 
 impl<'a> ObjectFiles<'a> {
-    /// `origins[i]` is the file `resources[i]` was read from.
+    /// `origins[i]` is the file `resources[i]` was read from; only the
+    /// objects some of `problems` are about are looked up (a map of every
+    /// object of a big export was a megabyte for a few of them).
     pub fn new(
         origins: &'a [Arc<str>],
         resources: &'a [Resource],
         helm_values: Option<&'a str>,
+        problems: &[Problem],
     ) -> Self {
-        let mut of_object: HashMap<&ResId, Files> = HashMap::with_capacity(resources.len());
+        let about: HashSet<&ResId> = problems
+            .iter()
+            .filter_map(|p| p.subject.object_id())
+            .collect();
+        let mut of_object: HashMap<&ResId, Files> = HashMap::with_capacity(about.len());
         for (file, object) in origins.iter().zip(resources) {
+            if !about.contains(&object.id) {
+                continue;
+            }
             match of_object.entry(&object.id) {
                 Entry::Vacant(entry) => {
                     entry.insert(Files {
@@ -93,7 +103,8 @@ mod tests {
     fn an_object_given_twice_names_both_files_once_each() {
         let resources = vec![object("a"), object("a"), object("a"), object("b")];
         let origins = ["x.yaml", "y.yaml", "x.yaml", "x.yaml"].map(Arc::from);
-        let files = ObjectFiles::new(&origins, &resources, None);
+        let problems = [Problem::new(&resources[0].id, "m", "h")];
+        let files = ObjectFiles::new(&origins, &resources, None, &problems);
         let placed = files.place(Subject::object(&resources[0].id).field("spec.ports"));
         assert_eq!(placed.files, ["x.yaml", "y.yaml"]);
         assert_eq!(
@@ -104,7 +115,7 @@ mod tests {
 
     #[test]
     fn the_chart_service_is_placed_in_the_values_file() {
-        let files = ObjectFiles::new(&[], &[], Some("values.yaml"));
+        let files = ObjectFiles::new(&[], &[], Some("values.yaml"), &[]);
         let chart = Subject::about(About::ChartService {
             namespace: "default".into(),
             name: "m".into(),
