@@ -6,8 +6,9 @@
 //!
 //! Two entry points: [`rendered`] runs inside every render (so `render`,
 //! `diff` and `status` never work from invalid objects), [`objects`] checks
-//! a user's own manifests for `milvus-l7 validate PATH`. Both collect every
-//! problem before failing.
+//! a user's own manifests for `milvus-l7 validate PATH`, each of which an
+//! [`Admission`] has already checked alone as it was read. Both collect
+//! every problem before failing.
 
 mod admission;
 pub mod builtin;
