@@ -97,7 +97,8 @@ impl Admission {
 
     /// Everything found, in the order of `resources` (the objects as read),
     /// so that problems are listed as they are without threads. Two objects
-    /// of one identity are listed at the first, in a fixed order.
+    /// of one identity are listed at the first, in a fixed order, and the
+    /// same findings of one identity once.
     pub fn into_report(self, resources: &[Resource]) -> Report {
         let found = self
             .found
@@ -120,6 +121,10 @@ impl Admission {
             a.cmp(b)
                 .then_with(|| first.describe().cmp(&second.describe()))
         });
+        // The same findings twice for one identity: an object taken again
+        // when its parse in pieces was given up, or the same object given
+        // twice (which `appears twice` reports once already).
+        ordered.dedup();
         let mut report = Report::default();
         for (_, found) in ordered {
             report.append(found);

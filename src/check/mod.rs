@@ -85,7 +85,7 @@ pub fn has_schema(id: &ResId) -> bool {
 }
 
 /// What validating a set of objects found.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Report {
     pub problems: Vec<Problem>,
     /// Certificates that expire soon, and similar: printed, not fatal.

@@ -114,7 +114,9 @@ pub type KeepFn<'a> = &'a (dyn Fn(&ResId, &Value) -> Keep + Sync);
 
 /// What is held of an object once it is kept, decided on the thread that
 /// parsed it: `validate` checks each object alone there, then holds only
-/// what its checks across objects read.
+/// what its checks across objects read. An object may be taken twice: when
+/// a parse in pieces is given up (a YAML alias into another piece), the
+/// text is parsed again whole and every object taken again.
 pub type TakeFn<'a> = &'a (dyn Fn(Resource) -> Value + Sync);
 
 /// How one export is read: what is kept of each object, and how large the
@@ -451,12 +453,12 @@ fn read_file(path: &Path, how: &Reading) -> Result<Input> {
     let sift = |document: Value, kept: &mut Vec<Value>| sift_kept(document, kept, how);
     // A big export is parsed in pieces, letting its text go as they are
     // parsed; when a piece does not parse, the file is read again for the
-    // one parse that says where the error is.
+    // one parse that says where the error is (or resolves the alias).
     let json = looks_like_json(&text);
     let documents = match live_split::parse_owned(text, json, how.limits(), &sift) {
         live_split::Owned::Parsed(documents) => documents,
         live_split::Owned::Whole(text) => parse_documents_with(&text, &origin, how)?,
-        live_split::Owned::Failed => parse_documents_with(&read()?, &origin, how)?,
+        live_split::Owned::Failed => parse_whole_with(&read()?, &origin, how)?,
     };
     Ok(Input { source, documents })
 }
@@ -472,13 +474,25 @@ fn read_bounded(input: &mut dyn Read, origin: &str, limit: Limit) -> Result<Stri
 /// a YAML parser on big exports; a top-level JSON array is a list of
 /// documents.
 fn parse_documents_with(text: &str, origin: &str, how: &Reading) -> Result<Vec<Value>> {
+    parse_with(text, origin, how, true)
+}
+
+/// [`parse_documents_with`] in one piece, for a text whose pieces did not
+/// parse: cutting it again would fail again.
+fn parse_whole_with(text: &str, origin: &str, how: &Reading) -> Result<Vec<Value>> {
+    parse_with(text, origin, how, false)
+}
+
+fn parse_with(text: &str, origin: &str, how: &Reading, in_pieces: bool) -> Result<Vec<Value>> {
     // Editors on Windows may start a file with a byte-order mark.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let sift = |document: Value, kept: &mut Vec<Value>| sift_kept(document, kept, how);
     if looks_like_json(text) {
         json_sift::parse(text, &sift).map_err(|e| json_error(&e, origin))
-    } else {
+    } else if in_pieces {
         live_split::parse_stream_sifted(text, origin, how.limits(), &sift)
+    } else {
+        live_split::parse_whole_sifted(text, origin, how.limits(), &sift)
     }
 }
 

@@ -69,6 +69,16 @@ pub fn parse_stream_sifted(
             return Ok(documents);
         }
     }
+    parse_whole_sifted(text, origin, limits, sift)
+}
+
+/// [`parse_stream_sifted`] in one piece.
+pub fn parse_whole_sifted(
+    text: &str,
+    origin: &str,
+    limits: Limits,
+    sift: Sift,
+) -> Result<Vec<Value>> {
     let mut documents = Vec::new();
     for document in yaml::parse_stream(text, origin, limits)? {
         sift(document, &mut documents);

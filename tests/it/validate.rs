@@ -595,3 +595,59 @@ fn every_problem_names_its_file_and_object() {
     );
     assert_every_problem_names_file_and_object(tmp.path(), &["validate", "out"]);
 }
+
+/// A List of `count` ConfigMaps (over a MiB: parsed in pieces on several
+/// threads), with a BackendConfig out of GKE's range and an Ingress without
+/// a certificate every 1000 items; with `alias`, the last item uses an
+/// anchor of the first, so the pieces fail and the List is parsed again
+/// whole.
+fn big_list(count: usize, alias: bool) -> String {
+    let mut text = String::from("apiVersion: v1\nkind: List\nitems:\n");
+    for i in 0..count {
+        if i % 1000 == 0 {
+            let anchor = if i == 0 { " &common" } else { "" };
+            text.push_str(&format!("- apiVersion: cloud.google.com/v1\n  kind: BackendConfig\n  metadata:\n    name: b{i}\n    namespace: default\n    labels:{anchor} {{team: a}}\n  spec:\n    timeoutSec: 0\n    healthCheck: {{port: 9091, requestPath: /healthz, type: HTTP}}\n"));
+            text.push_str(&format!("- apiVersion: networking.k8s.io/v1\n  kind: Ingress\n  metadata:\n    name: i{i}\n    namespace: default\n  spec:\n    defaultBackend:\n      service: {{name: my-release-milvus, port: {{number: 19530}}}}\n"));
+        }
+        text.push_str(&format!("- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: c{i}\n    namespace: default\n  data:\n    text: \"{}\"\n", "x".repeat(60)));
+    }
+    if alias {
+        text.push_str("- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: aliased\n    namespace: default\n    labels: *common\n");
+    }
+    text
+}
+
+/// `validate` checks each object alone on the thread that parsed it: the
+/// findings still come in input order, each once, also when the pieces are
+/// given up for one whole parse (and every object is checked again).
+#[test]
+fn a_big_lists_findings_come_once_each_in_input_order() {
+    let tmp = tempdir();
+    for alias in [false, true] {
+        let text = big_list(12_000, alias);
+        assert!(text.len() > 1 << 20);
+        write_file(tmp.path(), "list.yaml", &text);
+        let assert = milvus_l7(tmp.path())
+            .args(["validate", "list.yaml"])
+            .assert()
+            .code(2)
+            .stdout("");
+        let stderr = stderr_of(&assert);
+        let names_in = |marker: &str| -> Vec<String> {
+            stderr
+                .lines()
+                .filter(|line| line.contains(marker))
+                .map(|line| {
+                    let after = line.split("/default/").nth(1).unwrap_or("");
+                    after.split(':').next().unwrap_or("").to_string()
+                })
+                .collect()
+        };
+        let expected = |prefix: &str| -> Vec<String> {
+            (0..12).map(|k| format!("{prefix}{}", k * 1000)).collect()
+        };
+        assert_eq!(names_in("timeoutSec is 0"), expected("b"), "{stderr}");
+        assert_eq!(names_in("has no certificate"), expected("i"), "{stderr}");
+        assert!(stderr.contains("12 problems:"), "{stderr}");
+    }
+}
