@@ -319,11 +319,12 @@ fn names_that_yaml_reads_as_booleans_stay_strings() {
 /// Runs `milvus-l7 <args>` from testdata/, expects exit 2 with nothing on
 /// stdout, and returns stderr.
 fn refused(args: &[&str]) -> String {
-    let assert = milvus_l7(&testdata())
-        .args(args)
-        .assert()
-        .code(2)
-        .stdout("");
+    refused_in(&testdata(), args)
+}
+
+/// [`refused`], run from `dir`.
+fn refused_in(dir: &std::path::Path, args: &[&str]) -> String {
+    let assert = milvus_l7(dir).args(args).assert().code(2).stdout("");
     stderr(assert.get_output())
 }
 
@@ -457,12 +458,7 @@ fn a_gateways_tls_secret_must_cover_the_listener_hostname() {
             "hostname: other.milvus.io",
         ),
     );
-    let assert = milvus_l7(tmp.path())
-        .args(["validate", "out"])
-        .assert()
-        .code(2)
-        .stdout("");
-    let stderr = stderr_of(&assert);
+    let stderr = refused_in(tmp.path(), &["validate", "out"]);
     assert!(
         stderr.contains("v1/Secret/default/my-release-milvus-tls")
             && stderr.contains("not for `other.milvus.io`"),
@@ -627,12 +623,7 @@ fn a_big_lists_findings_come_once_each_in_input_order() {
         let text = big_list(12_000, alias);
         assert!(text.len() > 1 << 20);
         write_file(tmp.path(), "list.yaml", &text);
-        let assert = milvus_l7(tmp.path())
-            .args(["validate", "list.yaml"])
-            .assert()
-            .code(2)
-            .stdout("");
-        let stderr = stderr_of(&assert);
+        let stderr = refused_in(tmp.path(), &["validate", "list.yaml"]);
         let names_in = |marker: &str| -> Vec<String> {
             stderr
                 .lines()
