@@ -95,10 +95,12 @@ impl Admission {
         report
     }
 
-    /// Everything found, in the order of `resources` (the objects as read),
-    /// so that problems are listed as they are without threads. Two objects
-    /// of one identity are listed at the first, in a fixed order, and the
-    /// same findings of one identity once.
+    /// Everything found about `resources` (the objects as read), in their
+    /// order, so that problems are listed as they are without threads. Two
+    /// objects of one identity are listed at the first, in a fixed order,
+    /// and the same findings of one identity once. Findings about an
+    /// identity not among `resources` (taken, then given up by the loader)
+    /// are dropped.
     pub fn into_report(self, resources: &[Resource]) -> Report {
         let found = self
             .found
@@ -116,6 +118,7 @@ impl Admission {
         let mut ordered: Vec<(usize, Report)> = positions
             .into_iter()
             .zip(found.into_iter().map(|(_, report)| report))
+            .filter(|(at, _)| *at != usize::MAX)
             .collect();
         ordered.sort_by(|(a, first), (b, second)| {
             a.cmp(b)
@@ -216,5 +219,16 @@ mod tests {
         assert!(held.get("spec").is_none());
         // The range is GKE's, not the API server's.
         assert!(admission.into_report(&[]).problems.is_empty());
+    }
+
+    #[test]
+    fn findings_about_objects_that_were_not_kept_are_dropped() {
+        let admission = Admission::new(false);
+        admission.admit(backend_config("taken-then-given-up"));
+        let kept = backend_config("kept");
+        admission.admit(kept.clone());
+        let report = admission.into_report(&[kept]);
+        assert_eq!(report.problems.len(), 1);
+        assert_eq!(report.problems[0].subject.object_id().unwrap().name, "kept");
     }
 }

@@ -12,12 +12,18 @@ use std::fmt;
 
 /// Every top-level JSON value of `text` (several may follow each other; a
 /// top-level array is a list of documents), each passed through `sift`,
-/// and the `items` of each object sifted as they stream by.
-pub fn parse(text: &str, sift: Sift) -> Result<Vec<Value>, serde_json::Error> {
+/// and the `items` of each object through `items` first, as they stream by.
+///
+/// `items` must be a sift that `sift` may repeat: an object's `items` come
+/// before its `kind` (kubectl sorts the keys), so whether they are a List's
+/// objects is known only after they went by, and `sift` then sifts a
+/// List's items again (and nothing else's).
+pub fn parse(text: &str, items: Sift, sift: Sift) -> Result<Vec<Value>, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let mut documents = Vec::new();
     while deserializer.end().is_err() {
         TopLevel {
+            items,
             sift,
             out: &mut documents,
         }
@@ -30,6 +36,7 @@ pub fn parse(text: &str, sift: Sift) -> Result<Vec<Value>, serde_json::Error> {
 /// one first), an array of documents, or a scalar (kept for the caller to
 /// report as "not an object").
 struct TopLevel<'a, 'b> {
+    items: Sift<'a>,
     sift: Sift<'a>,
     out: &'b mut Vec<Value>,
 }
@@ -53,7 +60,7 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_> {
         let mut map = Map::new();
         while let Some(key) = access.next_key::<String>()? {
             let value = if key == "items" {
-                access.next_value_seed(Items { sift: self.sift })?
+                access.next_value_seed(Items { sift: self.items })?
             } else {
                 access.next_value::<Value>()?
             };
@@ -172,7 +179,7 @@ mod tests {
     #[test]
     fn everything_is_kept_with_keep_all() {
         let text = r#"{"kind":"List","items":[{"a":1},{"b":2}]} [{"c":3}] {"d":4}"#;
-        let docs = parse(text, &keep_all).unwrap();
+        let docs = parse(text, &keep_all, &keep_all).unwrap();
         assert_eq!(
             docs,
             vec![
@@ -193,6 +200,7 @@ mod tests {
         let docs = parse(
             r#"{"apiVersion":"v1","items":[{"a":1},{"b":2}],"kind":"List"}"#,
             &keep_b,
+            &keep_all,
         )
         .unwrap();
         assert_eq!(
@@ -205,7 +213,7 @@ mod tests {
 
     #[test]
     fn errors_keep_serde_json_positions() {
-        let err = parse("{\n  \"kind\": \"List\",\n  oops\n}", &keep_all).unwrap_err();
+        let err = parse("{\n  \"kind\": \"List\",\n  oops\n}", &keep_all, &keep_all).unwrap_err();
         assert_eq!(err.line(), 3);
     }
 }

@@ -207,6 +207,7 @@ impl<'a> LiveReader<'a> {
 }
 
 /// How one export is parsed: what is kept of it, and how large it may be.
+#[derive(Clone, Copy)]
 struct Reading<'a> {
     keep: KeepFn<'a>,
     take: Option<TakeFn<'a>>,
@@ -488,7 +489,11 @@ fn parse_with(text: &str, origin: &str, how: &Reading, in_pieces: bool) -> Resul
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let sift = |document: Value, kept: &mut Vec<Value>| sift_kept(document, kept, how);
     if looks_like_json(text) {
-        json_sift::parse(text, &sift).map_err(|e| json_error(&e, origin))
+        // Items stream by before their object's `kind` says it is a List:
+        // they are only cut down then, and taken once the List is whole.
+        let cut = Reading { take: None, ..*how };
+        let items = |item: Value, kept: &mut Vec<Value>| sift_kept(item, kept, &cut);
+        json_sift::parse(text, &items, &sift).map_err(|e| json_error(&e, origin))
     } else if in_pieces {
         live_split::parse_stream_sifted(text, origin, how.limits(), &sift)
     } else {

@@ -159,6 +159,16 @@ fn parse_owned_on(text: String, json: bool, limits: Limits, threads: usize, sift
     } else {
         &documents
     };
+    // The List around the items first: a document with a top-level
+    // `items:` that is not a List (a custom resource's own field) is not
+    // cut, and none of its entries is sifted as an object.
+    let wrapper = match &cut.wrapper {
+        Some(wrapper) => match list_wrapper(wrapper, json, limits) {
+            Some(documents) => Some(documents),
+            None => return Owned::Whole(text),
+        },
+        None => None,
+    };
     let work = Work {
         ranges: &cut.ranges,
         json,
@@ -169,27 +179,32 @@ fn parse_owned_on(text: String, json: bool, limits: Limits, threads: usize, sift
     let Some(parsed) = work.run(text, threads) else {
         return Owned::Failed;
     };
-    let Some(wrapper) = cut.wrapper else {
+    let Some(mut documents) = wrapper else {
         return Owned::Parsed(parsed.into_iter().flatten().collect());
     };
     let items: Vec<Value> = parsed.into_iter().flatten().collect();
-    let mut documents = if json {
-        serde_json::from_str(&wrapper).map(|v: Value| vec![v]).ok()
-    } else {
-        yaml::parse_stream(&wrapper, "", limits).ok()
-    };
-    match documents.as_deref_mut() {
-        Some([Value::Object(map)])
-            if map
-                .get("kind")
-                .and_then(Value::as_str)
-                .is_some_and(|kind| kind.ends_with("List")) =>
-        {
-            map.insert("items".into(), Value::Array(items));
-        }
-        _ => return Owned::Failed,
+    if let [Value::Object(map)] = documents.as_mut_slice() {
+        map.insert("items".into(), Value::Array(items));
     }
-    Owned::Parsed(documents.unwrap_or_default())
+    Owned::Parsed(documents)
+}
+
+/// The List around a cut `items` block (with `items` empty), parsed: None
+/// unless it is one mapping whose kind ends in `List`.
+fn list_wrapper(wrapper: &str, json: bool, limits: Limits) -> Option<Vec<Value>> {
+    let documents = if json {
+        serde_json::from_str(wrapper).map(|v: Value| vec![v]).ok()?
+    } else {
+        yaml::parse_stream(wrapper, "", limits).ok()?
+    };
+    let is_list = match documents.as_slice() {
+        [Value::Object(map)] => map
+            .get("kind")
+            .and_then(Value::as_str)
+            .is_some_and(|kind| kind.ends_with("List")),
+        _ => false,
+    };
+    is_list.then_some(documents)
 }
 
 /// What one parsed document gives to sift: itself, or a List piece's items;
@@ -492,17 +507,14 @@ fn parse_list(text: &str, limits: Limits, threads: usize, sift: Sift) -> Option<
         Value::Array(entries) => Some(entries),
         _ => None,
     };
+    let wrapper = format!("{}items: []\n{}", &text[..block.line], &text[block.end..]);
+    let mut documents = list_wrapper(&wrapper, false, limits)?;
     let mut items = Vec::new();
     for kept in parse_all(pieces, &yaml_pieces(limits), threads, &entries, sift)? {
         items.extend(kept);
     }
-    let wrapper = format!("{}items: []\n{}", &text[..block.line], &text[block.end..]);
-    let mut documents = yaml::parse_stream(&wrapper, "", limits).ok()?;
-    match documents.as_mut_slice() {
-        [Value::Object(map)] if map.get("kind").and_then(Value::as_str) == Some("List") => {
-            map.insert("items".into(), Value::Array(items));
-        }
-        _ => return None,
+    if let [Value::Object(map)] = documents.as_mut_slice() {
+        map.insert("items".into(), Value::Array(items));
     }
     Some(documents)
 }
@@ -666,9 +678,29 @@ mod tests {
         let at = at + text[at..].find("\"more\"").unwrap();
         text.insert_str(at, "oops ");
         assert!(matches!(owned(&text, true), Owned::Failed));
+        let text = list(12_000, "").replacen("name: c6000\n", "name: [c6000\n", 1);
+        assert!(matches!(owned(&text, false), Owned::Failed));
+        // Broken around the items: nothing is cut, the one parse says where.
         let mut text = list(12_000, "");
         text.push_str("oops: [\n");
-        assert!(matches!(owned(&text, false), Owned::Failed));
+        assert!(matches!(owned(&text, false), Owned::Whole(_)));
+    }
+
+    /// A document with a top-level `items:` that is no List (a custom
+    /// resource's own field): its entries are not sifted as objects.
+    #[test]
+    fn items_of_what_is_no_list_are_not_cut() {
+        let text = list(12_000, "").replace("kind: List", "kind: Bundle");
+        let sifted = std::sync::atomic::AtomicUsize::new(0);
+        let count = |value: Value, out: &mut Vec<Value>| {
+            sifted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            out.push(value);
+        };
+        let owned = parse_owned_on(text.clone(), false, LIVE_LIMITS, 2, &count);
+        assert!(matches!(owned, Owned::Whole(_)));
+        let parsed = parse_stream_sifted(&text, "t", LIVE_LIMITS, &count).unwrap();
+        assert_eq!(parsed.len(), 1);
+        assert_eq!(sifted.load(std::sync::atomic::Ordering::Relaxed), 1);
     }
 
     #[test]

@@ -642,3 +642,58 @@ fn a_big_lists_findings_come_once_each_in_input_order() {
         assert!(stderr.contains("12 problems:"), "{stderr}");
     }
 }
+
+/// Objects are checked alone as they are read and then cut down: each must
+/// be checked exactly once, whole. JSON streams a List's `items` before its
+/// `kind` (kubectl sorts the keys), and a custom resource may have an
+/// `items` field of its own, object-like, which is no List.
+#[test]
+fn json_lists_and_a_custom_resources_own_items_are_checked_as_written() {
+    let tmp = tempdir();
+    let dir = tmp.path();
+    // Valid Services that a cut-down copy would fail: two ports told apart
+    // by protocol, a headless and an ExternalName Service without ports.
+    let services = r#"{"apiVersion":"v1","kind":"List","items":[
+ {"apiVersion":"v1","kind":"Service","metadata":{"name":"kube-dns","namespace":"kube-system"},
+  "spec":{"selector":{"k8s-app":"kube-dns"},"ports":[{"name":"dns","port":53,"protocol":"UDP","targetPort":53},{"name":"dns-tcp","port":53,"protocol":"TCP","targetPort":53}]}},
+ {"apiVersion":"v1","kind":"List","items":[
+  {"apiVersion":"v1","kind":"Service","metadata":{"name":"headless","namespace":"default"},"spec":{"clusterIP":"None","selector":{"app":"x"}}}]},
+ {"apiVersion":"v1","kind":"Service","metadata":{"name":"ext","namespace":"default"},"spec":{"type":"ExternalName","externalName":"example.com"}}]}"#;
+    write_file(dir, "services.json", services);
+    for args in [
+        &["validate", "services.json"][..],
+        &["validate", "--schema-only", "services.json"],
+    ] {
+        milvus_l7(dir)
+            .args(args)
+            .assert()
+            .success()
+            .stdout("")
+            .stderr("valid: 3 objects\n");
+    }
+    milvus_l7(dir)
+        .args(["validate", "-"])
+        .write_stdin(services)
+        .assert()
+        .success()
+        .stderr("valid: 3 objects\n");
+
+    // A Bundle's items are its own data, not objects: small JSON, and YAML
+    // over a MiB (which would otherwise be cut at its entries).
+    let bundle = r#"{"apiVersion": "example.com/v1", "kind": "Bundle", "metadata": {"name": "b", "namespace": "default"},
+ "items": [{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s", "namespace": "default"}, "spec": {"ports": [{"name": "a", "port": 80}], "bogus": 1}}]}"#;
+    write_file(dir, "bundle.json", bundle);
+    let mut big = String::from("apiVersion: example.com/v1\nkind: Bundle\nmetadata:\n  name: b\n  namespace: default\nitems:\n");
+    for i in 0..6000 {
+        big.push_str(&format!("- apiVersion: v1\n  kind: Service\n  metadata: {{name: s{i}, namespace: default}}\n  spec:\n    ports:\n    - {{name: a, port: 80}}\n  extra: {}\n", "x".repeat(150)));
+    }
+    assert!(big.len() > 1 << 20);
+    write_file(dir, "bundle.yaml", &big);
+    for file in ["bundle.json", "bundle.yaml"] {
+        milvus_l7(dir)
+            .args(["validate", file])
+            .assert()
+            .success()
+            .stderr("valid: 1 objects\n");
+    }
+}
