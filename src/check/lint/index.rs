@@ -2,7 +2,7 @@
 //! a scan per Ingress over all Services and objects made `validate`
 //! quadratic on a big export (50k objects: 11 s).
 
-use super::{ServiceView, READS};
+use super::{reads, ServiceView, READS};
 use crate::k8s::annotations::{annotation, MANAGED_CERTIFICATES};
 use crate::k8s::kind::{GroupKind, INGRESS, SERVICE};
 use crate::k8s::resource::{canonical_group, Resource};
@@ -111,7 +111,7 @@ impl<'a> Objects<'a> {
     /// Indexes the objects of `resources` whose kinds the lints read
     /// ([`READS`]); the first of two objects of one name wins.
     pub fn new(resources: &'a [Resource]) -> Self {
-        let read = |r: &&Resource| READS.iter().any(|kind| kind.is_id(&r.id));
+        let read = |r: &&Resource| reads(&r.id);
         let mut by_kind: HashMap<KindKey<'a>, Vec<&Resource>> = HashMap::new();
         let mut by_name = HashMap::with_capacity(resources.iter().filter(read).count());
         let mut attached_certificates = HashSet::new();

@@ -32,7 +32,7 @@ use crate::k8s::kind::{
     self, GroupKind, GATEWAY, GCP_BACKEND_POLICY, GCP_GATEWAY_POLICY, HEALTH_CHECK_POLICY,
     HTTP_ROUTE, INGRESS, MANAGED_CERTIFICATE, SERVICE,
 };
-use crate::k8s::resource::Resource;
+use crate::k8s::resource::{ResId, Resource};
 use crate::load::live::id_only;
 use crate::problem::{About, Problem, Subject};
 use serde_json::{Map, Value};
@@ -69,11 +69,16 @@ pub const READS: &[GroupKind] = &[
     kind::SECRET,
 ];
 
+/// Whether `id`'s kind is one the lints across objects read whole ([`READS`]).
+pub fn reads(id: &ResId) -> bool {
+    READS.iter().any(|kind| kind.is_id(id))
+}
+
 /// What the lints across objects read of `object`: the whole of a kind in
 /// [`READS`]; of a Service, its name, namespace, annotations and each
 /// port's name, number and `appProtocol`; of anything else, its identity.
 pub fn related_part(object: Resource) -> Value {
-    if READS.iter().any(|kind| kind.is_id(&object.id)) {
+    if reads(&object.id) {
         return object.value;
     }
     if SERVICE.is_id(&object.id) {
